@@ -1,0 +1,144 @@
+//! Command-line interface (clap derive): `scan`, `facts`, `rules {list, explain,
+//! validate, test}`.
+
+mod facts;
+mod rules;
+mod scan;
+
+use crate::config::ConfigError;
+use crate::rules::load::RuleError;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::ffi::OsString;
+use std::path::PathBuf;
+use vigie_reports::{Lang, Severity};
+
+/// Errors that stop a command (exit code 2).
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// Rule files are invalid.
+    #[error("{}", render_rule_errors(.0))]
+    Rules(Vec<RuleError>),
+    /// Configuration is invalid.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// A file cannot be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// Invalid arguments.
+    #[error("{0}")]
+    Usage(String),
+    /// An output could not be rendered.
+    #[error("cannot render output: {0}")]
+    Render(String),
+}
+
+fn render_rule_errors(errs: &[RuleError]) -> String {
+    let mut s: Vec<String> = errs.iter().map(|e| e.render()).collect();
+    s.push(format!(
+        "{} rule error{}",
+        errs.len(),
+        if errs.len() == 1 { "" } else { "s" }
+    ));
+    s.join("\n")
+}
+
+/// Output format on stdout.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum Format {
+    /// Human-readable text.
+    Text,
+    /// SARIF 2.1.0.
+    Sarif,
+    /// The report model as JSON.
+    Json,
+}
+
+/// When to colour text output.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum ColorChoice {
+    /// On a terminal only.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// Rule sources shared by commands.
+#[derive(Debug, Args, Clone)]
+pub struct RuleArgs {
+    /// Add a rule directory (repeatable).
+    #[arg(long = "rules", value_name = "DIR")]
+    pub rules: Vec<PathBuf>,
+    /// Do not load the built-in rules.
+    #[arg(long)]
+    pub no_default_rules: bool,
+}
+
+/// Vigie: security and GDPR compliance scanner for smart-territory deployments.
+#[derive(Debug, Parser)]
+#[command(name = "vigie", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Scan files and directories and report findings.
+    Scan(scan::ScanArgs),
+    /// Print, as JSON, the facts rules see for each artifact.
+    Facts(facts::FactsArgs),
+    /// Inspect, validate and test rules.
+    #[command(subcommand)]
+    Rules(rules::RulesCommand),
+}
+
+/// Parses `--as-of`.
+pub fn parse_as_of(s: &str) -> Result<time::Date, String> {
+    crate::engine::parse_date(s).ok_or_else(|| format!("`{s}` is not a date YYYY-MM-DD"))
+}
+
+fn parse_lang(s: &str) -> Result<Lang, String> {
+    s.parse()
+}
+
+fn parse_severity(s: &str) -> Result<Severity, String> {
+    s.parse()
+}
+
+fn today() -> time::Date {
+    time::OffsetDateTime::now_utc().date()
+}
+
+fn write_file(path: &PathBuf, content: &str) -> Result<(), CliError> {
+    std::fs::write(path, content).map_err(|source| CliError::Io {
+        path: path.display().to_string(),
+        source,
+    })
+}
+
+/// Runs the command line; returns the exit code.
+pub fn run<I, T>(args: I) -> Result<i32, CliError>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return Ok(e.exit_code());
+        }
+    };
+    match cli.command {
+        Command::Scan(a) => scan::run(a),
+        Command::Facts(a) => facts::run(a),
+        Command::Rules(c) => rules::run(c),
+    }
+}

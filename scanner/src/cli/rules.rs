@@ -1,0 +1,186 @@
+//! `vigie rules list | explain | validate | test`.
+
+use super::{CliError, RuleArgs, parse_as_of, parse_lang, today};
+use crate::discover::DiscoverOptions;
+use crate::engine::ScanOptions;
+use crate::rules::load::RuleSet;
+use crate::rules::selftest;
+use clap::Subcommand;
+use std::fmt::Write;
+use std::path::PathBuf;
+use vigie_reports::Lang;
+
+/// Rule subcommands.
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// List the rules in use.
+    List {
+        #[command(flatten)]
+        rules: RuleArgs,
+        /// Language of titles.
+        #[arg(long, default_value = "en", value_parser = parse_lang)]
+        lang: Lang,
+    },
+    /// Explain one rule: what, why, how to fix, references.
+    Explain {
+        /// Rule id, e.g. CERT-001.
+        id: String,
+        #[command(flatten)]
+        rules: RuleArgs,
+        /// Language.
+        #[arg(long, default_value = "en", value_parser = parse_lang)]
+        lang: Lang,
+    },
+    /// Check rule files: schema, unique ids, fr+en texts, references, conditions compile.
+    Validate {
+        /// Rule directories (default: the built-in rules only).
+        dirs: Vec<PathBuf>,
+    },
+    /// Run every rule on its fail/ and pass/ fixtures.
+    Test {
+        /// Rule directories.
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        /// "Today" for the fixtures (default: the pack's `fixtures_as_of`, else today).
+        #[arg(long, value_name = "DATE", value_parser = parse_as_of)]
+        as_of: Option<time::Date>,
+        /// Only rules whose id starts with this prefix.
+        #[arg(long)]
+        only: Option<String>,
+    },
+}
+
+/// Runs a rules subcommand.
+pub fn run(c: RulesCommand) -> Result<i32, CliError> {
+    match c {
+        RulesCommand::List { rules, lang } => {
+            let set = RuleSet::load(rules.no_default_rules, &rules.rules).map_err(CliError::Rules)?;
+            let mut out = String::new();
+            for r in &set.rules {
+                let _ = writeln!(
+                    out,
+                    "{:<10} {:<8} {:<12} {:<36} {}",
+                    r.meta.id,
+                    r.meta.severity.as_str(),
+                    r.meta.target,
+                    r.meta.name,
+                    r.meta.title.get(lang)
+                );
+            }
+            let _ = writeln!(out, "{} rules", set.rules.len());
+            print!("{out}");
+            Ok(0)
+        }
+        RulesCommand::Explain { id, rules, lang } => {
+            let set = RuleSet::load(rules.no_default_rules, &rules.rules).map_err(CliError::Rules)?;
+            let Some(r) = set.get(&id) else {
+                return Err(CliError::Usage(format!("no rule `{id}`")));
+            };
+            print!("{}", explain(&set, r, lang));
+            Ok(0)
+        }
+        RulesCommand::Validate { dirs } => {
+            let set = RuleSet::load(false, &dirs).map_err(CliError::Rules)?;
+            println!("{} rules valid", set.rules.len());
+            Ok(0)
+        }
+        RulesCommand::Test { dirs, as_of, only } => {
+            let set = RuleSet::load(true, &dirs).map_err(CliError::Rules)?;
+            let pack_date = set
+                .manifests
+                .iter()
+                .find_map(|m| m.fixtures_as_of.as_deref())
+                .map(parse_as_of)
+                .transpose()
+                .map_err(CliError::Usage)?;
+            let base = ScanOptions {
+                inputs: Vec::new(),
+                as_of: as_of.or(pack_date).unwrap_or_else(today),
+                p12_passwords: vec!["vigie".to_string()],
+                jobs: 1,
+                discover: DiscoverOptions::default(),
+                no_suppressions: true,
+            };
+            let mut outcomes = selftest::run(&set, &base);
+            if let Some(prefix) = &only {
+                outcomes.retain(|o| o.id.starts_with(prefix.as_str()));
+            }
+            let mut passed = 0;
+            let mut failed = 0;
+            for o in &outcomes {
+                if o.problems.is_empty() {
+                    passed += 1;
+                    println!(
+                        "ok    {:<10} {} fail, {} pass  {} ms",
+                        o.id, o.fail_cases, o.pass_cases, o.millis
+                    );
+                } else {
+                    failed += 1;
+                    println!("FAIL  {:<10}", o.id);
+                    for p in &o.problems {
+                        println!("      {p}");
+                    }
+                }
+            }
+            println!("{passed} passed, {failed} failed");
+            Ok(if failed == 0 && passed > 0 { 0 } else { 1 })
+        }
+    }
+}
+
+fn explain(set: &RuleSet, r: &crate::rules::load::LoadedRule, lang: Lang) -> String {
+    let m = &r.meta;
+    let (why, fix, refs, cond, sev, target, prof, pack) = match lang {
+        Lang::Fr => (
+            "Pourquoi c'est important",
+            "Que faire",
+            "Références",
+            "Condition",
+            "Gravité",
+            "Cible",
+            "Profils",
+            "Paquet",
+        ),
+        Lang::En => (
+            "Why it matters",
+            "How to fix",
+            "References",
+            "Condition",
+            "Severity",
+            "Target",
+            "Profiles",
+            "Pack",
+        ),
+    };
+    let mut s = String::new();
+    let _ = writeln!(s, "{} {}: {}", m.id, m.name, m.title.get(lang));
+    let _ = writeln!(
+        s,
+        "{sev}: {}   {target}: {}   status: {}",
+        m.severity, m.target, m.status
+    );
+    if let Some(p) = set.packs.get(m.pack) {
+        let _ = writeln!(s, "{pack}: {} {} ({})", p.name, p.version, p.publisher);
+    }
+    if !m.what.en.is_empty() {
+        let _ = writeln!(s, "\n{}", m.what.get(lang).trim());
+    }
+    let _ = writeln!(s, "\n{why}:\n  {}", m.why.get(lang).trim().replace('\n', "\n  "));
+    let _ = writeln!(s, "\n{fix}:\n  {}", m.fix.get(lang).trim().replace('\n', "\n  "));
+    let _ = writeln!(s, "\n{refs}:");
+    for reference in &m.references {
+        match reference.link() {
+            Some(u) => {
+                let _ = writeln!(s, "  - {} <{u}>", reference.label());
+            }
+            None => {
+                let _ = writeln!(s, "  - {}", reference.label());
+            }
+        }
+    }
+    if !m.profiles.is_empty() {
+        let _ = writeln!(s, "\n{prof}: {}", m.profiles.join(", "));
+    }
+    let _ = writeln!(s, "\n{cond}: {}", r.condition.source);
+    s
+}

@@ -1,0 +1,13 @@
+//! The `vigie` command. Thin: parse arguments, run, map the outcome to an exit code.
+
+fn main() {
+    let code = match vigie::cli::run(std::env::args_os()) {
+        Ok(code) => code,
+        Err(e) => {
+            let e = anyhow::Error::from(e);
+            eprintln!("error: {e:#}");
+            2
+        }
+    };
+    std::process::exit(code);
+}

@@ -1,0 +1,303 @@
+//! Conditions and message templates in CEL, compiled once per rule.
+//!
+//! A fact's top-level fields become CEL variables: for a certificate, `key.bits`,
+//! `days_until_expiry`, `san.dns.exists(d, d.startsWith("*."))` are valid conditions.
+//! Message templates hold `{{ expr }}` placeholders, each a CEL expression too.
+
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
+
+/// Longest condition accepted (deep expressions are a stack risk in the parser).
+pub const MAX_EXPRESSION_LEN: usize = 4096;
+
+/// Deepest bracket nesting accepted before the expression reaches the parser.
+pub const MAX_NESTING: usize = 48;
+
+fn env() -> Arc<cel::Env> {
+    static ENV: OnceLock<Arc<cel::Env>> = OnceLock::new();
+    ENV.get_or_init(|| {
+        let mut env = cel::Env::stdlib();
+        // The string extension adds lowerAscii, split, join...; failure only means a
+        // duplicate declaration, and the standard library stays usable.
+        let _ = env.add_extension(cel::extensions::strings);
+        let _ = env.add_extension(cel::extensions::lists);
+        Arc::new(env)
+    })
+    .clone()
+}
+
+/// A compile error with a position inside the expression (1-based column).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompileError {
+    /// 1-based line inside the expression.
+    pub line: u32,
+    /// 1-based column inside the expression.
+    pub column: u32,
+    /// What is wrong.
+    pub message: String,
+}
+
+fn nesting_depth(src: &str) -> usize {
+    let mut depth = 0usize;
+    let mut max = 0usize;
+    let mut in_str: Option<char> = None;
+    let mut escaped = false;
+    for c in src.chars() {
+        if let Some(q) = in_str {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == q {
+                in_str = None;
+            }
+            continue;
+        }
+        match c {
+            '"' | '\'' => in_str = Some(c),
+            '(' | '[' | '{' => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            ')' | ']' | '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    max
+}
+
+/// A compiled CEL expression.
+#[derive(Debug)]
+pub struct Expr {
+    program: cel::Program,
+    /// The source text.
+    pub source: String,
+}
+
+impl Expr {
+    /// Compiles an expression, refusing overlong or overly nested ones first.
+    pub fn compile(src: &str) -> Result<Expr, CompileError> {
+        if src.len() > MAX_EXPRESSION_LEN {
+            return Err(CompileError {
+                line: 1,
+                column: 1,
+                message: format!(
+                    "expression of {} bytes exceeds the limit of {MAX_EXPRESSION_LEN}",
+                    src.len()
+                ),
+            });
+        }
+        let depth = nesting_depth(src);
+        if depth > MAX_NESTING {
+            return Err(CompileError {
+                line: 1,
+                column: 1,
+                message: format!(
+                    "expression nests {depth} levels deep, more than the limit of {MAX_NESTING}"
+                ),
+            });
+        }
+        match env().compile(src) {
+            Ok(program) => Ok(Expr {
+                program,
+                source: src.to_string(),
+            }),
+            Err(errs) => {
+                let first = errs.errors.first();
+                let (line, column) = first
+                    .map(|e| (e.pos.0.max(1) as u32, (e.pos.1 + 1).max(1) as u32))
+                    .unwrap_or((1, 1));
+                let message = first
+                    .map(|e| e.msg.clone())
+                    .unwrap_or_else(|| errs.to_string());
+                Err(CompileError {
+                    line,
+                    column,
+                    message,
+                })
+            }
+        }
+    }
+
+    /// Evaluates against a prepared context.
+    pub fn eval(&self, ctx: &cel::Context<'_, '_>) -> Result<cel::Value, String> {
+        self.program.execute(ctx).map_err(|e| e.to_string())
+    }
+
+    /// Evaluates to a boolean; any other type is an error.
+    pub fn eval_bool(&self, ctx: &cel::Context<'_, '_>) -> Result<bool, String> {
+        match self.eval(ctx)? {
+            cel::Value::Bool(b) => Ok(b),
+            other => Err(format!(
+                "condition must be a boolean, it evaluated to {}",
+                display_value(&other)
+            )),
+        }
+    }
+}
+
+/// Converts JSON to a CEL value. All integers become CEL `int` (so `bits < 2048` works
+/// whether the fact field is signed or not).
+pub fn json_to_cel(v: &serde_json::Value) -> cel::Value {
+    match v {
+        serde_json::Value::Null => cel::Value::Null,
+        serde_json::Value::Bool(b) => cel::Value::Bool(*b),
+        serde_json::Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                cel::Value::Int(i)
+            } else if let Some(u) = n.as_u64() {
+                cel::Value::UInt(u)
+            } else {
+                cel::Value::Float(n.as_f64().unwrap_or(0.0))
+            }
+        }
+        serde_json::Value::String(s) => cel::Value::String(Arc::new(s.clone())),
+        serde_json::Value::Array(a) => cel::Value::List(Arc::new(a.iter().map(json_to_cel).collect())),
+        serde_json::Value::Object(o) => {
+            let map: HashMap<String, cel::Value> =
+                o.iter().map(|(k, v)| (k.clone(), json_to_cel(v))).collect();
+            cel::Value::from(map)
+        }
+    }
+}
+
+/// A context holding a fact's top-level fields as variables.
+pub fn context_for(fact: &serde_json::Value) -> cel::Context<'static, 'static> {
+    let mut ctx = cel::Context::with_env(env());
+    if let serde_json::Value::Object(o) = fact {
+        for (k, v) in o {
+            ctx.add_variable_from_value(k.clone(), json_to_cel(v));
+        }
+    }
+    ctx
+}
+
+/// Renders a CEL value for a message.
+pub fn display_value(v: &cel::Value) -> String {
+    match v {
+        cel::Value::String(s) => s.to_string(),
+        cel::Value::Int(i) => i.to_string(),
+        cel::Value::UInt(u) => u.to_string(),
+        cel::Value::Float(f) => f.to_string(),
+        cel::Value::Bool(b) => b.to_string(),
+        cel::Value::Null => "null".to_string(),
+        cel::Value::List(l) => l.iter().map(display_value).collect::<Vec<_>>().join(", "),
+        other => format!("{other:?}"),
+    }
+}
+
+/// A message template: literal text and `{{ expr }}` placeholders.
+#[derive(Debug)]
+pub struct Template {
+    parts: Vec<Part>,
+}
+
+#[derive(Debug)]
+enum Part {
+    Lit(String),
+    Expr(Expr),
+}
+
+impl Template {
+    /// Parses and compiles a template. Errors carry the byte offset of the placeholder.
+    pub fn compile(src: &str) -> Result<Template, (usize, CompileError)> {
+        let mut parts = Vec::new();
+        let mut rest = src;
+        let mut offset = 0usize;
+        while let Some(start) = rest.find("{{") {
+            if start > 0 {
+                parts.push(Part::Lit(rest[..start].to_string()));
+            }
+            let after = &rest[start + 2..];
+            let Some(end) = after.find("}}") else {
+                return Err((
+                    offset + start,
+                    CompileError {
+                        line: 1,
+                        column: 1,
+                        message: "`{{` without a closing `}}`".to_string(),
+                    },
+                ));
+            };
+            let expr = after[..end].trim();
+            let compiled = Expr::compile(expr).map_err(|e| (offset + start, e))?;
+            parts.push(Part::Expr(compiled));
+            let consumed = start + 2 + end + 2;
+            offset += consumed;
+            rest = &rest[consumed..];
+        }
+        if !rest.is_empty() {
+            parts.push(Part::Lit(rest.to_string()));
+        }
+        Ok(Template { parts })
+    }
+
+    /// Renders against a context; a placeholder that fails to evaluate renders as `?`.
+    pub fn render(&self, ctx: &cel::Context<'_, '_>) -> String {
+        let mut out = String::new();
+        for p in &self.parts {
+            match p {
+                Part::Lit(s) => out.push_str(s),
+                Part::Expr(e) => match e.eval(ctx) {
+                    Ok(v) => out.push_str(&display_value(&v)),
+                    Err(_) => out.push('?'),
+                },
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn ctx() -> cel::Context<'static, 'static> {
+        context_for(&json!({
+            "key": {"algorithm": "rsa", "bits": 1024u32},
+            "sans": ["a.example", "*.b.example"],
+            "days_until_expiry": -3
+        }))
+    }
+
+    #[test]
+    fn conditions_over_facts() {
+        let c = ctx();
+        let e = Expr::compile(r#"key.algorithm == "rsa" && key.bits < 2048"#).unwrap();
+        assert_eq!(e.eval_bool(&c), Ok(true));
+        let e = Expr::compile(r#"sans.exists(s, s.startsWith("*."))"#).unwrap();
+        assert_eq!(e.eval_bool(&c), Ok(true));
+        let e = Expr::compile("days_until_expiry < 0").unwrap();
+        assert_eq!(e.eval_bool(&c), Ok(true));
+        let e = Expr::compile("key.bits").unwrap();
+        assert!(e.eval_bool(&c).is_err());
+        let e = Expr::compile("nosuch.field == 1").unwrap();
+        assert!(e.eval_bool(&c).is_err());
+    }
+
+    #[test]
+    fn syntax_errors_have_columns() {
+        let err = Expr::compile("key.bits <").unwrap_err();
+        assert_eq!(err.line, 1);
+        assert!(err.column >= 10, "{err:?}");
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_before_parsing() {
+        let deep = format!("{}1{}", "(".repeat(10_000), ")".repeat(10_000));
+        let err = Expr::compile(&deep).unwrap_err();
+        assert!(err.message.contains("exceeds") || err.message.contains("nests"));
+        let deep = format!("{}1{}", "(".repeat(60), ")".repeat(60));
+        assert!(Expr::compile(&deep).unwrap_err().message.contains("nests"));
+    }
+
+    #[test]
+    fn templates() {
+        let t = Template::compile("RSA key of {{ key.bits }} bits ({{ sans }})").unwrap();
+        assert_eq!(t.render(&ctx()), "RSA key of 1024 bits (a.example, *.b.example)");
+        assert!(Template::compile("oops {{ key.bits").is_err());
+        let t = Template::compile("{{ missing.x }}").unwrap();
+        assert_eq!(t.render(&ctx()), "?");
+    }
+}

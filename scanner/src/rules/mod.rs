@@ -1,0 +1,6 @@
+//! Rules: the YAML format, loading, CEL conditions and fixture self-tests.
+
+pub mod condition;
+pub mod load;
+pub mod schema;
+pub mod selftest;

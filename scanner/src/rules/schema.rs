@@ -1,0 +1,101 @@
+//! The rule file format, strictly typed: an unknown key is an error with its position.
+
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+use vigie_reports::{Reference, Severity, Text};
+
+/// Lifecycle of a rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Reliable, on by default.
+    #[default]
+    Stable,
+    /// New: on by default, wording or threshold may change.
+    Preview,
+    /// Kept for compatibility, will be removed.
+    Deprecated,
+}
+
+impl Status {
+    /// Lowercase name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Stable => "stable",
+            Status::Preview => "preview",
+            Status::Deprecated => "deprecated",
+        }
+    }
+}
+
+/// Plain-language documentation of a rule.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Docs {
+    /// What the rule checks, when the title is not enough.
+    #[serde(default)]
+    pub what: Option<Text>,
+    /// Why it matters (read by DPOs: no jargon).
+    pub why: Text,
+    /// What to do.
+    pub fix: Text,
+}
+
+/// One rule file (`rules/<target>/<ID>-<name>.yaml`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleFile {
+    /// Stable identifier, never reused (`CERT-001`).
+    pub id: Spanned<String>,
+    /// Kebab-case name stating the bad thing (`rsa-key-too-small`).
+    pub name: Spanned<String>,
+    /// The fact kind the condition is evaluated on.
+    pub target: Spanned<String>,
+    /// Default severity.
+    pub severity: Spanned<Severity>,
+    /// Lifecycle.
+    #[serde(default)]
+    pub status: Status,
+    /// CEL expression over the target's facts; true means a finding.
+    pub condition: Spanned<String>,
+    /// One-line title.
+    pub title: Text,
+    /// Finding message; `{{ expr }}` placeholders are CEL expressions over the facts.
+    pub message: Spanned<Text>,
+    /// Documentation.
+    pub docs: Docs,
+    /// References (standards, law, CWE).
+    #[serde(default)]
+    pub references: Vec<Reference>,
+    /// Profiles the rule belongs to.
+    #[serde(default)]
+    pub profiles: Vec<String>,
+}
+
+/// `pack.yaml`: identity of a rule pack.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PackManifest {
+    /// Pack name (`vigie-core`).
+    pub name: String,
+    /// Semantic version.
+    pub version: String,
+    /// Publisher.
+    pub publisher: String,
+    /// What the pack covers.
+    #[serde(default)]
+    pub description: String,
+    /// SPDX licence identifier.
+    #[serde(default)]
+    pub licence: String,
+    /// Minimum Vigie version able to run it.
+    #[serde(default)]
+    pub min_vigie_version: Option<String>,
+    /// The date ("today") at which `vigie rules test` evaluates this pack's fixtures, so
+    /// that certificates built to be "valid" or "expiring soon" stay so as years pass.
+    #[serde(default)]
+    pub fixtures_as_of: Option<String>,
+    /// Profiles the pack defines: name → description.
+    #[serde(default)]
+    pub profiles: std::collections::BTreeMap<String, String>,
+}
