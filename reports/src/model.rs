@@ -44,7 +44,9 @@ impl std::str::FromStr for Lang {
         match s {
             "en" => Ok(Lang::En),
             "fr" => Ok(Lang::Fr),
-            other => Err(format!("unknown language `{other}` (expected `en` or `fr`)")),
+            other => Err(format!(
+                "unknown language `{other}` (expected `en` or `fr`)"
+            )),
         }
     }
 }

@@ -18,7 +18,8 @@ use serde_sarif::sarif;
 use std::collections::BTreeMap;
 
 /// The OASIS schema URL written to `$schema`.
-pub const SCHEMA_URL: &str = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
+pub const SCHEMA_URL: &str =
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 
 /// Key of Vigie's fingerprint in `partialFingerprints`.
 pub const FINGERPRINT_KEY: &str = "vigie/v1";
@@ -80,15 +81,15 @@ pub fn uri_decode(uri: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Some(v) = std::str::from_utf8(&bytes[i + 1..i + 3])
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Some(v) = std::str::from_utf8(&bytes[i + 1..i + 3])
                 .ok()
                 .and_then(|h| u8::from_str_radix(h, 16).ok())
-            {
-                out.push(v);
-                i += 3;
-                continue;
-            }
+        {
+            out.push(v);
+            i += 3;
+            continue;
         }
         out.push(bytes[i]);
         i += 1;
@@ -120,7 +121,11 @@ pub fn help_markdown(rule: &RuleMeta) -> String {
 }
 
 fn help_text(rule: &RuleMeta) -> String {
-    let mut s = format!("Why it matters: {}\nHow to fix: {}", rule.why.en.trim(), rule.fix.en.trim());
+    let mut s = format!(
+        "Why it matters: {}\nHow to fix: {}",
+        rule.why.en.trim(),
+        rule.fix.en.trim()
+    );
     if !rule.references.is_empty() {
         let refs: Vec<String> = rule.references.iter().map(|r| r.label()).collect();
         s.push_str(&format!("\nReferences: {}", refs.join(", ")));
@@ -137,10 +142,7 @@ fn rule_descriptor(rule: &RuleMeta) -> sarif::ReportingDescriptor {
         "security-severity".to_string(),
         Value::String(rule.severity.security_severity().to_string()),
     );
-    props.insert(
-        "precision".to_string(),
-        Value::String("high".to_string()),
-    );
+    props.insert("precision".to_string(), Value::String("high".to_string()));
     props.insert(
         "vigie".to_string(),
         json!({
@@ -244,7 +246,10 @@ fn location(loc: &Location) -> sarif::Location {
 }
 
 fn result(report: &Report, f: &Finding, component: &[(usize, usize)]) -> sarif::Result {
-    let (comp, idx) = component.get(f.rule_index).copied().unwrap_or((0, f.rule_index));
+    let (comp, idx) = component
+        .get(f.rule_index)
+        .copied()
+        .unwrap_or((0, f.rule_index));
     let mut rref = sarif::ReportingDescriptorReference::builder()
         .id(f.rule_id.as_str())
         .index(idx as i64)
@@ -383,7 +388,11 @@ pub fn to_sarif(report: &Report) -> sarif::Sarif {
     let descriptors = |pack: usize| -> Vec<sarif::ReportingDescriptor> {
         per_pack
             .get(&pack)
-            .map(|v| v.iter().map(|&i| rule_descriptor(&report.rules[i])).collect())
+            .map(|v| {
+                v.iter()
+                    .map(|&i| rule_descriptor(&report.rules[i]))
+                    .collect()
+            })
             .unwrap_or_default()
     };
 

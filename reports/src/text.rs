@@ -119,7 +119,12 @@ pub fn render(report: &Report, opts: TextOptions) -> String {
             Lang::Fr => "NOTIFICATIONS",
             Lang::En => "NOTIFICATIONS",
         };
-        let _ = writeln!(out, "{} ({})", paint(c, "1", title), report.notifications.len());
+        let _ = writeln!(
+            out,
+            "{} ({})",
+            paint(c, "1", title),
+            report.notifications.len()
+        );
         for n in &report.notifications {
             let lvl = match n.level {
                 NotificationLevel::Error => paint(c, "31", "error"),
@@ -139,7 +144,7 @@ pub fn render(report: &Report, opts: TextOptions) -> String {
     let artifacts = report.artifacts.len();
     let summary = match lang {
         Lang::Fr => format!(
-            "{} constat{} ({} critique, {} élevée, {} moyenne, {} faible, {} info), {} supprimé{}, {} fichier{} analysé{}, {} notification{}",
+            "{} constat{} (critique : {}, élevée : {}, moyenne : {}, faible : {}, info : {}), {} supprimé{}, {} fichier{} analysé{}, {} notification{}",
             counts.total(),
             if counts.total() > 1 { "s" } else { "" },
             counts.critical,
@@ -153,7 +158,11 @@ pub fn render(report: &Report, opts: TextOptions) -> String {
             if artifacts > 1 { "s" } else { "" },
             if artifacts > 1 { "s" } else { "" },
             report.notifications.len(),
-            if report.notifications.len() > 1 { "s" } else { "" },
+            if report.notifications.len() > 1 {
+                "s"
+            } else {
+                ""
+            },
         ),
         Lang::En => format!(
             "{} finding{} ({} critical, {} high, {} medium, {} low, {} info), {} suppressed, {} artifact{} scanned, {} notification{}",
@@ -168,7 +177,11 @@ pub fn render(report: &Report, opts: TextOptions) -> String {
             artifacts,
             if artifacts == 1 { "" } else { "s" },
             report.notifications.len(),
-            if report.notifications.len() == 1 { "" } else { "s" },
+            if report.notifications.len() == 1 {
+                ""
+            } else {
+                "s"
+            },
         ),
     };
     let _ = writeln!(out, "{}", paint(c, "1", &summary));

@@ -4,7 +4,10 @@
 use vigie_reports::*;
 
 fn t(en: &str, fr: &str) -> Text {
-    Text { en: en.into(), fr: fr.into() }
+    Text {
+        en: en.into(),
+        fr: fr.into(),
+    }
 }
 
 fn report() -> Report {
@@ -19,17 +22,39 @@ fn report() -> Report {
         why: t("Attackers can forge it.", "Un attaquant peut le falsifier."),
         fix: t("Reissue it.", "Le faire réémettre."),
         references: vec![
-            Reference { id: Some("ANSSI-PG-083".into()), cwe: None, url: None },
-            Reference { id: None, cwe: Some(326), url: None },
+            Reference {
+                id: Some("ANSSI-PG-083".into()),
+                cwe: None,
+                url: None,
+            },
+            Reference {
+                id: None,
+                cwe: Some(326),
+                url: None,
+            },
         ],
         profiles: vec!["anssi".into()],
         pack,
     };
     Report {
-        tool: ToolInfo { name: "vigie".into(), version: "0.1.0".into(), information_uri: "https://example.org/vigie".into() },
+        tool: ToolInfo {
+            name: "vigie".into(),
+            version: "0.1.0".into(),
+            information_uri: "https://example.org/vigie".into(),
+        },
         packs: vec![
-            PackInfo { name: "vigie-core".into(), version: "0.1.0".into(), publisher: "Vigie".into(), sha256: None },
-            PackInfo { name: "partner".into(), version: "2.0.0".into(), publisher: "CSF".into(), sha256: Some("ab".repeat(32)) },
+            PackInfo {
+                name: "vigie-core".into(),
+                version: "0.1.0".into(),
+                publisher: "Vigie".into(),
+                sha256: None,
+            },
+            PackInfo {
+                name: "partner".into(),
+                version: "2.0.0".into(),
+                publisher: "CSF".into(),
+                sha256: Some("ab".repeat(32)),
+            },
         ],
         rules: vec![
             rule("CERT-001", "rsa-key-too-small", Severity::High, 0),
@@ -37,51 +62,134 @@ fn report() -> Report {
             rule("PART-001", "partner-rule", Severity::Critical, 1),
         ],
         artifacts: vec![
-            ArtifactInfo { uri: "certs/cam era.pem".into(), parent: None, length: 1200, sha256: "00".repeat(32), kind: "certificate/pem".into() },
-            ArtifactInfo { uri: "fw.img".into(), parent: None, length: 4096, sha256: "11".repeat(32), kind: "image".into() },
-            ArtifactInfo { uri: "fw.img!/etc/ssl/cert.der".into(), parent: Some(1), length: 800, sha256: "22".repeat(32), kind: "certificate/der".into() },
+            ArtifactInfo {
+                uri: "certs/cam era.pem".into(),
+                parent: None,
+                length: 1200,
+                sha256: "00".repeat(32),
+                kind: "certificate/pem".into(),
+            },
+            ArtifactInfo {
+                uri: "fw.img".into(),
+                parent: None,
+                length: 4096,
+                sha256: "11".repeat(32),
+                kind: "image".into(),
+            },
+            ArtifactInfo {
+                uri: "fw.img!/etc/ssl/cert.der".into(),
+                parent: Some(1),
+                length: 800,
+                sha256: "22".repeat(32),
+                kind: "certificate/der".into(),
+            },
         ],
         findings: vec![
             Finding {
-                rule_id: "PART-001".into(), rule_index: 2, severity: Severity::Critical,
+                rule_id: "PART-001".into(),
+                rule_index: 2,
+                severity: Severity::Critical,
                 message: t("partner says no", "le partenaire dit non"),
-                location: Location { uri: "fw.img!/etc/ssl/cert.der".into(), artifact: Some(2), region: Some(Region::Binary { byte_offset: 0, byte_length: 800 }), logical: None },
-                related: vec![], fingerprint: "f".repeat(32), suppression: None,
+                location: Location {
+                    uri: "fw.img!/etc/ssl/cert.der".into(),
+                    artifact: Some(2),
+                    region: Some(Region::Binary {
+                        byte_offset: 0,
+                        byte_length: 800,
+                    }),
+                    logical: None,
+                },
+                related: vec![],
+                fingerprint: "f".repeat(32),
+                suppression: None,
             },
             Finding {
-                rule_id: "CERT-001".into(), rule_index: 0, severity: Severity::High,
+                rule_id: "CERT-001".into(),
+                rule_index: 0,
+                severity: Severity::High,
                 message: t("RSA key of 1024 bits", "clé RSA de 1024 bits"),
                 location: Location {
-                    uri: "certs/cam era.pem".into(), artifact: Some(0),
-                    region: Some(Region::Text { start_line: 3, start_column: Some(1), end_line: Some(20) }),
-                    logical: Some(LogicalLocation { name: "cam.local".into(), fully_qualified_name: "certs/cam era.pem#certificate[0]".into(), kind: "object".into() }),
+                    uri: "certs/cam era.pem".into(),
+                    artifact: Some(0),
+                    region: Some(Region::Text {
+                        start_line: 3,
+                        start_column: Some(1),
+                        end_line: Some(20),
+                    }),
+                    logical: Some(LogicalLocation {
+                        name: "cam.local".into(),
+                        fully_qualified_name: "certs/cam era.pem#certificate[0]".into(),
+                        kind: "object".into(),
+                    }),
                 },
-                related: vec![], fingerprint: "a".repeat(32), suppression: None,
+                related: vec![],
+                fingerprint: "a".repeat(32),
+                suppression: None,
             },
             Finding {
-                rule_id: "CERT-010".into(), rule_index: 1, severity: Severity::Medium,
+                rule_id: "CERT-010".into(),
+                rule_index: 1,
+                severity: Severity::Medium,
                 message: t("expires in 12 days", "expire dans 12 jours"),
-                location: Location { uri: "certs/cam era.pem".into(), artifact: Some(0), region: Some(Region::Text { start_line: 3, start_column: None, end_line: None }), logical: None },
-                related: vec![], fingerprint: "b".repeat(32),
-                suppression: Some(Suppression { reason: "renewal ordered".into(), owner: Some("dsi".into()), expires: Some("2027-01-01".into()), source: Some("vigie.toml:4".into()) }),
+                location: Location {
+                    uri: "certs/cam era.pem".into(),
+                    artifact: Some(0),
+                    region: Some(Region::Text {
+                        start_line: 3,
+                        start_column: None,
+                        end_line: None,
+                    }),
+                    logical: None,
+                },
+                related: vec![],
+                fingerprint: "b".repeat(32),
+                suppression: Some(Suppression {
+                    reason: "renewal ordered".into(),
+                    owner: Some("dsi".into()),
+                    expires: Some("2027-01-01".into()),
+                    source: Some("vigie.toml:4".into()),
+                }),
             },
         ],
         notifications: vec![Notification {
-            level: NotificationLevel::Error, code: "truncated-der".into(), message: "truncated".into(),
-            location: Some(Location { uri: "bad.der".into(), artifact: None, region: Some(Region::Binary { byte_offset: 0, byte_length: 300 }), logical: None }),
+            level: NotificationLevel::Error,
+            code: "truncated-der".into(),
+            message: "truncated".into(),
+            location: Some(Location {
+                uri: "bad.der".into(),
+                artifact: None,
+                region: Some(Region::Binary {
+                    byte_offset: 0,
+                    byte_length: 300,
+                }),
+                logical: None,
+            }),
             rule_id: None,
         }],
-        invocation: Invocation { arguments: vec![], start_time: "2026-11-28T10:00:00Z".into(), end_time: "2026-11-28T10:00:01Z".into(), as_of: "2026-11-28".into(), successful: false },
+        invocation: Invocation {
+            arguments: vec![],
+            start_time: "2026-11-28T10:00:00Z".into(),
+            end_time: "2026-11-28T10:00:01Z".into(),
+            as_of: "2026-11-28".into(),
+            successful: false,
+        },
     }
 }
 
 fn validate(doc: &serde_json::Value) {
     let schema: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/sarif/sarif-schema-2.1.0.json")).unwrap(),
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../fixtures/sarif/sarif-schema-2.1.0.json"
+        ))
+        .unwrap(),
     )
     .unwrap();
     let v = jsonschema::validator_for(&schema).unwrap();
-    let errors: Vec<String> = v.iter_errors(doc).map(|e| format!("{e} at {}", e.instance_path())).collect();
+    let errors: Vec<String> = v
+        .iter_errors(doc)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
     assert!(errors.is_empty(), "{}", errors.join("\n"));
 }
 
@@ -96,7 +204,10 @@ fn sarif_is_schema_valid_and_stable() {
     assert_eq!(run["results"][0]["rule"]["toolComponent"]["index"], 0);
     assert_eq!(run["results"][0]["ruleIndex"], 0);
     assert_eq!(run["artifacts"][2]["parentIndex"], 1);
-    assert_eq!(run["artifacts"][0]["location"]["uri"], "certs/cam%20era.pem");
+    assert_eq!(
+        run["artifacts"][0]["location"]["uri"],
+        "certs/cam%20era.pem"
+    );
     insta::assert_snapshot!("sarif", s);
 }
 
@@ -106,7 +217,11 @@ fn negative_control_schema_rejects_bad_level() {
     let mut doc: serde_json::Value = serde_json::from_str(&s).unwrap();
     doc["runs"][0]["results"][0]["level"] = serde_json::json!("fatal");
     let schema: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/sarif/sarif-schema-2.1.0.json")).unwrap(),
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../fixtures/sarif/sarif-schema-2.1.0.json"
+        ))
+        .unwrap(),
     )
     .unwrap();
     assert!(!jsonschema::validator_for(&schema).unwrap().is_valid(&doc));
@@ -115,9 +230,33 @@ fn negative_control_schema_rejects_bad_level() {
 #[test]
 fn text_rendering() {
     let r = report();
-    insta::assert_snapshot!("text_en", text::render(&r, text::TextOptions { color: false, lang: Lang::En }));
-    insta::assert_snapshot!("text_fr", text::render(&r, text::TextOptions { color: false, lang: Lang::Fr }));
-    let colored = text::render(&r, text::TextOptions { color: true, lang: Lang::En });
+    insta::assert_snapshot!(
+        "text_en",
+        text::render(
+            &r,
+            text::TextOptions {
+                color: false,
+                lang: Lang::En
+            }
+        )
+    );
+    insta::assert_snapshot!(
+        "text_fr",
+        text::render(
+            &r,
+            text::TextOptions {
+                color: false,
+                lang: Lang::Fr
+            }
+        )
+    );
+    let colored = text::render(
+        &r,
+        text::TextOptions {
+            color: true,
+            lang: Lang::En,
+        },
+    );
     assert!(colored.contains("\x1b["));
 }
 

@@ -121,7 +121,12 @@ pub enum ConfigError {
 fn line_col(text: &str, offset: usize) -> (u32, u32) {
     let before = &text[..offset.min(text.len())];
     let line = before.matches('\n').count() as u32 + 1;
-    let col = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) as u32 + 1;
+    let col = before
+        .rsplit('\n')
+        .next()
+        .map(|l| l.chars().count())
+        .unwrap_or(0) as u32
+        + 1;
     (line, col)
 }
 
@@ -151,11 +156,14 @@ impl Config {
                 message,
             }
         };
-        if let Some(d) = &cfg.as_of {
-            if !valid_date(d) {
-                let off = text.find("as_of").unwrap_or(0);
-                return Err(invalid(off, format!("`as_of` must be a date YYYY-MM-DD, found `{d}`")));
-            }
+        if let Some(d) = &cfg.as_of
+            && !valid_date(d)
+        {
+            let off = text.find("as_of").unwrap_or(0);
+            return Err(invalid(
+                off,
+                format!("`as_of` must be a date YYYY-MM-DD, found `{d}`"),
+            ));
         }
         for s in &mut cfg.suppressions {
             let start = s.span().start;
@@ -163,7 +171,10 @@ impl Config {
             let inner = s.get_mut();
             inner.line = line;
             if inner.reason.trim().is_empty() {
-                return Err(invalid(start, "a suppression needs a non-empty `reason`".into()));
+                return Err(invalid(
+                    start,
+                    "a suppression needs a non-empty `reason`".into(),
+                ));
             }
             if inner.path.is_none() && inner.fingerprint.is_none() {
                 return Err(invalid(
@@ -171,15 +182,18 @@ impl Config {
                     "a suppression needs a `path` glob or a `fingerprint`".into(),
                 ));
             }
-            if let Some(p) = &inner.path {
-                if let Err(e) = globset::Glob::new(p) {
-                    return Err(invalid(start, format!("invalid `path` glob `{p}`: {e}")));
-                }
+            if let Some(p) = &inner.path
+                && let Err(e) = globset::Glob::new(p)
+            {
+                return Err(invalid(start, format!("invalid `path` glob `{p}`: {e}")));
             }
-            if let Some(d) = &inner.expires {
-                if !valid_date(d) {
-                    return Err(invalid(start, format!("`expires` must be a date YYYY-MM-DD, found `{d}`")));
-                }
+            if let Some(d) = &inner.expires
+                && !valid_date(d)
+            {
+                return Err(invalid(
+                    start,
+                    format!("`expires` must be a date YYYY-MM-DD, found `{d}`"),
+                ));
             }
         }
         Ok(cfg)
@@ -240,10 +254,17 @@ expires = "2027-01-01"
     fn errors_have_positions() {
         let e = Config::parse("as_of = \"2026-11-28\"\nunknown = 1\n", "vigie.toml").unwrap_err();
         assert!(e.to_string().starts_with("vigie.toml:2:1:"), "{e}");
-        let e = Config::parse("[[suppressions]]\nrule = \"X-1\"\npath = \"a\"\nreason = \"\"\n", "v.toml")
-            .unwrap_err();
+        let e = Config::parse(
+            "[[suppressions]]\nrule = \"X-1\"\npath = \"a\"\nreason = \"\"\n",
+            "v.toml",
+        )
+        .unwrap_err();
         assert!(e.to_string().contains("reason"), "{e}");
-        let e = Config::parse("[[suppressions]]\nrule = \"X-1\"\nreason = \"r\"\n", "v.toml").unwrap_err();
+        let e = Config::parse(
+            "[[suppressions]]\nrule = \"X-1\"\nreason = \"r\"\n",
+            "v.toml",
+        )
+        .unwrap_err();
         assert!(e.to_string().contains("fingerprint"), "{e}");
         let e = Config::parse("as_of = \"28/11/2026\"\n", "v.toml").unwrap_err();
         assert!(e.to_string().contains("YYYY-MM-DD"), "{e}");

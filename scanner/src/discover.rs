@@ -82,7 +82,13 @@ pub fn walk(inputs: &[PathBuf], notes: &mut Vec<Notification>) -> Vec<Candidate>
             .standard_filters(false)
             .follow_links(false)
             .sort_by_file_name(|a, b| a.cmp(b))
-            .filter_entry(|e| e.file_name() != ".git")
+            // Skip VCS metadata and cache directories tagged per the Cache Directory
+            // Tagging Specification (cargo's `target/` carries a CACHEDIR.TAG).
+            .filter_entry(|e| {
+                e.file_name() != ".git"
+                    && !(e.file_type().is_some_and(|t| t.is_dir())
+                        && e.path().join("CACHEDIR.TAG").is_file())
+            })
             .build();
         for entry in walker {
             match entry {

@@ -91,7 +91,8 @@ fn extract_one(c: &discover::Candidate, opts: &ScanOptions, cert: &CertOptions) 
     };
     let info = artifact_info(&artifact);
     // A parser bug on hostile input must cost one file, not the scan.
-    let extracted = std::panic::catch_unwind(AssertUnwindSafe(|| certificate::extract(&artifact, cert)));
+    let extracted =
+        std::panic::catch_unwind(AssertUnwindSafe(|| certificate::extract(&artifact, cert)));
     match extracted {
         Ok(x) => {
             notes.extend(x.notifications);
@@ -332,7 +333,10 @@ pub fn apply_suppressions(
             if !f.rule_id.eq_ignore_ascii_case(&s.rule) {
                 continue;
             }
-            let fp_ok = s.fingerprint.as_deref().is_none_or(|fp| fp == f.fingerprint);
+            let fp_ok = s
+                .fingerprint
+                .as_deref()
+                .is_none_or(|fp| fp == f.fingerprint);
             let path_ok = glob.as_ref().is_none_or(|g| {
                 g.is_match(&f.location.uri)
                     || g.is_match(f.location.uri.split("!/").next().unwrap_or(""))
@@ -396,9 +400,11 @@ fn now_rfc3339() -> String {
 
 fn region_key(l: &Location) -> (u64, u64) {
     match l.region {
-        Some(Region::Text { start_line, start_column, .. }) => {
-            (u64::from(start_line), u64::from(start_column.unwrap_or(0)))
-        }
+        Some(Region::Text {
+            start_line,
+            start_column,
+            ..
+        }) => (u64::from(start_line), u64::from(start_column.unwrap_or(0))),
         Some(Region::Binary { byte_offset, .. }) => (byte_offset, 0),
         None => (0, 0),
     }
@@ -433,7 +439,9 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet, config: &Config) -> Report {
             .then_with(|| a.code.cmp(&b.code))
             .then_with(|| a.message.cmp(&b.message))
     });
-    let successful = !notifications.iter().any(|n| n.level == NotificationLevel::Error);
+    let successful = !notifications
+        .iter()
+        .any(|n| n.level == NotificationLevel::Error);
     Report {
         tool: ToolInfo {
             name: "vigie".into(),

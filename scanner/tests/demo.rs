@@ -30,8 +30,26 @@ fn demo_report() -> vigie_reports::Report {
 #[test]
 fn demo_text_en_and_fr() {
     let r = demo_report();
-    insta::assert_snapshot!("demo_text_en", text::render(&r, text::TextOptions { color: false, lang: Lang::En }));
-    insta::assert_snapshot!("demo_text_fr", text::render(&r, text::TextOptions { color: false, lang: Lang::Fr }));
+    insta::assert_snapshot!(
+        "demo_text_en",
+        text::render(
+            &r,
+            text::TextOptions {
+                color: false,
+                lang: Lang::En
+            }
+        )
+    );
+    insta::assert_snapshot!(
+        "demo_text_fr",
+        text::render(
+            &r,
+            text::TextOptions {
+                color: false,
+                lang: Lang::Fr
+            }
+        )
+    );
 }
 
 #[test]

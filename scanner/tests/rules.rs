@@ -26,15 +26,25 @@ fn rule_ids_are_unique_and_listed() {
     let ids: Vec<String> = set
         .rules
         .iter()
-        .map(|r| format!("{} {} {} {}", r.meta.id, r.meta.severity, r.meta.target, r.meta.name))
+        .map(|r| {
+            format!(
+                "{} {} {} {}",
+                r.meta.id, r.meta.severity, r.meta.target, r.meta.name
+            )
+        })
         .collect();
     insta::assert_snapshot!("rule_ids", ids.join("\n"));
 }
 
 #[test]
 fn rule_findings_on_fail_fixtures() {
-    let set = RuleSet::load(true, &[root().join("rules")]).unwrap_or_else(|e| panic!("{}", e[0].render()));
-    let as_of = set.manifests[0].fixtures_as_of.as_deref().and_then(engine::parse_date).unwrap();
+    let set = RuleSet::load(true, &[root().join("rules")])
+        .unwrap_or_else(|e| panic!("{}", e[0].render()));
+    let as_of = set.manifests[0]
+        .fixtures_as_of
+        .as_deref()
+        .and_then(engine::parse_date)
+        .unwrap();
     std::env::set_current_dir(root()).unwrap();
     for rule in &set.rules {
         let Some(dir) = &rule.fixtures else { continue };
@@ -56,7 +66,11 @@ fn rule_findings_on_fail_fixtures() {
             let report = engine::scan(&opts, &set, &Config::default());
             for f in report.findings.iter().filter(|f| f.rule_id == rule.meta.id) {
                 lines.push(format!("{}  {}", f.location.short(), f.message.en));
-                lines.push(format!("{}  {}", " ".repeat(f.location.short().len()), f.message.fr));
+                lines.push(format!(
+                    "{}  {}",
+                    " ".repeat(f.location.short().len()),
+                    f.message.fr
+                ));
             }
         }
         insta::assert_snapshot!(rule.meta.id.clone(), lines.join("\n"));

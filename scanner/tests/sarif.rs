@@ -25,21 +25,48 @@ fn demo_territory_sarif_is_valid_and_complete() {
     assert!(rules.len() >= 20);
     for r in rules {
         let id = r["id"].as_str().unwrap();
-        assert!(r["shortDescription"]["text"].as_str().is_some_and(|s| !s.is_empty()), "{id}");
+        assert!(
+            r["shortDescription"]["text"]
+                .as_str()
+                .is_some_and(|s| !s.is_empty()),
+            "{id}"
+        );
         let help = r["help"]["markdown"].as_str().unwrap();
-        assert!(help.contains("**Why it matters.**") && help.contains("**How to fix.**"), "{id}");
-        assert!(help.contains("**References.**"), "{id}: a rule needs references");
+        assert!(
+            help.contains("**Why it matters.**") && help.contains("**How to fix.**"),
+            "{id}"
+        );
+        assert!(
+            help.contains("**References.**"),
+            "{id}: a rule needs references"
+        );
         let sev = r["properties"]["security-severity"].as_str().unwrap();
         assert!(["9.5", "8.0", "5.5", "3.0", "0.0"].contains(&sev), "{id}");
-        assert!(r["properties"]["tags"].as_array().unwrap().len() >= 2, "{id}");
-        assert!(r["properties"]["vigie"]["why"]["fr"].as_str().is_some_and(|s| !s.is_empty()));
+        assert!(
+            r["properties"]["tags"].as_array().unwrap().len() >= 2,
+            "{id}"
+        );
+        assert!(
+            r["properties"]["vigie"]["why"]["fr"]
+                .as_str()
+                .is_some_and(|s| !s.is_empty())
+        );
     }
     let results = run["results"].as_array().unwrap();
     assert!(!results.is_empty());
     for res in results {
         let idx = res["ruleIndex"].as_u64().unwrap() as usize;
-        assert_eq!(rules[idx]["id"], res["ruleId"], "ruleIndex points at the rule");
-        assert_eq!(res["partialFingerprints"]["vigie/v1"].as_str().unwrap().len(), 32);
+        assert_eq!(
+            rules[idx]["id"], res["ruleId"],
+            "ruleIndex points at the rule"
+        );
+        assert_eq!(
+            res["partialFingerprints"]["vigie/v1"]
+                .as_str()
+                .unwrap()
+                .len(),
+            32
+        );
         let loc = &res["locations"][0];
         assert!(loc["physicalLocation"]["artifactLocation"]["uri"].is_string());
         assert!(
@@ -48,17 +75,31 @@ fn demo_territory_sarif_is_valid_and_complete() {
         );
     }
     // The suppressed parking certificate is kept, with its justification.
-    let suppressed: Vec<_> = results.iter().filter(|r| r["suppressions"].is_array()).collect();
-    assert!(!suppressed.is_empty(), "the demo's vigie.toml suppresses one finding");
+    let suppressed: Vec<_> = results
+        .iter()
+        .filter(|r| r["suppressions"].is_array())
+        .collect();
+    assert!(
+        !suppressed.is_empty(),
+        "the demo's vigie.toml suppresses one finding"
+    );
     for s in suppressed {
         assert_eq!(s["suppressions"][0]["kind"], "external");
-        assert!(s["suppressions"][0]["justification"].as_str().unwrap().contains("parking"));
+        assert!(
+            s["suppressions"][0]["justification"]
+                .as_str()
+                .unwrap()
+                .contains("parking")
+        );
     }
 }
 
 #[test]
 fn malformed_inputs_become_notifications_and_the_scan_goes_on() {
-    let (code, doc) = scan_sarif(&["fixtures/malformed", "fixtures/demo-territory/certificates/cameras"]);
+    let (code, doc) = scan_sarif(&[
+        "fixtures/malformed",
+        "fixtures/demo-territory/certificates/cameras",
+    ]);
     assert_eq!(code, 1, "findings of the camera are still reported");
     let run = &doc["runs"][0];
     let inv = &run["invocations"][0];
@@ -75,9 +116,17 @@ fn malformed_inputs_become_notifications_and_the_scan_goes_on() {
     assert_eq!(n["descriptor"]["id"], "truncated-der");
     let n = find("fixtures/malformed/garbage-base64.pem");
     assert_eq!(n["descriptor"]["id"], "malformed-pem");
-    assert_eq!(n["locations"][0]["physicalLocation"]["region"]["startLine"], 1);
+    assert_eq!(
+        n["locations"][0]["physicalLocation"]["region"]["startLine"],
+        1
+    );
     let n = find("fixtures/malformed/cut-in-the-middle.pem");
-    assert!(n["message"]["text"].as_str().unwrap().contains("END marker missing"));
+    assert!(
+        n["message"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("END marker missing")
+    );
     let n = find("fixtures/malformed/empty.crt");
     assert_eq!(n["level"], "warning");
     assert!(n["message"]["text"].as_str().unwrap().contains("empty"));
@@ -93,7 +142,10 @@ fn incomplete_scan_without_findings_exits_3() {
     let out = vigie(&["scan", "fixtures/malformed", "--no-default-rules"]);
     assert_eq!(out.status.code(), Some(3));
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("error[truncated-der] fixtures/malformed/truncated.der"), "{text}");
+    assert!(
+        text.contains("error[truncated-der] fixtures/malformed/truncated.der"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -112,31 +164,74 @@ fn unreadable_directory_is_a_notification() {
     let bin = env!("CARGO_BIN_EXE_vigie");
     let dir = tmp.path().to_str().unwrap();
     // Root reads anything: drop to an unprivileged user so the permission applies.
-    let is_root = std::process::Command::new("id").arg("-u").output().map(|o| o.stdout == b"0\n").unwrap_or(false);
+    let is_root = std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| o.stdout == b"0\n")
+        .unwrap_or(false);
     let out = if is_root {
         std::process::Command::new("setpriv")
-            .args(["--reuid=65534", "--regid=65534", "--clear-groups", bin, "scan", "--format", "sarif", dir])
+            .args([
+                "--reuid=65534",
+                "--regid=65534",
+                "--clear-groups",
+                bin,
+                "scan",
+                "--format",
+                "sarif",
+                dir,
+            ])
             .output()
             .unwrap()
     } else {
-        std::process::Command::new(bin).args(["scan", "--format", "sarif", dir]).output().unwrap()
+        std::process::Command::new(bin)
+            .args(["scan", "--format", "sarif", dir])
+            .output()
+            .unwrap()
     };
     fs::set_permissions(&locked, fs::Permissions::from_mode(0o755)).unwrap();
-    assert_eq!(out.status.code(), Some(3), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let doc = assert_valid_sarif(&String::from_utf8(out.stdout).unwrap());
-    let notes = doc["runs"][0]["invocations"][0]["toolExecutionNotifications"].as_array().unwrap();
-    let n = notes.iter().find(|n| n["descriptor"]["id"] == "unreadable-path").unwrap();
-    let uri = n["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].as_str().unwrap();
+    let notes = doc["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .unwrap();
+    let n = notes
+        .iter()
+        .find(|n| n["descriptor"]["id"] == "unreadable-path")
+        .unwrap();
+    let uri = n["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        .as_str()
+        .unwrap();
     assert!(uri.ends_with("/locked"), "{uri}");
-    assert!(n["message"]["text"].as_str().unwrap().contains("ermission denied"));
+    assert!(
+        n["message"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("ermission denied")
+    );
     // The readable certificate next to it was still scanned.
     assert_eq!(doc["runs"][0]["artifacts"].as_array().unwrap().len(), 1);
 }
 
 #[test]
 fn same_inputs_give_identical_sarif_whatever_the_thread_count() {
-    let (_, a) = scan_sarif(&["fixtures/demo-territory", "fixtures/malformed", "--jobs", "1"]);
-    let (_, b) = scan_sarif(&["fixtures/demo-territory", "fixtures/malformed", "--jobs", "8"]);
+    let (_, a) = scan_sarif(&[
+        "fixtures/demo-territory",
+        "fixtures/malformed",
+        "--jobs",
+        "1",
+    ]);
+    let (_, b) = scan_sarif(&[
+        "fixtures/demo-territory",
+        "fixtures/malformed",
+        "--jobs",
+        "8",
+    ]);
     let a = serde_json::to_string_pretty(&strip_times(a)).unwrap();
     let b = serde_json::to_string_pretty(&strip_times(b)).unwrap();
     assert_eq!(a, b);
@@ -145,12 +240,19 @@ fn same_inputs_give_identical_sarif_whatever_the_thread_count() {
 #[test]
 fn fingerprints_survive_moving_a_certificate_down_its_file() {
     let tmp = tempfile::tempdir().unwrap();
-    let pem = fs::read_to_string(root().join("fixtures/demo-territory/certificates/cameras/cam-parvis-mairie.pem")).unwrap();
+    let pem = fs::read_to_string(
+        root().join("fixtures/demo-territory/certificates/cameras/cam-parvis-mairie.pem"),
+    )
+    .unwrap();
     let file = tmp.path().join("camera.pem");
     let dir = tmp.path().to_str().unwrap().to_string();
     fs::write(&file, &pem).unwrap();
     let (_, before) = scan_sarif(&[&dir, "--as-of", "2026-11-28"]);
-    fs::write(&file, format!("# inventory: camera 3, town-hall square\n\n\n{pem}")).unwrap();
+    fs::write(
+        &file,
+        format!("# inventory: camera 3, town-hall square\n\n\n{pem}"),
+    )
+    .unwrap();
     let (_, after) = scan_sarif(&[&dir, "--as-of", "2026-11-28"]);
     let prints = |d: &serde_json::Value| -> Vec<(String, String, u64)> {
         d["runs"][0]["results"]
@@ -160,8 +262,13 @@ fn fingerprints_survive_moving_a_certificate_down_its_file() {
             .map(|r| {
                 (
                     r["ruleId"].as_str().unwrap().to_string(),
-                    r["partialFingerprints"]["vigie/v1"].as_str().unwrap().to_string(),
-                    r["locations"][0]["physicalLocation"]["region"]["startLine"].as_u64().unwrap(),
+                    r["partialFingerprints"]["vigie/v1"]
+                        .as_str()
+                        .unwrap()
+                        .to_string(),
+                    r["locations"][0]["physicalLocation"]["region"]["startLine"]
+                        .as_u64()
+                        .unwrap(),
                 )
             })
             .collect()
@@ -206,18 +313,47 @@ expires = "2026-01-31"
     assert_eq!(s["justification"], "camera replaced in January");
     assert_eq!(s["properties"]["owner"], "dsi@commune.fr");
     assert_eq!(s["properties"]["expires"], "2027-01-31");
-    assert!(by_rule("CERT-006")["suppressions"].is_null(), "expired suppression no longer applies");
-    let notes = doc["runs"][0]["invocations"][0]["toolExecutionNotifications"].as_array().unwrap();
-    assert!(notes.iter().any(|n| n["descriptor"]["id"] == "suppression-expired"
-        && n["message"]["text"].as_str().unwrap().contains("2026-01-31")));
+    assert!(
+        by_rule("CERT-006")["suppressions"].is_null(),
+        "expired suppression no longer applies"
+    );
+    let notes = doc["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .unwrap();
+    assert!(notes.iter().any(|n| {
+        n["descriptor"]["id"] == "suppression-expired"
+            && n["message"]["text"]
+                .as_str()
+                .unwrap()
+                .contains("2026-01-31")
+    }));
     // --no-suppressions shows everything as active.
     let (_, doc) = scan_sarif(&[dir, "--no-suppressions"]);
-    assert!(doc["runs"][0]["results"].as_array().unwrap().iter().all(|r| r["suppressions"].is_null()));
+    assert!(
+        doc["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["suppressions"].is_null())
+    );
     // Suppressed findings do not count for --fail-on: with both high findings of the
     // camera suppressed, only medium and low ones remain.
     let cfg = fs::read_to_string(tmp.path().join("vigie.toml")).unwrap();
-    fs::write(tmp.path().join("vigie.toml"), cfg.replace("2026-01-31", "2027-01-31")).unwrap();
-    assert_eq!(vigie(&["scan", dir, "--fail-on", "high"]).status.code(), Some(0));
-    assert_eq!(vigie(&["scan", dir, "--fail-on", "medium"]).status.code(), Some(1));
-    assert_eq!(vigie(&["scan", dir, "--no-suppressions"]).status.code(), Some(1));
+    fs::write(
+        tmp.path().join("vigie.toml"),
+        cfg.replace("2026-01-31", "2027-01-31"),
+    )
+    .unwrap();
+    assert_eq!(
+        vigie(&["scan", dir, "--fail-on", "high"]).status.code(),
+        Some(0)
+    );
+    assert_eq!(
+        vigie(&["scan", dir, "--fail-on", "medium"]).status.code(),
+        Some(1)
+    );
+    assert_eq!(
+        vigie(&["scan", dir, "--no-suppressions"]).status.code(),
+        Some(1)
+    );
 }

@@ -38,7 +38,10 @@ pub enum CliError {
 }
 
 fn render_rule_errors(errs: &[RuleError]) -> String {
-    let mut s: Vec<String> = errs.iter().map(|e| e.render()).collect();
+    let mut s: Vec<String> = errs
+        .iter()
+        .map(|e| e.render().trim_end().to_string())
+        .collect();
     s.push(format!(
         "{} rule error{}",
         errs.len(),

@@ -54,7 +54,8 @@ pub enum RulesCommand {
 pub fn run(c: RulesCommand) -> Result<i32, CliError> {
     match c {
         RulesCommand::List { rules, lang } => {
-            let set = RuleSet::load(rules.no_default_rules, &rules.rules).map_err(CliError::Rules)?;
+            let set =
+                RuleSet::load(rules.no_default_rules, &rules.rules).map_err(CliError::Rules)?;
             let mut out = String::new();
             for r in &set.rules {
                 let _ = writeln!(
@@ -72,7 +73,8 @@ pub fn run(c: RulesCommand) -> Result<i32, CliError> {
             Ok(0)
         }
         RulesCommand::Explain { id, rules, lang } => {
-            let set = RuleSet::load(rules.no_default_rules, &rules.rules).map_err(CliError::Rules)?;
+            let set =
+                RuleSet::load(rules.no_default_rules, &rules.rules).map_err(CliError::Rules)?;
             let Some(r) = set.get(&id) else {
                 return Err(CliError::Usage(format!("no rule `{id}`")));
             };
@@ -80,7 +82,9 @@ pub fn run(c: RulesCommand) -> Result<i32, CliError> {
             Ok(0)
         }
         RulesCommand::Validate { dirs } => {
-            let set = RuleSet::load(false, &dirs).map_err(CliError::Rules)?;
+            // With directories, validate those (the official pack is `rules/` itself);
+            // without, validate the built-in rules.
+            let set = RuleSet::load(!dirs.is_empty(), &dirs).map_err(CliError::Rules)?;
             println!("{} rules valid", set.rules.len());
             Ok(0)
         }
@@ -132,42 +136,68 @@ fn explain(set: &RuleSet, r: &crate::rules::load::LoadedRule, lang: Lang) -> Str
     let m = &r.meta;
     let (why, fix, refs, cond, sev, target, prof, pack) = match lang {
         Lang::Fr => (
-            "Pourquoi c'est important",
-            "Que faire",
-            "Références",
-            "Condition",
-            "Gravité",
-            "Cible",
-            "Profils",
-            "Paquet",
+            "Pourquoi c'est important :",
+            "Que faire :",
+            "Références :",
+            "Condition :",
+            "Gravité :",
+            "Cible :",
+            "Profils :",
+            "Paquet :",
         ),
         Lang::En => (
-            "Why it matters",
-            "How to fix",
-            "References",
-            "Condition",
-            "Severity",
-            "Target",
-            "Profiles",
-            "Pack",
+            "Why it matters:",
+            "How to fix:",
+            "References:",
+            "Condition:",
+            "Severity:",
+            "Target:",
+            "Profiles:",
+            "Pack:",
         ),
     };
     let mut s = String::new();
     let _ = writeln!(s, "{} {}: {}", m.id, m.name, m.title.get(lang));
-    let _ = writeln!(
-        s,
-        "{sev}: {}   {target}: {}   status: {}",
-        m.severity, m.target, m.status
-    );
+    let (severity, status) = match lang {
+        Lang::Fr => (
+            match m.severity {
+                vigie_reports::Severity::Critical => "critique",
+                vigie_reports::Severity::High => "élevée",
+                vigie_reports::Severity::Medium => "moyenne",
+                vigie_reports::Severity::Low => "faible",
+                vigie_reports::Severity::Info => "information",
+            },
+            match m.status.as_str() {
+                "preview" => "statut : en test",
+                "deprecated" => "statut : obsolète",
+                _ => "statut : stable",
+            },
+        ),
+        Lang::En => (m.severity.as_str(), ""),
+    };
+    let status = if status.is_empty() {
+        format!("status: {}", m.status)
+    } else {
+        status.to_string()
+    };
+    let _ = writeln!(s, "{sev} {severity}   {target} {}   {status}", m.target);
     if let Some(p) = set.packs.get(m.pack) {
-        let _ = writeln!(s, "{pack}: {} {} ({})", p.name, p.version, p.publisher);
+        let _ = writeln!(s, "{pack} {} {} ({})", p.name, p.version, p.publisher);
     }
     if !m.what.en.is_empty() {
         let _ = writeln!(s, "\n{}", m.what.get(lang).trim());
     }
-    let _ = writeln!(s, "\n{why}:\n  {}", m.why.get(lang).trim().replace('\n', "\n  "));
-    let _ = writeln!(s, "\n{fix}:\n  {}", m.fix.get(lang).trim().replace('\n', "\n  "));
-    let _ = writeln!(s, "\n{refs}:");
+    let _ = writeln!(
+        s,
+        "\n{why}\n  {}",
+        m.why.get(lang).trim().replace('\n', "\n  ")
+    );
+    let _ = writeln!(
+        s,
+        "\n{fix}\n  {}",
+        m.fix.get(lang).trim().replace('\n', "\n  ")
+    );
+    let _ = writeln!(s, "\n{refs}");
     for reference in &m.references {
         match reference.link() {
             Some(u) => {
@@ -179,8 +209,8 @@ fn explain(set: &RuleSet, r: &crate::rules::load::LoadedRule, lang: Lang) -> Str
         }
     }
     if !m.profiles.is_empty() {
-        let _ = writeln!(s, "\n{prof}: {}", m.profiles.join(", "));
+        let _ = writeln!(s, "\n{prof} {}", m.profiles.join(", "));
     }
-    let _ = writeln!(s, "\n{cond}: {}", r.condition.source);
+    let _ = writeln!(s, "\n{cond} {}", r.condition.source);
     s
 }

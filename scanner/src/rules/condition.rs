@@ -152,7 +152,9 @@ pub fn json_to_cel(v: &serde_json::Value) -> cel::Value {
             }
         }
         serde_json::Value::String(s) => cel::Value::String(Arc::new(s.clone())),
-        serde_json::Value::Array(a) => cel::Value::List(Arc::new(a.iter().map(json_to_cel).collect())),
+        serde_json::Value::Array(a) => {
+            cel::Value::List(Arc::new(a.iter().map(json_to_cel).collect()))
+        }
         serde_json::Value::Object(o) => {
             let map: HashMap<String, cel::Value> =
                 o.iter().map(|(k, v)| (k.clone(), json_to_cel(v))).collect();
@@ -295,7 +297,10 @@ mod tests {
     #[test]
     fn templates() {
         let t = Template::compile("RSA key of {{ key.bits }} bits ({{ sans }})").unwrap();
-        assert_eq!(t.render(&ctx()), "RSA key of 1024 bits (a.example, *.b.example)");
+        assert_eq!(
+            t.render(&ctx()),
+            "RSA key of 1024 bits (a.example, *.b.example)"
+        );
         assert!(Template::compile("oops {{ key.bits").is_err());
         let t = Template::compile("{{ missing.x }}").unwrap();
         assert_eq!(t.render(&ctx()), "?");

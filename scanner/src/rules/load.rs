@@ -35,7 +35,13 @@ pub struct RuleError {
 }
 
 impl RuleError {
-    fn new(file: &str, line: u32, column: u32, message: impl Into<String>, source: Option<Arc<str>>) -> Self {
+    fn new(
+        file: &str,
+        line: u32,
+        column: u32,
+        message: impl Into<String>,
+        source: Option<Arc<str>>,
+    ) -> Self {
         RuleError {
             file: file.to_string(),
             line,
@@ -64,10 +70,9 @@ impl RuleError {
             end += 1;
         }
         let end = end.min(line_text.len()).max(col);
-        let origin = format!("{}:{}:{}", self.file, self.line, self.column.max(1));
         let report = &[Level::ERROR.primary_title(self.message.as_str()).element(
             Snippet::source(src)
-                .path(origin.as_str())
+                .path(self.file.as_str())
                 .annotation(AnnotationKind::Primary.span(start + col..start + end)),
         )];
         Renderer::plain().render(report).to_string()
@@ -77,7 +82,14 @@ impl RuleError {
 impl fmt::Display for RuleError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.line > 0 {
-            write!(f, "{}:{}:{}: {}", self.file, self.line, self.column.max(1), self.message)
+            write!(
+                f,
+                "{}:{}:{}: {}",
+                self.file,
+                self.line,
+                self.column.max(1),
+                self.message
+            )
         } else {
             write!(f, "{}: {}", self.file, self.message)
         }
@@ -123,8 +135,15 @@ fn yaml_error(file: &str, src: &Arc<str>, e: &serde_saphyr::Error) -> RuleError 
         .map(|l| (l.line() as u32, l.column() as u32))
         .unwrap_or((0, 0));
     let full = e.to_string();
-    // serde-saphyr's Display may append its own position and snippet: keep the first line.
-    let message = full.lines().next().unwrap_or(&full).to_string();
+    // serde-saphyr's Display may add its own position and snippet: keep the first line,
+    // without the `line N column M: ` prefix (the position is rendered separately).
+    let first = full.lines().next().unwrap_or(&full);
+    let first = first.strip_prefix("error: ").unwrap_or(first);
+    let message = match first.split_once(": ") {
+        Some((pos, rest)) if pos.starts_with("line ") && pos.contains(" column ") => rest,
+        _ => first,
+    }
+    .to_string();
     RuleError::new(file, line, column, message, Some(src.clone()))
 }
 
@@ -153,7 +172,14 @@ fn expr_position(src: &str, value_line: u32, value_col: u32, e: &CompileError) -
     }
 }
 
-fn check_text(file: &str, src: &Arc<str>, what: &str, t: &Text, line: u32, errs: &mut Vec<RuleError>) {
+fn check_text(
+    file: &str,
+    src: &Arc<str>,
+    what: &str,
+    t: &Text,
+    line: u32,
+    errs: &mut Vec<RuleError>,
+) {
     if t.en.trim().is_empty() || t.fr.trim().is_empty() {
         errs.push(RuleError::new(
             file,
@@ -174,12 +200,21 @@ fn find_key_line(src: &str, key: &str) -> u32 {
 
 /// Parses and compiles one rule file. `file` is the display path; `stem` the file name
 /// without extension, which must be `<id>-<name>`.
-pub fn parse_rule(file: &str, stem: &str, text: &str, pack: usize) -> Result<LoadedRule, Vec<RuleError>> {
+pub fn parse_rule(
+    file: &str,
+    stem: &str,
+    text: &str,
+    pack: usize,
+) -> Result<LoadedRule, Vec<RuleError>> {
     let src: Arc<str> = Arc::from(text);
-    let rf: RuleFile = serde_saphyr::from_str(text).map_err(|e| vec![yaml_error(file, &src, &e)])?;
+    let rf: RuleFile =
+        serde_saphyr::from_str(text).map_err(|e| vec![yaml_error(file, &src, &e)])?;
     let mut errs = Vec::new();
     let id = rf.id.value.clone();
-    let id_loc = (rf.id.referenced.line() as u32, rf.id.referenced.column() as u32);
+    let id_loc = (
+        rf.id.referenced.line() as u32,
+        rf.id.referenced.column() as u32,
+    );
     let id_ok = {
         let mut parts = id.splitn(2, '-');
         let prefix = parts.next().unwrap_or("");
@@ -190,7 +225,13 @@ pub fn parse_rule(file: &str, stem: &str, text: &str, pack: usize) -> Result<Loa
             && num.chars().all(|c| c.is_ascii_digit())
     };
     if !id_ok {
-        errs.push(RuleError::new(file, id_loc.0, id_loc.1, format!("rule id `{id}` must look like `CERT-001`"), Some(src.clone())));
+        errs.push(RuleError::new(
+            file,
+            id_loc.0,
+            id_loc.1,
+            format!("rule id `{id}` must look like `CERT-001`"),
+            Some(src.clone()),
+        ));
     }
     let name = rf.name.value.clone();
     if name.is_empty()
@@ -222,20 +263,63 @@ pub fn parse_rule(file: &str, stem: &str, text: &str, pack: usize) -> Result<Loa
             file,
             rf.target.referenced.line() as u32,
             rf.target.referenced.column() as u32,
-            format!("unknown target `{target_name}` (expected one of: {})", Target::KNOWN.join(", ")),
+            format!(
+                "unknown target `{target_name}` (expected one of: {})",
+                Target::KNOWN.join(", ")
+            ),
             Some(src.clone()),
         ));
     }
-    check_text(file, &src, "title", &rf.title, find_key_line(text, "title"), &mut errs);
-    check_text(file, &src, "message", &rf.message.value, rf.message.referenced.line() as u32, &mut errs);
-    check_text(file, &src, "docs.why", &rf.docs.why, find_key_line(text, "why"), &mut errs);
-    check_text(file, &src, "docs.fix", &rf.docs.fix, find_key_line(text, "fix"), &mut errs);
+    check_text(
+        file,
+        &src,
+        "title",
+        &rf.title,
+        find_key_line(text, "title"),
+        &mut errs,
+    );
+    check_text(
+        file,
+        &src,
+        "message",
+        &rf.message.value,
+        rf.message.referenced.line() as u32,
+        &mut errs,
+    );
+    check_text(
+        file,
+        &src,
+        "docs.why",
+        &rf.docs.why,
+        find_key_line(text, "why"),
+        &mut errs,
+    );
+    check_text(
+        file,
+        &src,
+        "docs.fix",
+        &rf.docs.fix,
+        find_key_line(text, "fix"),
+        &mut errs,
+    );
     if rf.references.is_empty() {
-        errs.push(RuleError::new(file, find_key_line(text, "id"), 1, "a rule needs at least one reference", Some(src.clone())));
+        errs.push(RuleError::new(
+            file,
+            find_key_line(text, "id"),
+            1,
+            "a rule needs at least one reference",
+            Some(src.clone()),
+        ));
     }
     for r in &rf.references {
         if r.id.is_none() && r.cwe.is_none() && r.url.is_none() {
-            errs.push(RuleError::new(file, find_key_line(text, "references"), 1, "a reference needs an `id`, a `cwe` or a `url`", Some(src.clone())));
+            errs.push(RuleError::new(
+                file,
+                find_key_line(text, "references"),
+                1,
+                "a reference needs an `id`, a `cwe` or a `url`",
+                Some(src.clone()),
+            ));
         }
     }
     let cond_line = rf.condition.referenced.line() as u32;
@@ -244,7 +328,13 @@ pub fn parse_rule(file: &str, stem: &str, text: &str, pack: usize) -> Result<Loa
         Ok(c) => Some(c),
         Err(e) => {
             let (l, c) = expr_position(text, cond_line, cond_col, &e);
-            errs.push(RuleError::new(file, l, c, format!("condition does not compile: {}", e.message), Some(src.clone())));
+            errs.push(RuleError::new(
+                file,
+                l,
+                c,
+                format!("condition does not compile: {}", e.message),
+                Some(src.clone()),
+            ));
             None
         }
     };
@@ -256,7 +346,10 @@ pub fn parse_rule(file: &str, stem: &str, text: &str, pack: usize) -> Result<Loa
                 file,
                 msg_line,
                 1,
-                format!("message ({lang}) placeholder does not compile: {}", e.message),
+                format!(
+                    "message ({lang}) placeholder does not compile: {}",
+                    e.message
+                ),
                 Some(src.clone()),
             ));
             None
@@ -267,8 +360,15 @@ pub fn parse_rule(file: &str, stem: &str, text: &str, pack: usize) -> Result<Loa
     if !errs.is_empty() {
         return Err(errs);
     }
-    let (Some(condition), Some(message_en), Some(message_fr)) = (condition, message_en, message_fr) else {
-        return Err(vec![RuleError::new(file, 0, 0, "rule does not compile", Some(src))]);
+    let (Some(condition), Some(message_en), Some(message_fr)) = (condition, message_en, message_fr)
+    else {
+        return Err(vec![RuleError::new(
+            file,
+            0,
+            0,
+            "rule does not compile",
+            Some(src),
+        )]);
     };
     let meta = RuleMeta {
         id,
@@ -339,7 +439,13 @@ impl RuleSet {
                     set.manifests.push(m);
                 }
                 Some(Err(e)) => errs.push(e),
-                None => errs.push(RuleError::new("rules/pack.yaml", 0, 0, "core pack manifest missing", None)),
+                None => errs.push(RuleError::new(
+                    "rules/pack.yaml",
+                    0,
+                    0,
+                    "core pack manifest missing",
+                    None,
+                )),
             }
             for (path, text) in files {
                 let rel = Path::new(path);
@@ -367,7 +473,10 @@ impl RuleSet {
                     &r.file,
                     0,
                     0,
-                    format!("duplicate rule id `{}`: already defined in {first}", r.meta.id),
+                    format!(
+                        "duplicate rule id `{}`: already defined in {first}",
+                        r.meta.id
+                    ),
                     None,
                 ));
             } else {
@@ -384,7 +493,13 @@ impl RuleSet {
     fn load_dir(&mut self, dir: &Path) -> Result<(), Vec<RuleError>> {
         let display = dir.to_string_lossy().to_string();
         if !dir.is_dir() {
-            return Err(vec![RuleError::new(&display, 0, 0, "rule directory does not exist", None)]);
+            return Err(vec![RuleError::new(
+                &display,
+                0,
+                0,
+                "rule directory does not exist",
+                None,
+            )]);
         }
         let mut errs = Vec::new();
         let manifest_path = dir.join("pack.yaml");
@@ -395,7 +510,13 @@ impl RuleSet {
                     Err(e) => return Err(vec![e]),
                 },
                 Err(e) => {
-                    return Err(vec![RuleError::new(&manifest_path.to_string_lossy(), 0, 0, e.to_string(), None)]);
+                    return Err(vec![RuleError::new(
+                        &manifest_path.to_string_lossy(),
+                        0,
+                        0,
+                        e.to_string(),
+                        None,
+                    )]);
                 }
             }
         } else {
@@ -418,7 +539,10 @@ impl RuleSet {
         self.packs.push(pack_info(&manifest));
         self.manifests.push(manifest);
         let mut files = Vec::new();
-        for entry in ignore::WalkBuilder::new(dir).standard_filters(false).build() {
+        for entry in ignore::WalkBuilder::new(dir)
+            .standard_filters(false)
+            .build()
+        {
             match entry {
                 Ok(e) => {
                     if e.file_type().is_some_and(|t| t.is_file()) {
@@ -434,7 +558,11 @@ impl RuleSet {
         files.sort();
         for path in files {
             let file = path.to_string_lossy().to_string();
-            let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("").to_string();
+            let stem = path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or("")
+                .to_string();
             match std::fs::read_to_string(&path) {
                 Ok(text) => match parse_rule(&file, &stem, &text, pack) {
                     Ok(mut r) => {
@@ -451,7 +579,9 @@ impl RuleSet {
 
     /// Finds a rule by id (case-insensitive).
     pub fn get(&self, id: &str) -> Option<&LoadedRule> {
-        self.rules.iter().find(|r| r.meta.id.eq_ignore_ascii_case(id))
+        self.rules
+            .iter()
+            .find(|r| r.meta.id.eq_ignore_ascii_case(id))
     }
 }
 
@@ -502,8 +632,14 @@ references:
         let bad = GOOD.replace("fr: Petite clé", "fr: ''");
         let errs = parse_rule("t.yaml", "CERT-901-other", &bad, 0).unwrap_err();
         let all: Vec<String> = errs.iter().map(|e| e.to_string()).collect();
-        assert!(all.iter().any(|e| e.contains("file name must be")), "{all:?}");
-        assert!(all.iter().any(|e| e.contains("`title` needs both")), "{all:?}");
+        assert!(
+            all.iter().any(|e| e.contains("file name must be")),
+            "{all:?}"
+        );
+        assert!(
+            all.iter().any(|e| e.contains("`title` needs both")),
+            "{all:?}"
+        );
     }
 
     #[test]

@@ -75,7 +75,11 @@ fn files_under(p: &Path) -> Vec<PathBuf> {
         return vec![p.to_path_buf()];
     }
     let mut v = Vec::new();
-    for e in ignore::WalkBuilder::new(p).standard_filters(false).build().flatten() {
+    for e in ignore::WalkBuilder::new(p)
+        .standard_filters(false)
+        .build()
+        .flatten()
+    {
         if e.file_type().is_some_and(|t| t.is_file()) {
             v.push(e.path().to_path_buf());
         }
@@ -109,15 +113,16 @@ fn run_case(
                 .insert(start_line);
         }
     }
-    for n in report
-        .notifications
-        .iter()
-        .filter(|n| n.code == "rule-evaluation-error" && n.rule_id.as_deref() == Some(&rule.meta.id))
-    {
+    for n in report.notifications.iter().filter(|n| {
+        n.code == "rule-evaluation-error" && n.rule_id.as_deref() == Some(&rule.meta.id)
+    }) {
         problems.push(format!("{display}: {}", n.message));
     }
     if expect_findings && count == 0 {
-        problems.push(format!("{display}: expected a finding of {}, got none", rule.meta.id));
+        problems.push(format!(
+            "{display}: expected a finding of {}, got none",
+            rule.meta.id
+        ));
     }
     if !expect_findings && count > 0 {
         problems.push(format!(
@@ -137,7 +142,10 @@ fn run_case(
             ));
         }
         for l in forbid.intersection(&got) {
-            problems.push(format!("{uri}:{l}: `ok: {}` line has a finding", rule.meta.id));
+            problems.push(format!(
+                "{uri}:{l}: `ok: {}` line has a finding",
+                rule.meta.id
+            ));
         }
     }
     problems
@@ -156,17 +164,20 @@ pub fn run(set: &RuleSet, base: &ScanOptions) -> Vec<RuleOutcome> {
             millis: 0,
         };
         let Some(dir) = &rule.fixtures else {
-            o.problems.push("rule has no fixture directory (embedded rule)".into());
+            o.problems
+                .push("rule has no fixture directory (embedded rule)".into());
             out.push(o);
             continue;
         };
         let fail = entries(&dir.join("fail"));
         let pass = entries(&dir.join("pass"));
         if fail.is_empty() {
-            o.problems.push(format!("{}: no fail fixture", dir.join("fail").display()));
+            o.problems
+                .push(format!("{}: no fail fixture", dir.join("fail").display()));
         }
         if pass.is_empty() {
-            o.problems.push(format!("{}: no pass fixture", dir.join("pass").display()));
+            o.problems
+                .push(format!("{}: no pass fixture", dir.join("pass").display()));
         }
         for case in &fail {
             o.fail_cases += 1;

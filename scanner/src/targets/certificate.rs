@@ -16,9 +16,11 @@ use time::format_description::well_known::Rfc3339;
 use vigie_reports::{Location, LogicalLocation, Notification, NotificationLevel, Region};
 use x509_parser::der_parser::ber::BerObjectContent;
 use x509_parser::der_parser::der::parse_der;
+use x509_parser::error::X509Error;
 use x509_parser::extensions::{DistributionPointName, GeneralName, ParsedExtension};
 use x509_parser::prelude::{FromDer, X509Certificate};
-use x509_parser::public_key::PublicKey;
+use x509_parser::public_key::{PublicKey, RSAPublicKey};
+use x509_parser::x509::SubjectPublicKeyInfo;
 
 /// Options of the certificate extractor.
 #[derive(Debug, Clone)]
@@ -35,11 +37,13 @@ pub struct CertOptions {
 pub struct KeyFact {
     /// `rsa`, `ec`, `dsa`, `ed25519`, `ed448` or `unknown`.
     pub algorithm: String,
-    /// Key size in bits: RSA modulus length (leading zeros stripped), curve size for EC.
+    /// Key size in bits: RSA modulus length (leading zeros stripped), curve size for EC,
+    /// length of the prime `p` for DSA (of the public value when the parameters are inherited).
     pub bits: u32,
     /// Curve name for EC keys (`P-256`, `brainpoolP256r1`, ...), empty otherwise.
     pub curve: String,
-    /// RSA public exponent (0 when not RSA or larger than 64 bits).
+    /// RSA public exponent (0 when not RSA or when it does not fit in 63 bits, so that it
+    /// stays a CEL `int` and arithmetic such as `% 2` works in conditions).
     pub rsa_exponent: u64,
 }
 
@@ -71,13 +75,23 @@ pub struct SanFact {
 /// Where the certificate stands in a chain, from the other certificates of the scan.
 #[derive(Debug, Clone, Serialize, Default, PartialEq, Eq)]
 pub struct ChainFact {
-    /// The issuing certificate is among the scanned ones (or the certificate is self-issued).
+    /// The issuing certificate is among the scanned ones: a certificate whose subject is
+    /// this one's issuer and whose key identifier does not contradict the authority key
+    /// identifier (or the certificate is self-issued).
     pub issuer_found: bool,
     /// Path of the issuing certificate when found elsewhere (empty otherwise).
     pub issuer_path: String,
-    /// The signature verifies with the issuer's public key (with its own when self-issued).
+    /// The signature was checked and verifies with the issuer's public key (with its own
+    /// when self-issued).
     pub signature_verifies: bool,
-    /// Following issuers leads to a self-signed certificate with valid signatures.
+    /// The signature could be checked: false when its algorithm or the issuer's key is one
+    /// Vigie cannot verify (MD5, DSA, ECDSA on P-521 or brainpool curves, SHA-1 with RSA
+    /// keys under 1024 bits...), in which case `signature_verifies` is false too but says
+    /// nothing about the signature. RSA PKCS#1 v1.5 signatures with SHA-2 are checked for
+    /// every modulus size.
+    pub signature_checked: bool,
+    /// Following issuers leads to a self-signed certificate; each signature on the way
+    /// verifies, or cannot be checked (see `signature_checked`).
     pub complete: bool,
     /// Number of certificates above this one up to the last found (0 for a root).
     pub depth: u32,
@@ -143,7 +157,8 @@ pub struct CertificateFact {
     pub signature: SignatureFact,
     /// Subject equals issuer.
     pub self_issued: bool,
-    /// Self-issued and the signature verifies with its own key.
+    /// Self-issued and signed with its own key: the signature verifies with it or, when
+    /// the algorithm cannot be checked, the key identifiers do not point at another key.
     pub self_signed: bool,
     /// basicConstraints extension present.
     pub basic_constraints: bool,
@@ -187,6 +202,9 @@ pub struct CertificateFact {
     pub chain: ChainFact,
     /// The private key stored with it.
     pub private_key: KeyPairFact,
+    /// Paths of other certificates (different content) carrying the same public key:
+    /// the same key on several devices or services.
+    pub key_shared_with: Vec<String>,
     /// Identity of the public key shared with [`PrivateKeyFact::key_id`].
     #[serde(skip)]
     pub key_id: String,
@@ -196,6 +214,9 @@ pub struct CertificateFact {
     subject_raw: Vec<u8>,
     #[serde(skip)]
     issuer_raw: Vec<u8>,
+    /// Outcome of checking the signature with the certificate's own key (self-issued only).
+    #[serde(skip)]
+    self_signature: SigCheck,
 }
 
 /// Certificate a private key belongs to.
@@ -336,6 +357,161 @@ fn signature_hash(oid: &str, name: &str) -> &'static str {
     }
 }
 
+/// Outcome of checking one signature.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+enum SigCheck {
+    /// The signature verifies.
+    Valid,
+    /// The signature was checked and is wrong (or made with another kind of key).
+    Invalid,
+    /// The algorithm or the signer's key is outside what Vigie can verify.
+    #[default]
+    Unsupported,
+}
+
+const OID_RSA_ENCRYPTION: &str = "1.2.840.113549.1.1.1";
+const OID_RSASSA_PSS: &str = "1.2.840.113549.1.1.10";
+
+/// Modulus and exponent of an RSA public key announced as `rsaEncryption` or as
+/// `id-RSASSA-PSS` (RFC 4055; x509-parser only decodes the former).
+fn rsa_components<'a>(spki: &'a SubjectPublicKeyInfo<'_>) -> Option<(&'a [u8], &'a [u8])> {
+    let oid = spki.algorithm.algorithm.to_id_string();
+    if oid != OID_RSA_ENCRYPTION && oid != OID_RSASSA_PSS {
+        return None;
+    }
+    let (_, k) = RSAPublicKey::from_der(&spki.subject_public_key.data).ok()?;
+    Some((k.modulus, k.exponent))
+}
+
+/// Largest RSA modulus and exponent (bits) checked by hand: bounds the cost of a hostile key.
+const MAX_RSA_MODULUS_BITS: u64 = 16_384;
+const MAX_RSA_EXPONENT_BITS: u64 = 256;
+
+/// Verifies an RSA PKCS#1 v1.5 signature with SHA-2 (RFC 8017 §8.2.2) by hand, for every
+/// modulus size: `ring`, behind x509-parser, refuses moduli under 2048 bits (common on old
+/// device PKIs) and SHA-224. `None` when `sig_oid` is not one of these algorithms.
+fn rsa_pkcs1_sha2(
+    sig_oid: &str,
+    tbs: &[u8],
+    sig: &[u8],
+    signer: &SubjectPublicKeyInfo<'_>,
+) -> Option<SigCheck> {
+    use sha2::{Sha224, Sha384, Sha512};
+    use x509_parser::num_bigint::BigUint;
+    // DigestInfo prefixes, RFC 8017 §9.2 note 1.
+    let (prefix, digest): (&[u8], Vec<u8>) = match sig_oid {
+        "1.2.840.113549.1.1.14" => (
+            &[
+                0x30, 0x2d, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02,
+                0x04, 0x05, 0x00, 0x04, 0x1c,
+            ],
+            Sha224::digest(tbs).to_vec(),
+        ),
+        "1.2.840.113549.1.1.11" => (
+            &[
+                0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02,
+                0x01, 0x05, 0x00, 0x04, 0x20,
+            ],
+            Sha256::digest(tbs).to_vec(),
+        ),
+        "1.2.840.113549.1.1.12" => (
+            &[
+                0x30, 0x41, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02,
+                0x02, 0x05, 0x00, 0x04, 0x30,
+            ],
+            Sha384::digest(tbs).to_vec(),
+        ),
+        "1.2.840.113549.1.1.13" => (
+            &[
+                0x30, 0x51, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02,
+                0x03, 0x05, 0x00, 0x04, 0x40,
+            ],
+            Sha512::digest(tbs).to_vec(),
+        ),
+        _ => return None,
+    };
+    let Some((n, e)) = rsa_components(signer) else {
+        // An RSA signature cannot come from a key of another type.
+        return Some(SigCheck::Invalid);
+    };
+    let n = BigUint::from_bytes_be(n);
+    let e = BigUint::from_bytes_be(e);
+    if n.bits() > MAX_RSA_MODULUS_BITS || e.bits() > MAX_RSA_EXPONENT_BITS {
+        return Some(SigCheck::Unsupported);
+    }
+    let k = n.bits().div_ceil(8) as usize;
+    let s = BigUint::from_bytes_be(sig);
+    if sig.len() != k || s >= n || k < prefix.len() + digest.len() + 11 {
+        return Some(SigCheck::Invalid);
+    }
+    let m = s.modpow(&e, &n).to_bytes_be();
+    let mut expected = vec![0xffu8; k];
+    expected[0] = 0;
+    expected[1] = 1;
+    let t = k - prefix.len() - digest.len();
+    expected[t - 1] = 0;
+    expected[t..t + prefix.len()].copy_from_slice(prefix);
+    expected[t + prefix.len()..].copy_from_slice(&digest);
+    // `m` lacks the leading zero bytes of the encoded message.
+    let ok = m.len() <= k
+        && expected[..k - m.len()].iter().all(|&b| b == 0)
+        && expected[k - m.len()..] == m[..];
+    Some(if ok {
+        SigCheck::Valid
+    } else {
+        SigCheck::Invalid
+    })
+}
+
+/// Whether `ring` accepts this RSA key for the given minimum modulus size: the modulus,
+/// rounded up to whole bytes, between `min_bits` and 8192 bits, an odd exponent between 3
+/// and 2^33 - 1. Outside that range it reports a failure rather than an unsupported key.
+fn ring_accepts_rsa(n: &[u8], e: &[u8], min_bits: u32) -> bool {
+    let n_bits = bit_len(n);
+    let e = strip_zeros(e);
+    let e_val = if e.len() <= 8 {
+        e.iter().fold(0u64, |acc, &b| (acc << 8) | u64::from(b))
+    } else {
+        u64::MAX
+    };
+    n_bits.div_ceil(8) * 8 >= min_bits
+        && n_bits <= 8192
+        && (3..1u64 << 33).contains(&e_val)
+        && e_val % 2 == 1
+}
+
+/// Checks the signature of `child` with the public key of `signer`.
+fn check_signature(child: &X509Certificate<'_>, signer: &SubjectPublicKeyInfo<'_>) -> SigCheck {
+    let ring = child.verify_signature(Some(signer));
+    if ring.is_ok() {
+        return SigCheck::Valid;
+    }
+    let oid = child.signature_algorithm.algorithm.to_id_string();
+    if let Some(outcome) = rsa_pkcs1_sha2(
+        &oid,
+        child.tbs_certificate.as_ref(),
+        &child.signature_value.data,
+        signer,
+    ) {
+        return outcome;
+    }
+    match ring {
+        Err(X509Error::SignatureUnsupportedAlgorithm) => SigCheck::Unsupported,
+        _ => {
+            let min_bits = match oid.as_str() {
+                // sha1WithRSAEncryption, sha1WithRSA (OIW)
+                "1.2.840.113549.1.1.5" | "1.3.14.3.2.29" => Some(1024),
+                OID_RSASSA_PSS => Some(2048),
+                _ => None,
+            };
+            match (min_bits, rsa_components(signer)) {
+                (Some(min), Some((n, e))) if !ring_accepts_rsa(n, e, min) => SigCheck::Unsupported,
+                _ => SigCheck::Invalid,
+            }
+        }
+    }
+}
+
 fn general_name(g: &GeneralName<'_>) -> Option<(&'static str, String)> {
     match g {
         GeneralName::DNSName(s) => Some(("dns", s.to_string())),
@@ -354,6 +530,16 @@ fn general_name(g: &GeneralName<'_>) -> Option<(&'static str, String)> {
             Some(("ip", ip))
         }
         _ => None,
+    }
+}
+
+/// Fills the key fact of an RSA key from its modulus and exponent.
+fn rsa_key_fact(key: &mut KeyFact, n: &[u8], e: &[u8]) {
+    key.algorithm = "rsa".into();
+    key.bits = bit_len(n);
+    let e = strip_zeros(e);
+    if bit_len(e) <= 63 {
+        key.rsa_exponent = e.iter().fold(0u64, |acc, &b| (acc << 8) | u64::from(b));
     }
 }
 
@@ -382,14 +568,11 @@ fn certificate_fact(der: &[u8], opts: &CertOptions) -> Result<CertificateFact, S
     };
     let mut kid = String::new();
     match tbs.subject_pki.parsed() {
-        Ok(PublicKey::RSA(rsa)) => {
-            key.algorithm = "rsa".into();
-            key.bits = bit_len(rsa.modulus);
-            let e = strip_zeros(rsa.exponent);
-            if e.len() <= 8 {
-                key.rsa_exponent = e.iter().fold(0u64, |acc, &b| (acc << 8) | u64::from(b));
+        Ok(PublicKey::RSA(_)) => {
+            if let Some((n, e)) = rsa_components(&tbs.subject_pki) {
+                rsa_key_fact(&mut key, n, e);
+                kid = key_id("rsa", strip_zeros(n));
             }
-            kid = key_id("rsa", strip_zeros(rsa.modulus));
         }
         Ok(PublicKey::EC(point)) => {
             key.algorithm = "ec".into();
@@ -412,7 +595,22 @@ fn certificate_fact(der: &[u8], opts: &CertOptions) -> Result<CertificateFact, S
         }
         Ok(PublicKey::DSA(y)) => {
             key.algorithm = "dsa".into();
-            key.bits = bit_len(y);
+            // Dss-Parms ::= SEQUENCE { p, q, g } (RFC 3279 §2.3.2); absent when inherited
+            // from the issuer, then the public value's length is the best estimate.
+            let p_bits = tbs
+                .subject_pki
+                .algorithm
+                .parameters
+                .as_ref()
+                .and_then(|params| parse_der(params.data).ok())
+                .and_then(|(_, p)| der_int_bytes(&p).map(bit_len));
+            key.bits = p_bits.unwrap_or_else(|| bit_len(y));
+        }
+        _ if alg_oid == OID_RSASSA_PSS => {
+            if let Some((n, e)) = rsa_components(&tbs.subject_pki) {
+                rsa_key_fact(&mut key, n, e);
+                kid = key_id("rsa", strip_zeros(n));
+            }
         }
         _ => {
             key.algorithm = match alg_oid.as_str() {
@@ -444,7 +642,11 @@ fn certificate_fact(der: &[u8], opts: &CertOptions) -> Result<CertificateFact, S
     let subject = tbs.subject.to_string_with_registry(reg).unwrap_or_default();
     let issuer = tbs.issuer.to_string_with_registry(reg).unwrap_or_default();
     let self_issued = tbs.subject.as_raw() == tbs.issuer.as_raw();
-    let self_signed = self_issued && cert.verify_signature(None).is_ok();
+    let self_signature = if self_issued {
+        check_signature(&cert, &tbs.subject_pki)
+    } else {
+        SigCheck::Unsupported
+    };
 
     let mut fact = CertificateFact {
         source: String::new(),
@@ -466,7 +668,7 @@ fn certificate_fact(der: &[u8], opts: &CertOptions) -> Result<CertificateFact, S
         key,
         signature,
         self_issued,
-        self_signed,
+        self_signature,
         spki_sha256: sha256_hex(spki),
         sha256: sha256_hex(der),
         key_id: kid,
@@ -558,21 +760,41 @@ fn certificate_fact(der: &[u8], opts: &CertOptions) -> Result<CertificateFact, S
             ParsedExtension::AuthorityInfoAccess(aia) => {
                 for d in &aia.accessdescs {
                     // id-ad-ocsp
-                    if d.access_method.to_id_string() == "1.3.6.1.5.5.7.48.1" {
-                        if let GeneralName::URI(u) = d.access_location {
-                            fact.ocsp_urls.push(u.to_string());
-                        }
+                    if d.access_method.to_id_string() == "1.3.6.1.5.5.7.48.1"
+                        && let GeneralName::URI(u) = d.access_location
+                    {
+                        fact.ocsp_urls.push(u.to_string());
                     }
                 }
             }
             _ => {}
         }
     }
-    fact.sans = fact.san.dns.iter().chain(fact.san.ip.iter()).cloned().collect();
-    fact.wildcard = fact.san.dns.iter().any(|d| d.starts_with("*."))
-        || fact.subject_cn.starts_with("*.");
+    fact.sans = fact
+        .san
+        .dns
+        .iter()
+        .chain(fact.san.ip.iter())
+        .cloned()
+        .collect();
+    fact.wildcard =
+        fact.san.dns.iter().any(|d| d.starts_with("*.")) || fact.subject_cn.starts_with("*.");
+    fact.self_signed = self_issued
+        && match self_signature {
+            SigCheck::Valid => true,
+            SigCheck::Invalid => false,
+            // Unverifiable (e.g. MD5): self-signed unless the key identifiers say that
+            // another key signed it (a CA key roll-over certificate).
+            SigCheck::Unsupported => {
+                fact.aki.is_empty() || fact.ski.is_empty() || fact.aki == fact.ski
+            }
+        };
     fact.role = if fact.is_ca {
-        if fact.self_signed { "root" } else { "intermediate" }
+        if fact.self_signed {
+            "root"
+        } else {
+            "intermediate"
+        }
     } else {
         "leaf"
     }
@@ -593,7 +815,12 @@ fn location(artifact: &Artifact, region: Option<Region>, name: &str, fqn: String
     }
 }
 
-fn notification(artifact: &Artifact, region: Option<Region>, code: &str, message: String) -> Notification {
+fn notification(
+    artifact: &Artifact,
+    region: Option<Region>,
+    code: &str,
+    message: String,
+) -> Notification {
     Notification {
         level: NotificationLevel::Error,
         code: code.to_string(),
@@ -717,7 +944,9 @@ fn ec_sec1(data: &[u8], curve_oid: Option<String>) -> Option<PrivateKeyFact> {
     for it in items.iter().skip(2) {
         let tag = it.header.tag().0;
         let Ok(inner) = it.as_slice() else { continue };
-        let Ok((_, obj)) = parse_der(inner) else { continue };
+        let Ok((_, obj)) = parse_der(inner) else {
+            continue;
+        };
         match (tag, &obj.content) {
             (0, BerObjectContent::OID(o)) => curve = Some(o.to_id_string()),
             (1, BerObjectContent::BitString(_, bs)) => public = Some(bs.data.to_vec()),
@@ -840,8 +1069,12 @@ fn extract_pem(artifact: &Artifact, opts: &CertOptions, out: &mut Extracted) {
                     cert_index += 1;
                 }
             }
-            "PRIVATE KEY" | "RSA PRIVATE KEY" | "EC PRIVATE KEY" | "DSA PRIVATE KEY"
-            | "ENCRYPTED PRIVATE KEY" | "OPENSSH PRIVATE KEY" => {
+            "PRIVATE KEY"
+            | "RSA PRIVATE KEY"
+            | "EC PRIVATE KEY"
+            | "DSA PRIVATE KEY"
+            | "ENCRYPTED PRIVATE KEY"
+            | "OPENSSH PRIVATE KEY" => {
                 let parsed = match block.label.as_str() {
                     _ if block.legacy_encrypted => Some(PrivateKeyFact {
                         key_type: match block.label.as_str() {
@@ -1049,34 +1282,55 @@ pub fn correlate(facts: &mut [Fact]) {
     let mut issuer: BTreeMap<usize, usize> = BTreeMap::new();
     let mut updates: Vec<(usize, ChainFact)> = Vec::new();
     for (i, f) in facts.iter().enumerate() {
-        let FactData::Certificate(c) = &f.data else { continue };
+        let FactData::Certificate(c) = &f.data else {
+            continue;
+        };
         let mut chain = ChainFact::default();
         if c.self_issued {
             chain.issuer_found = true;
-            chain.signature_verifies = c.self_signed;
+            chain.signature_verifies = c.self_signature == SigCheck::Valid;
+            chain.signature_checked = c.self_signature != SigCheck::Unsupported;
         } else if let Some(cands) = by_subject.get(&c.issuer_raw) {
-            chain.issuer_found = true;
             let child = X509Certificate::from_der(&c.der).ok().map(|(_, x)| x);
+            // An issuer whose signature could not be checked: kept to build the chain when
+            // no candidate verifies.
+            let mut unchecked: Option<usize> = None;
             for &j in cands {
-                let FactData::Certificate(parent) = &facts[j].data else { continue };
+                let FactData::Certificate(parent) = &facts[j].data else {
+                    continue;
+                };
+                // Same name but another key (e.g. a CA renewed with a new key): not the issuer.
                 if !c.aki.is_empty() && !parent.ski.is_empty() && c.aki != parent.ski {
                     continue;
                 }
-                let ok = match (&child, X509Certificate::from_der(&parent.der).ok()) {
-                    (Some(child), Some((_, p))) => {
-                        child.verify_signature(Some(p.public_key())).is_ok()
-                    }
-                    _ => false,
+                chain.issuer_found = true;
+                let outcome = match (&child, X509Certificate::from_der(&parent.der).ok()) {
+                    (Some(child), Some((_, p))) => check_signature(child, p.public_key()),
+                    _ => SigCheck::Invalid,
                 };
-                if ok {
-                    chain.signature_verifies = true;
-                    chain.issuer_path = facts[j].location.uri.clone();
-                    issuer.insert(i, j);
-                    break;
+                match outcome {
+                    SigCheck::Valid => {
+                        chain.signature_verifies = true;
+                        chain.issuer_path = facts[j].location.uri.clone();
+                        issuer.insert(i, j);
+                        unchecked = None;
+                        break;
+                    }
+                    SigCheck::Unsupported => {
+                        unchecked.get_or_insert(j);
+                    }
+                    SigCheck::Invalid => {}
                 }
                 if chain.issuer_path.is_empty() {
                     chain.issuer_path = facts[j].location.uri.clone();
                 }
+            }
+            match unchecked {
+                Some(j) => {
+                    chain.issuer_path = facts[j].location.uri.clone();
+                    issuer.insert(i, j);
+                }
+                None => chain.signature_checked = chain.issuer_found,
             }
         }
         updates.push((i, chain));
@@ -1088,7 +1342,9 @@ pub fn correlate(facts: &mut [Fact]) {
         let mut complete = false;
         let mut anchor = String::new();
         for _ in 0..16 {
-            let FactData::Certificate(c) = &facts[cur].data else { break };
+            let FactData::Certificate(c) = &facts[cur].data else {
+                break;
+            };
             anchor = c.subject.clone();
             if c.self_signed {
                 complete = true;
@@ -1107,6 +1363,32 @@ pub fn correlate(facts: &mut [Fact]) {
         chain.anchor = anchor;
         if let FactData::Certificate(c) = &mut facts[i].data {
             c.chain = chain;
+        }
+    }
+
+    // --- key reuse ----------------------------------------------------------------
+    let mut by_spki: HashMap<String, Vec<(usize, String, String)>> = HashMap::new();
+    for (i, f) in facts.iter().enumerate() {
+        if let FactData::Certificate(c) = &f.data {
+            by_spki.entry(c.spki_sha256.clone()).or_default().push((
+                i,
+                c.sha256.clone(),
+                f.location.uri.clone(),
+            ));
+        }
+    }
+    for group in by_spki.values().filter(|g| g.len() > 1) {
+        for (i, sha, _) in group {
+            let mut others: Vec<String> = group
+                .iter()
+                .filter(|(_, s, _)| s != sha)
+                .map(|(_, _, p)| p.clone())
+                .collect();
+            others.sort();
+            others.dedup();
+            if let FactData::Certificate(c) = &mut facts[*i].data {
+                c.key_shared_with = others;
+            }
         }
     }
 
@@ -1136,9 +1418,11 @@ pub fn correlate(facts: &mut [Fact]) {
         return;
     }
     let mut key_updates: Vec<(usize, KeyCertificateFact)> = Vec::new();
-    for i in 0..facts.len() {
-        let path = facts[i].location.uri.clone();
-        let FactData::Certificate(c) = &mut facts[i].data else { continue };
+    for f in facts.iter_mut() {
+        let path = f.location.uri.clone();
+        let FactData::Certificate(c) = &mut f.data else {
+            continue;
+        };
         let best = keys
             .iter()
             .filter(|k| dir(&k.path) == dir(&path))
@@ -1153,7 +1437,9 @@ pub fn correlate(facts: &mut [Fact]) {
                     None
                 }
             })
-            .min_by_key(|(rank, k, _)| (*rank, k.path.clone()));
+            // Best match first; on a tie, a key in the certificate's own file (a PKCS#12
+            // store, a PEM bundle) before one elsewhere in the directory.
+            .min_by_key(|(rank, k, _)| (*rank, k.path != path, k.path.clone()));
         if let Some((_, k, how)) = best {
             c.private_key = KeyPairFact {
                 present: true,
@@ -1175,10 +1461,10 @@ pub fn correlate(facts: &mut [Fact]) {
         }
     }
     for (idx, kc) in key_updates {
-        if let FactData::PrivateKey(k) = &mut facts[idx].data {
-            if !k.certificate.found {
-                k.certificate = kc;
-            }
+        if let FactData::PrivateKey(k) = &mut facts[idx].data
+            && !k.certificate.found
+        {
+            k.certificate = kc;
         }
     }
 }
@@ -1208,6 +1494,152 @@ mod tests {
         assert_eq!(stem("a/b/server.key.pem"), "server");
         assert_eq!(dir("a/b/server.crt"), "a/b");
         assert_eq!(dir("server.crt"), "");
+    }
+
+    // Certificates made by scripts/gen-rule-fixtures.py for the rule fixtures.
+    const FIXTURES: &str = "../../../rules/certificate";
+
+    macro_rules! fixture {
+        ($rel:literal) => {
+            (
+                $rel,
+                &include_bytes!(concat!("../../../rules/certificate/", $rel))[..],
+            )
+        };
+    }
+
+    /// Extracts and correlates `files` as one scan, "today" being 2026-11-28.
+    fn scan(files: &[(&str, &[u8])]) -> Vec<Fact> {
+        use crate::artifact::VirtualPath;
+        let opts = CertOptions {
+            now: 1_795_910_399, // 2026-11-28T23:59:59Z
+            p12_passwords: Vec::new(),
+        };
+        let mut facts = Vec::new();
+        for (path, bytes) in files {
+            let kind = crate::discover::sniff(bytes, bytes.len() as u64).expect("recognised");
+            let artifact = Artifact {
+                path: VirtualPath::file(&format!("{FIXTURES}/{path}")),
+                bytes: std::sync::Arc::from(*bytes),
+                kind,
+            };
+            facts.extend(extract(&artifact, &opts).facts);
+        }
+        correlate(&mut facts);
+        facts
+    }
+
+    fn cert<'a>(facts: &'a [Fact], cn: &str) -> &'a CertificateFact {
+        facts
+            .iter()
+            .find_map(|f| match &f.data {
+                FactData::Certificate(c) if c.subject_cn == cn => Some(c.as_ref()),
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("no certificate `{cn}`"))
+    }
+
+    #[test]
+    fn rsa_pss_public_key_is_rsa() {
+        let facts = scan(&[fixture!(
+            "CERT-007-deprecated-key-algorithm/pass/rsa-pss-key-leaf.pem"
+        )]);
+        let c = cert(&facts, "badge-reader-4.ville.example");
+        assert_eq!(c.key.algorithm, "rsa");
+        assert_eq!(c.key.bits, 2048);
+        assert_eq!(c.key.rsa_exponent, 65537);
+    }
+
+    #[test]
+    fn dsa_size_is_the_length_of_p() {
+        let facts = scan(&[fixture!(
+            "CERT-007-deprecated-key-algorithm/fail/dsa-leaf.pem"
+        )]);
+        let c = cert(&facts, "badge-reader.ville.example");
+        assert_eq!((c.key.algorithm.as_str(), c.key.bits), ("dsa", 1024));
+    }
+
+    #[test]
+    fn rsa_exponent_beyond_63_bits_is_zero() {
+        let facts = scan(&[
+            fixture!("CERT-004-rsa-weak-public-exponent/pass/rsa-huge-exponent-leaf.pem"),
+            fixture!("CERT-004-rsa-weak-public-exponent/fail/rsa-e3-leaf.pem"),
+        ]);
+        assert_eq!(cert(&facts, "meter-06.ville.example").key.rsa_exponent, 0);
+        assert_eq!(cert(&facts, "meter-01.ville.example").key.rsa_exponent, 3);
+    }
+
+    #[test]
+    fn rsa_sha256_signatures_from_1024_bit_keys_are_checked() {
+        // ring refuses RSA moduli under 2048 bits; the signature is checked by hand.
+        let facts = scan(&[
+            fixture!("CERT-028-signature-does-not-verify/pass/rsa-1024-ca/ca.pem"),
+            fixture!("CERT-028-signature-does-not-verify/pass/rsa-1024-ca/leaf.pem"),
+        ]);
+        let ca = cert(&facts, "AC RSA 1024");
+        assert!(ca.self_signed);
+        assert_eq!(ca.role, "root");
+        let leaf = cert(&facts, "library-7.ville.example");
+        assert!(leaf.chain.signature_checked && leaf.chain.signature_verifies);
+        assert!(leaf.chain.complete);
+
+        let facts = scan(&[
+            fixture!("CERT-028-signature-does-not-verify/fail/rsa-1024-ca-forged/ca.pem"),
+            fixture!("CERT-028-signature-does-not-verify/fail/rsa-1024-ca-forged/leaf.pem"),
+        ]);
+        let forged = cert(&facts, "library-4.ville.example");
+        assert!(forged.chain.issuer_found && forged.chain.signature_checked);
+        assert!(!forged.chain.signature_verifies && !forged.chain.complete);
+    }
+
+    #[test]
+    fn unsupported_signatures_are_unchecked_not_wrong() {
+        let facts = scan(&[
+            fixture!("CERT-028-signature-does-not-verify/pass/md5-signed-leaf/ca.pem"),
+            fixture!("CERT-028-signature-does-not-verify/pass/md5-signed-leaf/leaf.pem"),
+            fixture!("CERT-006-weak-signature-hash/pass/md5-self-signed-root.pem"),
+            fixture!("CERT-018-self-signed-leaf/fail/self-signed-p521.pem"),
+        ]);
+        let md5 = cert(&facts, "library-8.ville.example");
+        assert!(md5.chain.issuer_found);
+        assert!(!md5.chain.signature_checked && !md5.chain.signature_verifies);
+        assert!(
+            md5.chain.complete,
+            "an unchecked link still builds the chain"
+        );
+        let root = cert(&facts, "AC Racine Historique MD5");
+        assert!(root.self_signed && !root.chain.signature_checked);
+        assert_eq!(root.role, "root");
+        let p521 = cert(&facts, "camera-18.ville.example");
+        assert!(p521.self_signed && !p521.chain.signature_checked);
+    }
+
+    #[test]
+    fn tampered_certificate_fails_its_signature() {
+        let facts = scan(&[
+            fixture!("CERT-028-signature-does-not-verify/fail/tampered-leaf/issuing-ca.pem"),
+            fixture!("CERT-028-signature-does-not-verify/fail/tampered-leaf/leaf.pem"),
+        ]);
+        let c = cert(&facts, "library-2.ville.example");
+        assert!(c.chain.issuer_found && c.chain.signature_checked && !c.chain.signature_verifies);
+    }
+
+    #[test]
+    fn key_in_the_same_store_is_preferred() {
+        let facts = scan(&[
+            fixture!(
+                "CERT-026-unencrypted-private-key-beside-certificate/fail/store-without-password.p12"
+            ),
+            fixture!(
+                "CERT-026-unencrypted-private-key-beside-certificate/fail/cert-and-key-in-one-file.pem"
+            ),
+        ]);
+        let c = cert(&facts, "supervision-4.ville.example");
+        assert!(
+            c.private_key.path.ends_with("store-without-password.p12"),
+            "{}",
+            c.private_key.path
+        );
     }
 
     #[test]

@@ -53,7 +53,9 @@ pub fn blocks(text: &[u8]) -> Vec<PemBlock> {
             .and_then(|r| r.strip_suffix("-----"))
         {
             let data = if end != label.as_str() {
-                Err(format!("END label `{end}` does not match BEGIN label `{label}`"))
+                Err(format!(
+                    "END label `{end}` does not match BEGIN label `{label}`"
+                ))
             } else {
                 base64::engine::general_purpose::STANDARD
                     .decode(body.as_bytes())
@@ -122,7 +124,11 @@ mod tests {
         let b = blocks(b"-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n");
         assert!(b[0].data.is_err());
         let b = blocks(b"-----BEGIN CERTIFICATE-----\nAAAA\n");
-        assert!(b[0].data.as_ref().is_err_and(|e| e.contains("END marker missing")));
+        assert!(
+            b[0].data
+                .as_ref()
+                .is_err_and(|e| e.contains("END marker missing"))
+        );
         let b = blocks(b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END X509 CRL-----\n");
         assert!(b[0].data.is_err());
     }
