@@ -7,7 +7,7 @@ use crate::discover::{self, DiscoverOptions};
 use crate::facts::{Fact, Target};
 use crate::rules::condition::context_for;
 use crate::rules::load::{LoadedRule, RuleSet};
-use crate::targets::certificate::{self, CertOptions};
+use crate::targets::{self, ExtractContext, certificate::CertOptions};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
@@ -80,7 +80,7 @@ struct PerFile {
     notifications: Vec<Notification>,
 }
 
-fn extract_one(c: &discover::Candidate, opts: &ScanOptions, cert: &CertOptions) -> PerFile {
+fn extract_one(c: &discover::Candidate, opts: &ScanOptions, ctx: &ExtractContext) -> PerFile {
     let mut notes = Vec::new();
     let Some(artifact) = discover::load(c, opts.discover, &mut notes) else {
         return PerFile {
@@ -91,8 +91,7 @@ fn extract_one(c: &discover::Candidate, opts: &ScanOptions, cert: &CertOptions) 
     };
     let info = artifact_info(&artifact);
     // A parser bug on hostile input must cost one file, not the scan.
-    let extracted =
-        std::panic::catch_unwind(AssertUnwindSafe(|| certificate::extract(&artifact, cert)));
+    let extracted = std::panic::catch_unwind(AssertUnwindSafe(|| targets::extract(&artifact, ctx)));
     match extracted {
         Ok(x) => {
             notes.extend(x.notifications);
@@ -106,7 +105,8 @@ fn extract_one(c: &discover::Candidate, opts: &ScanOptions, cert: &CertOptions) 
             notes.push(Notification {
                 level: NotificationLevel::Error,
                 code: "extractor-panic".into(),
-                message: "the certificate extractor failed on this file (internal error); the scan went on".into(),
+                message: "the extractor failed on this file (internal error); the scan went on"
+                    .into(),
                 location: Some(Location {
                     uri: artifact.path.to_string(),
                     ..Location::default()
@@ -139,14 +139,16 @@ pub fn extract(opts: &ScanOptions) -> Extraction {
     // "Today" is the whole --as-of day: a certificate issued that day is valid, one
     // ending that day is expired.
     let now = opts.as_of.midnight().assume_utc().unix_timestamp() + 86_399;
-    let cert = CertOptions {
-        now,
-        p12_passwords: opts.p12_passwords.clone(),
+    let ctx = ExtractContext {
+        cert: CertOptions {
+            now,
+            p12_passwords: opts.p12_passwords.clone(),
+        },
     };
     let per_file: Vec<PerFile> = run_in_pool(opts.jobs, || {
         candidates
             .par_iter()
-            .map(|c| extract_one(c, opts, &cert))
+            .map(|c| extract_one(c, opts, &ctx))
             .collect()
     });
     let mut out = Extraction {
@@ -160,7 +162,7 @@ pub fn extract(opts: &ScanOptions) -> Extraction {
         out.facts.extend(f.facts);
         out.notifications.extend(f.notifications);
     }
-    certificate::correlate(&mut out.facts);
+    targets::correlate(&mut out.facts);
     let index: HashMap<String, usize> = out
         .artifacts
         .iter()

@@ -250,14 +250,7 @@ pub struct PrivateKeyFact {
     pub certificate: KeyCertificateFact,
 }
 
-/// What the extractor produced for one artifact.
-#[derive(Debug, Default)]
-pub struct Extracted {
-    /// Facts (certificates and keys).
-    pub facts: Vec<Fact>,
-    /// Problems met.
-    pub notifications: Vec<Notification>,
-}
+pub use super::Extracted;
 
 fn fmt_time(ts: i64) -> String {
     OffsetDateTime::from_unix_timestamp(ts)
