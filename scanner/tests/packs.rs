@@ -123,6 +123,18 @@ fn build_is_reproducible() {
     let a = std::fs::read(t.path().join("a.tar.gz")).unwrap();
     let b = std::fs::read(t.path().join("b.tar.gz")).unwrap();
     assert_eq!(a, b, "two builds of the same pack differ");
+    // Hidden files, signatures and a previous build at the root are not part of the pack.
+    std::fs::write(src.join(".DS_Store"), "x").unwrap();
+    std::fs::write(src.join("pack.minisig"), "x").unwrap();
+    std::fs::write(src.join("old-1.0.0.tar.gz"), "x").unwrap();
+    ok(vigie_in(
+        t.path(),
+        &["pack", "build", "acme", "-o", "acme/c.tar.gz"],
+    ));
+    assert_eq!(std::fs::read(src.join("c.tar.gz")).unwrap(), a);
+    for f in [".DS_Store", "pack.minisig", "old-1.0.0.tar.gz", "c.tar.gz"] {
+        std::fs::remove_file(src.join(f)).unwrap();
+    }
     // Default name NAME-VERSION.tar.gz.
     ok(vigie_in(t.path(), &["pack", "build", "acme"]));
     assert_eq!(

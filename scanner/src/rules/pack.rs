@@ -93,7 +93,11 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 pub type PackFiles = BTreeMap<String, Vec<u8>>;
 
 fn is_excluded(rel: &str) -> bool {
-    rel.split('/').any(|c| c.starts_with('.')) || rel.ends_with(".minisig")
+    // Built archives left at the pack root (`pack build -o DIR/…`) are not part of the
+    // pack; archives deeper down are fixtures (firmware images) and are kept.
+    let built_archive =
+        !rel.contains('/') && [".tar.gz", ".tgz", ".tar"].iter().any(|e| rel.ends_with(e));
+    rel.split('/').any(|c| c.starts_with('.')) || rel.ends_with(".minisig") || built_archive
 }
 
 /// Reads every file of a pack directory. Hidden files (`.git`, editor files) and
