@@ -186,6 +186,10 @@ pub struct PackInfo {
     /// SHA-256 of the pack content, when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sha256: Option<String>,
+    /// True when the pack ran without a trusted signature (`--allow-unsigned`): every
+    /// finding of its rules is marked as such in every output.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unsigned: bool,
 }
 
 /// Everything a report needs to know about a rule.
@@ -486,6 +490,12 @@ impl Report {
     /// The rule of a finding.
     pub fn rule_of(&self, f: &Finding) -> Option<&RuleMeta> {
         self.rules.get(f.rule_index)
+    }
+
+    /// The pack of a finding's rule when that pack ran without a trusted signature.
+    pub fn unsigned_pack_of(&self, f: &Finding) -> Option<&PackInfo> {
+        let rule = self.rule_of(f)?;
+        self.packs.get(rule.pack).filter(|p| p.unsigned)
     }
 
     /// True when at least one unsuppressed finding is at or above `threshold`.

@@ -275,6 +275,14 @@ fn result(report: &Report, f: &Finding, component: &[(usize, usize)]) -> sarif::
         "vigie".to_string(),
         json!({ "severity": f.severity, "message": f.message }),
     );
+    if let Some(p) = report.unsigned_pack_of(f) {
+        // Findings of a pack loaded with `--allow-unsigned` say so on the result itself,
+        // so a reviewer of the SARIF alone cannot mistake them for vetted ones.
+        props.insert(
+            "vigie/unsigned-pack".to_string(),
+            json!(format!("{} {}", p.name, p.version)),
+        );
+    }
     let locations = vec![location(&f.location)];
     let related: Vec<sarif::Location> = f
         .related
@@ -427,9 +435,14 @@ pub fn to_sarif(report: &Report) -> sarif::Sarif {
                 .organization(p.publisher.as_str())
                 .rules(descriptors(k))
                 .build();
-            if let Some(sha) = &p.sha256 {
+            if p.sha256.is_some() || p.unsigned {
                 let mut props = BTreeMap::new();
-                props.insert("sha256".to_string(), json!(sha));
+                if let Some(sha) = &p.sha256 {
+                    props.insert("sha256".to_string(), json!(sha));
+                }
+                if p.unsigned {
+                    props.insert("unsigned".to_string(), json!(true));
+                }
                 c.properties = Some(
                     sarif::PropertyBag::builder()
                         .additional_properties(props)

@@ -74,6 +74,13 @@ pub fn render(report: &Report, opts: TextOptions) -> String {
             if let Some(l) = &f.location.logical {
                 loc.push_str(&format!(" [{}]", l.name));
             }
+            if let Some(p) = report.unsigned_pack_of(f) {
+                let mark = match lang {
+                    Lang::Fr => "paquet non signé",
+                    Lang::En => "unsigned pack",
+                };
+                loc.push_str(&format!(" [{mark} {} {}]", p.name, p.version));
+            }
             let name = report.rule_of(f).map(|r| r.name.as_str()).unwrap_or("");
             let _ = writeln!(
                 out,

@@ -44,12 +44,14 @@ fn report() -> Report {
         },
         packs: vec![
             PackInfo {
+                unsigned: false,
                 name: "vigie-core".into(),
                 version: "0.1.0".into(),
                 publisher: "Vigie".into(),
                 sha256: None,
             },
             PackInfo {
+                unsigned: false,
                 name: "partner".into(),
                 version: "2.0.0".into(),
                 publisher: "CSF".into(),

@@ -9,6 +9,9 @@
 //! [rules.CERT-001]
 //! severity = "critical"
 //!
+//! [trusted_keys]                 # minisign public keys per rule-pack publisher
+//! "CERT Territoires" = ["RWQf6LRCGA9i53mlYecO4IzT51TGPpvWucNSCh1CBM0QTaLn73Y7GFO3"]
+//!
 //! [[suppressions]]
 //! rule = "CERT-008"
 //! path = "lab/**"                 # glob on the artifact path, or:
@@ -88,6 +91,10 @@ pub struct Config {
     /// Input limits.
     #[serde(default)]
     pub limits: Limits,
+    /// Minisign public keys trusted to sign rule packs, by publisher (the `publisher` of
+    /// the pack's `pack.yaml`): a pack signed by another key, even a valid one, is refused.
+    #[serde(default)]
+    pub trusted_keys: BTreeMap<String, Vec<String>>,
     /// Where the file was read from.
     #[serde(skip)]
     pub path: Option<PathBuf>,
@@ -164,6 +171,14 @@ impl Config {
                 off,
                 format!("`as_of` must be a date YYYY-MM-DD, found `{d}`"),
             ));
+        }
+        for (publisher, keys) in &cfg.trusted_keys {
+            for k in keys {
+                if let Err(e) = crate::rules::pack::decode_public_key(k) {
+                    let off = text.find(k.as_str()).unwrap_or(0);
+                    return Err(invalid(off, format!("trusted key of `{publisher}`: {e}")));
+                }
+            }
         }
         for s in &mut cfg.suppressions {
             let start = s.span().start;

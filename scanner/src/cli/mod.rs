@@ -1,12 +1,15 @@
 //! Command-line interface (clap derive): `scan`, `facts`, `rules {list, explain,
-//! validate, test}`.
+//! validate, test, doc, new}`, `pack {build, sign, verify, lock, keygen}`.
 
+mod authoring;
 mod facts;
+mod pack;
 mod rules;
 mod scan;
 
 use crate::config::ConfigError;
-use crate::rules::load::RuleError;
+use crate::rules::load::{RuleError, RuleSet};
+use crate::rules::pack::PackSource;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -32,6 +35,9 @@ pub enum CliError {
     /// Invalid arguments.
     #[error("{0}")]
     Usage(String),
+    /// A pack cannot be built, signed, verified or fetched.
+    #[error(transparent)]
+    Pack(#[from] crate::rules::pack::PackError),
     /// An output could not be rendered.
     #[error("cannot render output: {0}")]
     Render(String),
@@ -75,12 +81,30 @@ pub enum ColorChoice {
 /// Rule sources shared by commands.
 #[derive(Debug, Args, Clone)]
 pub struct RuleArgs {
-    /// Add a rule directory (repeatable).
-    #[arg(long = "rules", value_name = "DIR")]
-    pub rules: Vec<PathBuf>,
+    /// Add a rule pack (repeatable): a directory, a .tar.gz with its .minisig beside it,
+    /// or a git repository `git+file://…#rev` / `git+https://…#rev`.
+    #[arg(long = "rules", value_name = "SOURCE")]
+    pub rules: Vec<String>,
     /// Do not load the built-in rules.
     #[arg(long)]
     pub no_default_rules: bool,
+}
+
+impl RuleArgs {
+    /// The sources given with `--rules`.
+    pub fn sources(&self) -> Result<Vec<PackSource>, CliError> {
+        self.rules
+            .iter()
+            .map(|s| PackSource::parse(s))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(CliError::Usage)
+    }
+
+    /// Loads the rules without a signature policy (listing, explaining).
+    pub fn load(&self) -> Result<RuleSet, CliError> {
+        RuleSet::load_sources(self.no_default_rules, &self.sources()?, None)
+            .map_err(CliError::Rules)
+    }
 }
 
 /// Vigie: security and GDPR compliance scanner for smart-territory deployments.
@@ -97,9 +121,12 @@ enum Command {
     Scan(scan::ScanArgs),
     /// Print, as JSON, the facts rules see for each artifact.
     Facts(facts::FactsArgs),
-    /// Inspect, validate and test rules.
+    /// Inspect, validate, test, document and scaffold rules.
     #[command(subcommand)]
     Rules(rules::RulesCommand),
+    /// Build, sign, verify and pin rule packs.
+    #[command(subcommand)]
+    Pack(pack::PackCommand),
 }
 
 /// Parses `--as-of`.
@@ -143,5 +170,6 @@ where
         Command::Scan(a) => scan::run(a),
         Command::Facts(a) => facts::run(a),
         Command::Rules(c) => rules::run(c),
+        Command::Pack(c) => pack::run(c),
     }
 }

@@ -48,14 +48,32 @@ pub enum RulesCommand {
         #[arg(long)]
         only: Option<String>,
     },
+    /// Write a Markdown catalogue: one page per rule in English and French, with an index.
+    Doc {
+        /// Rule directories (default: the built-in rules).
+        dirs: Vec<PathBuf>,
+        /// Output directory.
+        #[arg(short, long, value_name = "DIR")]
+        output: PathBuf,
+    },
+    /// Scaffold a rule (`<target>/<ID>-<name>.yaml`) and its fail/ and pass/ folders.
+    New {
+        /// `ID-name`, e.g. CERT-100-rsa-key-too-small.
+        id_name: String,
+        /// Target of the rule.
+        #[arg(long, default_value = "certificate")]
+        target: String,
+        /// Pack directory to write into.
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        dir: PathBuf,
+    },
 }
 
 /// Runs a rules subcommand.
 pub fn run(c: RulesCommand) -> Result<i32, CliError> {
     match c {
         RulesCommand::List { rules, lang } => {
-            let set =
-                RuleSet::load(rules.no_default_rules, &rules.rules).map_err(CliError::Rules)?;
+            let set = rules.load()?;
             let mut out = String::new();
             for r in &set.rules {
                 let _ = writeln!(
@@ -73,12 +91,25 @@ pub fn run(c: RulesCommand) -> Result<i32, CliError> {
             Ok(0)
         }
         RulesCommand::Explain { id, rules, lang } => {
-            let set =
-                RuleSet::load(rules.no_default_rules, &rules.rules).map_err(CliError::Rules)?;
+            let set = rules.load()?;
             let Some(r) = set.get(&id) else {
                 return Err(CliError::Usage(format!("no rule `{id}`")));
             };
             print!("{}", explain(&set, r, lang));
+            Ok(0)
+        }
+        RulesCommand::Doc { dirs, output } => {
+            let n = super::authoring::doc(&dirs, &output)?;
+            println!("{n} rules documented in {}", output.display());
+            Ok(0)
+        }
+        RulesCommand::New {
+            id_name,
+            target,
+            dir,
+        } => {
+            let file = super::authoring::new_rule(&dir, &target, &id_name)?;
+            println!("created {}", file.display());
             Ok(0)
         }
         RulesCommand::Validate { dirs } => {

@@ -7,7 +7,9 @@ use super::{
 use crate::config::Config;
 use crate::discover::DiscoverOptions;
 use crate::engine::{self, ScanOptions};
-use crate::rules::load::RuleSet;
+use crate::rules::load::{RuleSet, TrustPolicy};
+use crate::rules::pack::Lock;
+use crate::rules::profile;
 use clap::Args;
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -33,6 +35,20 @@ pub struct ScanArgs {
     fail_on: Severity,
     #[command(flatten)]
     rules: RuleArgs,
+    /// Run packs that are unsigned or signed by a key not trusted for their publisher;
+    /// every finding of theirs is marked `unsigned pack`.
+    #[arg(long)]
+    allow_unsigned: bool,
+    /// Lockfile pinning the packs (default: vigie.lock beside vigie.toml, when present).
+    #[arg(long, value_name = "FILE")]
+    lock: Option<PathBuf>,
+    /// Run only the rules of this profile (repeatable), e.g. etsi-en-303-645, anssi.
+    #[arg(long, value_name = "NAME")]
+    profile: Vec<String>,
+    /// Write the conformity matrix of the selected profiles: Markdown, or JSON when FILE
+    /// ends with `.json`.
+    #[arg(long, value_name = "FILE", requires = "profile")]
+    matrix: Option<PathBuf>,
     /// "Today" for time-based rules (YYYY-MM-DD); default: vigie.toml's `as_of`, else today.
     #[arg(long, value_name = "DATE", value_parser = parse_as_of)]
     as_of: Option<time::Date>,
@@ -65,7 +81,39 @@ pub fn run(a: ScanArgs) -> Result<i32, CliError> {
             None => Config::default(),
         },
     };
-    let rules = RuleSet::load(a.rules.no_default_rules, &a.rules.rules).map_err(CliError::Rules)?;
+    let mut config = config;
+    let lock_path = match &a.lock {
+        Some(p) => Some(p.clone()),
+        None => config
+            .path
+            .as_ref()
+            .and_then(|p| p.parent())
+            .map(|d| d.join("vigie.lock"))
+            .filter(|p| p.is_file()),
+    };
+    let lock = match &lock_path {
+        Some(p) => Some((p.display().to_string(), Lock::load(p)?)),
+        None => None,
+    };
+    let policy = TrustPolicy {
+        keys: config.trusted_keys.clone(),
+        allow_unsigned: a.allow_unsigned,
+        lock,
+    };
+    let rules = RuleSet::load_sources(a.rules.no_default_rules, &a.rules.sources()?, Some(&policy))
+        .map_err(CliError::Rules)?;
+    if !a.profile.is_empty() {
+        let known = profile::known(&rules);
+        for p in &a.profile {
+            if !known.contains(p) {
+                return Err(CliError::Usage(format!(
+                    "unknown profile `{p}` (known: {})",
+                    known.into_iter().collect::<Vec<_>>().join(", ")
+                )));
+            }
+        }
+        config.profiles = a.profile.clone();
+    }
     for id in config.rules.keys() {
         if rules.get(id).is_none() {
             return Err(CliError::Usage(format!(
@@ -94,6 +142,20 @@ pub fn run(a: ScanArgs) -> Result<i32, CliError> {
 
     if let Some(p) = &a.sarif {
         let s = sarif::render(&report).map_err(|e| CliError::Render(e.to_string()))?;
+        write_file(p, &s)?;
+    }
+    if let Some(p) = &a.matrix {
+        let matrices: Vec<profile::Matrix> = a
+            .profile
+            .iter()
+            .filter_map(|name| profile::matrix(&rules, &report, name))
+            .collect();
+        let s = if p.extension().is_some_and(|e| e == "json") {
+            serde_json::to_string_pretty(&matrices).map_err(|e| CliError::Render(e.to_string()))?
+                + "\n"
+        } else {
+            profile::markdown(&matrices)
+        };
         write_file(p, &s)?;
     }
     if let Some(p) = &a.json {

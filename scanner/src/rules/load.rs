@@ -2,6 +2,7 @@
 //! `--rules`. Every error carries file, line and column and renders with a snippet.
 
 use super::condition::{CompileError, Expr, Template};
+use super::pack::{self, Fetched, Lock, PackError, PackSource};
 use super::schema::{PackManifest, RuleFile};
 use crate::facts::Target;
 use std::collections::BTreeMap;
@@ -395,9 +396,70 @@ pub fn parse_rule(
     })
 }
 
-fn parse_manifest(file: &str, text: &str) -> Result<PackManifest, RuleError> {
+fn parse_manifest(file: &str, text: &str) -> Result<PackManifest, Vec<RuleError>> {
     let src: Arc<str> = Arc::from(text);
-    serde_saphyr::from_str::<PackManifest>(text).map_err(|e| yaml_error(file, &src, &e))
+    let m = serde_saphyr::from_str::<PackManifest>(text)
+        .map_err(|e| vec![yaml_error(file, &src, &e)])?;
+    let mut errs = Vec::new();
+    let mut err = |key: &str, message: String| {
+        errs.push(RuleError::new(
+            file,
+            find_key_line(text, key),
+            1,
+            message,
+            Some(src.clone()),
+        ));
+    };
+    let kebab = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    };
+    if !kebab(&m.name) {
+        err("name", format!("pack name `{}` must be kebab-case", m.name));
+    }
+    if semver::Version::parse(&m.version).is_err() {
+        err(
+            "version",
+            format!(
+                "pack version `{}` is not a semantic version (1.2.3)",
+                m.version
+            ),
+        );
+    }
+    if m.publisher.trim().is_empty() {
+        err("publisher", "a pack needs a `publisher`".into());
+    }
+    if let Some(min) = &m.min_vigie_version {
+        match semver::Version::parse(min) {
+            Err(_) => err(
+                "min_vigie_version",
+                format!("`min_vigie_version` `{min}` is not a semantic version"),
+            ),
+            Ok(min) => {
+                let this = semver::Version::parse(env!("CARGO_PKG_VERSION"))
+                    .unwrap_or(semver::Version::new(0, 0, 0));
+                if this < min {
+                    err(
+                        "min_vigie_version",
+                        format!(
+                            "pack `{}` needs Vigie {min} or later; this is Vigie {this}",
+                            m.name
+                        ),
+                    );
+                }
+            }
+        }
+    }
+    for name in m.profiles.keys() {
+        if !kebab(name) {
+            err(
+                "profiles",
+                format!("profile name `{name}` must be kebab-case"),
+            );
+        }
+    }
+    if errs.is_empty() { Ok(m) } else { Err(errs) }
 }
 
 fn pack_info(m: &PackManifest) -> PackInfo {
@@ -406,6 +468,7 @@ fn pack_info(m: &PackManifest) -> PackInfo {
         version: m.version.clone(),
         publisher: m.publisher.clone(),
         sha256: None,
+        unsigned: false,
     }
 }
 
@@ -421,10 +484,105 @@ fn is_rule_path(rel: &Path) -> bool {
     is_yaml && !in_fixture && name != "pack.yaml" && name != "pack.yml"
 }
 
+/// How packs given with `--rules` must be vouched for (`vigie scan`). Authoring
+/// commands (`rules list/validate/test/doc`) load packs without a policy.
+#[derive(Debug, Clone, Default)]
+pub struct TrustPolicy {
+    /// Trusted minisign public keys by publisher (`vigie.toml` `[trusted_keys]`).
+    pub keys: BTreeMap<String, Vec<String>>,
+    /// Run unsigned or untrusted packs anyway, marking their findings.
+    pub allow_unsigned: bool,
+    /// The lockfile and its path, when the deployment has one.
+    pub lock: Option<(String, Lock)>,
+}
+
+fn pack_error(e: PackError) -> RuleError {
+    let file = match &e {
+        PackError::Io { path, .. }
+        | PackError::Archive { path, .. }
+        | PackError::Signature { path, .. }
+        | PackError::Untrusted { path, .. }
+        | PackError::Lock { path, .. } => path.clone(),
+        PackError::Git { url, .. } => url.clone(),
+    };
+    let full = e.to_string();
+    let message = full
+        .strip_prefix(&format!("{file}: "))
+        .unwrap_or(&full)
+        .to_string();
+    RuleError::new(&file, 0, 0, message, None)
+}
+
+/// Decides whether a pack may run: `Ok(false)` when signed by a key trusted for its
+/// publisher, `Ok(true)` when unsigned or untrusted but `allow_unsigned` (its findings are
+/// then marked). A signature that is present but does not verify is always refused.
+fn check_trust(
+    fetched: &Fetched,
+    manifest: &PackManifest,
+    policy: &TrustPolicy,
+) -> Result<bool, Vec<RuleError>> {
+    let keys = policy
+        .keys
+        .get(&manifest.publisher)
+        .cloned()
+        .unwrap_or_default();
+    let refuse = |why: String| {
+        vec![RuleError::new(
+            &fetched.signature_path,
+            0,
+            0,
+            format!(
+                "{why}; refusing pack `{}` {} (add the publisher's key under [trusted_keys] in \
+                 vigie.toml, or pass --allow-unsigned to run it with every finding marked)",
+                manifest.name, manifest.version
+            ),
+            None,
+        )]
+    };
+    let Some(sig) = &fetched.signature else {
+        if policy.allow_unsigned {
+            return Ok(true);
+        }
+        return Err(refuse("the pack is not signed".into()));
+    };
+    match pack::verify(
+        &fetched.signed_bytes,
+        sig,
+        &fetched.signature_path,
+        &keys,
+        Some((&manifest.name, &manifest.version, &fetched.digest)),
+    ) {
+        Ok(_) => Ok(false),
+        Err(PackError::Untrusted { message, .. }) => {
+            if policy.allow_unsigned {
+                Ok(true)
+            } else {
+                Err(refuse(format!(
+                    "{message} (publisher `{}`)",
+                    manifest.publisher
+                )))
+            }
+        }
+        Err(e) => Err(vec![pack_error(e)]),
+    }
+}
+
 impl RuleSet {
-    /// Loads the rules: the embedded core pack (unless `no_default`), then each directory.
-    /// All errors of all files are returned together.
+    /// Loads the rules: the embedded core pack (unless `no_default`), then each directory,
+    /// without any signature policy (authoring). All errors are returned together.
     pub fn load(no_default: bool, dirs: &[PathBuf]) -> Result<RuleSet, Vec<RuleError>> {
+        let sources: Vec<PackSource> = dirs.iter().cloned().map(PackSource::Dir).collect();
+        RuleSet::load_sources(no_default, &sources, None)
+    }
+
+    /// Loads the core pack (unless `no_default`) and packs from any source. With a
+    /// `trust` policy, each pack must be signed by a key trusted for its publisher (or
+    /// `allow_unsigned`, which marks it) and match the lockfile, if any.
+    pub fn load_sources(
+        no_default: bool,
+        sources: &[PackSource],
+        trust: Option<&TrustPolicy>,
+    ) -> Result<RuleSet, Vec<RuleError>> {
         let mut set = RuleSet::default();
         let mut errs = Vec::new();
         if !no_default {
@@ -438,7 +596,7 @@ impl RuleSet {
                     set.packs.push(pack_info(&m));
                     set.manifests.push(m);
                 }
-                Some(Err(e)) => errs.push(e),
+                Some(Err(e)) => errs.extend(e),
                 None => errs.push(RuleError::new(
                     "rules/pack.yaml",
                     0,
@@ -459,119 +617,136 @@ impl RuleSet {
                 }
             }
         }
-        for dir in dirs {
-            match set.load_dir(dir) {
-                Ok(()) => {}
-                Err(e) => errs.extend(e),
+        for source in sources {
+            let fetched = match pack::fetch(source) {
+                Ok(f) => f,
+                Err(e) => {
+                    errs.push(pack_error(e));
+                    continue;
+                }
+            };
+            if let Err(e) = set.load_pack(&fetched, trust) {
+                errs.extend(e);
             }
         }
-        // Unique ids across all packs.
-        let mut seen: BTreeMap<String, String> = BTreeMap::new();
-        for r in &set.rules {
-            if let Some(first) = seen.get(&r.meta.id) {
+        // Unique ids across all packs, unless a pack declares it overrides the other's.
+        let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+        let mut dropped = vec![false; set.rules.len()];
+        for (i, r) in set.rules.iter().enumerate() {
+            let Some(&j) = seen.get(&r.meta.id) else {
+                seen.insert(r.meta.id.clone(), i);
+                continue;
+            };
+            let first = &set.rules[j];
+            let overrides = |pack: usize| {
+                set.manifests
+                    .get(pack)
+                    .is_some_and(|m| m.overrides.iter().any(|o| o == &r.meta.id))
+            };
+            if first.meta.pack != r.meta.pack && overrides(r.meta.pack) {
+                dropped[j] = true;
+                seen.insert(r.meta.id.clone(), i);
+            } else if first.meta.pack != r.meta.pack && overrides(first.meta.pack) {
+                dropped[i] = true;
+            } else {
                 errs.push(RuleError::new(
                     &r.file,
                     0,
                     0,
                     format!(
-                        "duplicate rule id `{}`: already defined in {first}",
-                        r.meta.id
+                        "duplicate rule id `{}`: already defined in {} (a pack that means to \
+                         replace it lists the id under `overrides:` in its pack.yaml)",
+                        r.meta.id, first.file
                     ),
                     None,
                 ));
-            } else {
-                seen.insert(r.meta.id.clone(), r.file.clone());
             }
         }
         if !errs.is_empty() {
             return Err(errs);
         }
+        let mut keep = dropped.into_iter().map(|d| !d);
+        set.rules.retain(|_| keep.next().unwrap_or(true));
         set.rules.sort_by(|a, b| a.meta.id.cmp(&b.meta.id));
         Ok(set)
     }
 
-    fn load_dir(&mut self, dir: &Path) -> Result<(), Vec<RuleError>> {
-        let display = dir.to_string_lossy().to_string();
-        if !dir.is_dir() {
-            return Err(vec![RuleError::new(
-                &display,
-                0,
-                0,
-                "rule directory does not exist",
-                None,
-            )]);
-        }
-        let mut errs = Vec::new();
-        let manifest_path = dir.join("pack.yaml");
-        let manifest = if manifest_path.is_file() {
-            match std::fs::read_to_string(&manifest_path) {
-                Ok(t) => match parse_manifest(&manifest_path.to_string_lossy(), &t) {
-                    Ok(m) => m,
-                    Err(e) => return Err(vec![e]),
-                },
-                Err(e) => {
-                    return Err(vec![RuleError::new(
-                        &manifest_path.to_string_lossy(),
-                        0,
-                        0,
-                        e.to_string(),
-                        None,
-                    )]);
+    fn load_pack(
+        &mut self,
+        fetched: &Fetched,
+        trust: Option<&TrustPolicy>,
+    ) -> Result<(), Vec<RuleError>> {
+        let shown = |rel: &str| match &fetched.root {
+            Some(root) => root.join(rel).to_string_lossy().to_string(),
+            None => format!("{}/{rel}", fetched.display),
+        };
+        let manifest = match fetched.files.get("pack.yaml") {
+            Some(bytes) => parse_manifest(&shown("pack.yaml"), &String::from_utf8_lossy(bytes))?,
+            None if fetched.root.is_some() && trust.is_none() => {
+                // A bare directory of rules while authoring: an anonymous local pack.
+                let dir = fetched.root.as_deref().unwrap_or(Path::new("local"));
+                PackManifest {
+                    name: dir
+                        .file_name()
+                        .and_then(|n| n.to_str())
+                        .unwrap_or("local")
+                        .to_string(),
+                    version: "0.0.0".into(),
+                    publisher: "local".into(),
+                    description: String::new(),
+                    licence: String::new(),
+                    min_vigie_version: None,
+                    fixtures_as_of: None,
+                    profiles: BTreeMap::new(),
+                    overrides: Vec::new(),
                 }
             }
-        } else {
-            PackManifest {
-                name: dir
-                    .file_name()
-                    .and_then(|n| n.to_str())
-                    .unwrap_or("local")
-                    .to_string(),
-                version: "0.0.0".into(),
-                publisher: "local".into(),
-                description: String::new(),
-                licence: String::new(),
-                min_vigie_version: None,
-                fixtures_as_of: None,
-                profiles: BTreeMap::new(),
+            None => {
+                return Err(vec![RuleError::new(
+                    &shown("pack.yaml"),
+                    0,
+                    0,
+                    "a pack needs a `pack.yaml` at its root",
+                    None,
+                )]);
             }
         };
-        let pack = self.packs.len();
-        self.packs.push(pack_info(&manifest));
-        self.manifests.push(manifest);
-        let mut files = Vec::new();
-        for entry in ignore::WalkBuilder::new(dir)
-            .standard_filters(false)
-            .build()
-        {
-            match entry {
-                Ok(e) => {
-                    if e.file_type().is_some_and(|t| t.is_file()) {
-                        let rel = e.path().strip_prefix(dir).unwrap_or(e.path()).to_path_buf();
-                        if is_rule_path(&rel) {
-                            files.push(e.path().to_path_buf());
-                        }
-                    }
-                }
-                Err(e) => errs.push(RuleError::new(&display, 0, 0, e.to_string(), None)),
+        let mut info = pack_info(&manifest);
+        info.sha256 = Some(fetched.digest.clone());
+        if let Some(policy) = trust {
+            info.unsigned = check_trust(fetched, &manifest, policy)?;
+            if let Some((path, lock)) = &policy.lock {
+                lock.check(path, &manifest.name, &manifest.version, &fetched.digest)
+                    .map_err(|e| vec![pack_error(e)])?;
             }
         }
-        files.sort();
-        for path in files {
-            let file = path.to_string_lossy().to_string();
-            let stem = path
+        let pack = self.packs.len();
+        self.packs.push(info);
+        self.manifests.push(manifest);
+        let mut errs = Vec::new();
+        for (rel, bytes) in &fetched.files {
+            let relp = Path::new(rel);
+            if !is_rule_path(relp) {
+                continue;
+            }
+            let file = shown(rel);
+            let stem = relp
                 .file_stem()
                 .and_then(|s| s.to_str())
                 .unwrap_or("")
                 .to_string();
-            match std::fs::read_to_string(&path) {
-                Ok(text) => match parse_rule(&file, &stem, &text, pack) {
-                    Ok(mut r) => {
-                        r.fixtures = Some(path.with_file_name(&stem));
-                        self.rules.push(r);
+            let Ok(text) = std::str::from_utf8(bytes) else {
+                errs.push(RuleError::new(&file, 0, 0, "rule file is not UTF-8", None));
+                continue;
+            };
+            match parse_rule(&file, &stem, text, pack) {
+                Ok(mut r) => {
+                    if let Some(root) = &fetched.root {
+                        r.fixtures = Some(root.join(relp).with_file_name(&stem));
                     }
-                    Err(e) => errs.extend(e),
-                },
-                Err(e) => errs.push(RuleError::new(&file, 0, 0, e.to_string(), None)),
+                    self.rules.push(r);
+                }
+                Err(e) => errs.extend(e),
             }
         }
         if errs.is_empty() { Ok(()) } else { Err(errs) }

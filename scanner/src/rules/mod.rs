@@ -2,5 +2,7 @@
 
 pub mod condition;
 pub mod load;
+pub mod pack;
+pub mod profile;
 pub mod schema;
 pub mod selftest;

@@ -95,7 +95,39 @@ pub struct PackManifest {
     /// that certificates built to be "valid" or "expiring soon" stay so as years pass.
     #[serde(default)]
     pub fixtures_as_of: Option<String>,
-    /// Profiles the pack defines: name → description.
+    /// Profiles the pack defines, by name (`etsi-en-303-645`).
     #[serde(default)]
-    pub profiles: std::collections::BTreeMap<String, String>,
+    pub profiles: std::collections::BTreeMap<String, ProfileDef>,
+    /// Rule ids of other packs this pack deliberately replaces. Without it, a rule id
+    /// defined twice is an error naming both files.
+    #[serde(default)]
+    pub overrides: Vec<String>,
+}
+
+/// A profile: a named selection of rules (those listing it in `profiles:`) mapped to the
+/// provisions of a published reference.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileDef {
+    /// What the profile is (the published reference).
+    pub title: String,
+    /// Prefixes of reference ids that are provisions of this profile
+    /// (`ETSI-EN-303-645-`): a rule's references with one of these prefixes become rows
+    /// of the conformity matrix.
+    #[serde(default)]
+    pub references: Vec<String>,
+    /// Provisions listed explicitly, so those no rule covers appear as not assessed.
+    #[serde(default)]
+    pub provisions: Vec<Provision>,
+}
+
+/// One provision of a published reference.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Provision {
+    /// Reference id, as rules cite it (`ETSI-EN-303-645-5.1-1`).
+    pub id: String,
+    /// Short statement of the provision.
+    #[serde(default)]
+    pub title: String,
 }

@@ -31,7 +31,13 @@ pub struct RuleOutcome {
 
 fn entries(dir: &Path) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|rd| rd.flatten().map(|e| e.path()).collect())
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| e.path())
+                // `rules new` leaves a README in each folder: it explains, it is not a case.
+                .filter(|p| p.file_name().is_none_or(|n| n != "README.md"))
+                .collect()
+        })
         .unwrap_or_default();
     v.sort();
     v
