@@ -37,6 +37,7 @@ fn report() -> Report {
         pack,
     };
     Report {
+        deployment: String::new(),
         tool: ToolInfo {
             name: "vigie".into(),
             version: "0.1.0".into(),
@@ -102,6 +103,7 @@ fn report() -> Report {
                 related: vec![],
                 fingerprint: "f".repeat(32),
                 suppression: None,
+                baseline_state: None,
             },
             Finding {
                 rule_id: "CERT-001".into(),
@@ -125,6 +127,7 @@ fn report() -> Report {
                 related: vec![],
                 fingerprint: "a".repeat(32),
                 suppression: None,
+                baseline_state: None,
             },
             Finding {
                 rule_id: "CERT-010".into(),
@@ -149,6 +152,7 @@ fn report() -> Report {
                     expires: Some("2027-01-01".into()),
                     source: Some("vigie.toml:4".into()),
                 }),
+                baseline_state: None,
             },
         ],
         notifications: vec![Notification {
