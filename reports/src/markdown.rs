@@ -58,7 +58,7 @@ pub fn render(report: &Report, opts: &MarkdownOptions) -> String {
             out,
             "| {} | {} |\n|---|---:|---:|",
             tr.t("md-counts"),
-            tr.t("badge-new")
+            tr.t("md-new-col")
         );
     } else {
         let _ = writeln!(out, "| {} |\n|---|---:|", tr.t("md-counts"));

@@ -132,5 +132,6 @@ md-new-none = No new problem since the baseline.
 md-top-title = Most frequent rules
 md-rule = Rule
 md-count = Count
+md-new-col = New
 md-sarif = Full results (SARIF): { $path }
 md-more = … and { $n } more.

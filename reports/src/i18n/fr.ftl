@@ -138,5 +138,6 @@ md-new-none = Aucun nouveau problème depuis l'analyse de référence.
 md-top-title = Règles les plus fréquentes
 md-rule = Règle
 md-count = Nombre
+md-new-col = Nouveaux
 md-sarif = Résultats complets (SARIF) : { $path }
 md-more = … et { $n } autres.
