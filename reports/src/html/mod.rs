@@ -227,6 +227,27 @@ fn chart(areas: &[AreaRow], tr: &Translator) -> String {
     s
 }
 
+/// Escapes `s` for HTML and turns `identifier` spans (the style of rule messages) into
+/// `<code>` elements.
+pub fn inline_code(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 16);
+    let parts: Vec<&str> = s.split('`').collect();
+    // An odd count of backticks leaves the last one as text.
+    let paired = parts.len() % 2 == 1;
+    for (i, part) in parts.iter().enumerate() {
+        let esc = minijinja::HtmlEscape(part).to_string();
+        if i % 2 == 1 && (paired || i + 1 < parts.len()) {
+            let _ = write!(out, "<code>{esc}</code>");
+        } else {
+            if i > 0 && i % 2 == 1 {
+                out.push('`');
+            }
+            out.push_str(&esc);
+        }
+    }
+    out
+}
+
 fn v<T: Serialize>(x: &T) -> minijinja::Value {
     minijinja::Value::from(minijinja::value::Serde(x))
 }
@@ -366,7 +387,7 @@ pub fn render(report: &Report, opts: HtmlOptions) -> Result<String, HtmlError> {
                 .iter()
                 .map(|f| Item {
                     loc: item_label(f),
-                    msg: f.message.get(lang).to_string(),
+                    msg: inline_code(f.message.get(lang)),
                     new: f.baseline_state == Some(BaselineState::New),
                 })
                 .collect();
@@ -388,9 +409,9 @@ pub fn render(report: &Report, opts: HtmlOptions) -> Result<String, HtmlError> {
                 sev_label: sev_label(&tr, severity),
                 area: area.as_str(),
                 area_label: tr.t(&format!("area-{}", area.as_str())),
-                what: rule.what.get(lang).trim().to_string(),
-                why: rule.why.get(lang).trim().to_string(),
-                fix: rule.fix.get(lang).trim().to_string(),
+                what: inline_code(rule.what.get(lang).trim()),
+                why: inline_code(rule.why.get(lang).trim()),
+                fix: inline_code(rule.fix.get(lang).trim()),
                 refs: rule
                     .references
                     .iter()
@@ -464,7 +485,7 @@ pub fn render(report: &Report, opts: HtmlOptions) -> Result<String, HtmlError> {
                 title: rule
                     .map(|r| r.title.get(lang).to_string())
                     .unwrap_or_else(|| f.rule_id.clone()),
-                msg: f.message.get(lang).to_string(),
+                msg: inline_code(f.message.get(lang)),
                 loc: item_label(f),
                 reason: s.reason,
                 owner: s.owner.unwrap_or_else(|| tr.t("unknown")),
@@ -573,4 +594,19 @@ pub fn render(report: &Report, opts: HtmlOptions) -> Result<String, HtmlError> {
     let mut out = tmpl.render(ctx)?;
     out.push('\n');
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::inline_code;
+
+    #[test]
+    fn backticks_become_code_and_text_is_escaped() {
+        assert_eq!(
+            inline_code("key `a<b>` here"),
+            "key <code>a&lt;b&gt;</code> here"
+        );
+        assert_eq!(inline_code("odd ` tick"), "odd ` tick");
+        assert_eq!(inline_code("`x` and `y"), "<code>x</code> and `y");
+    }
 }
