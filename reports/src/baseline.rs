@@ -13,6 +13,10 @@ use std::collections::HashMap;
 /// Marks every finding of `current` with its baseline state and appends the baseline
 /// findings that disappeared, as `absent`.
 pub fn compare(current: &mut Report, baseline: &Report) {
+    // A report read back from SARIF may already hold a comparison: start afresh.
+    current
+        .findings
+        .retain(|f| f.baseline_state != Some(BaselineState::Absent));
     let mut old: HashMap<&str, Vec<&Finding>> = HashMap::new();
     for f in baseline.findings.iter().rev() {
         if f.baseline_state == Some(BaselineState::Absent) {

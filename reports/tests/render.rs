@@ -336,6 +336,10 @@ fn baseline_states_and_moved_lines() {
         ]
     );
     assert_eq!(baseline::state_counts(&cur), (1, 0, 1, 1));
+    // Comparing again (e.g. `vigie report` on a compared SARIF) gives the same result.
+    let again = cur.clone();
+    baseline::compare(&mut cur, &old);
+    assert_eq!(cur, again);
     // Only the new critical finding gates; the absent one never counts.
     assert!(cur.has_findings_at_or_above(Severity::Critical));
     cur.findings[0].severity = Severity::Low;
