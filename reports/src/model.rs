@@ -344,6 +344,54 @@ pub struct Finding {
     /// Set when a suppression applies: the finding is kept but not counted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suppression: Option<Suppression>,
+    /// Set when the scan was compared with a baseline (`--baseline`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline_state: Option<BaselineState>,
+}
+
+impl Finding {
+    /// True when the finding counts: not suppressed, and not a baseline finding that has
+    /// since disappeared.
+    pub fn is_active(&self) -> bool {
+        self.suppression.is_none() && self.baseline_state != Some(BaselineState::Absent)
+    }
+}
+
+/// Where a finding stands against a baseline scan (SARIF `baselineState`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BaselineState {
+    /// Not in the baseline.
+    New,
+    /// In the baseline, same rule, severity and message (it may have moved).
+    Unchanged,
+    /// In the baseline, but its severity or message changed.
+    Updated,
+    /// In the baseline only: it has been fixed (or its input removed).
+    Absent,
+}
+
+impl BaselineState {
+    /// The SARIF spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BaselineState::New => "new",
+            BaselineState::Unchanged => "unchanged",
+            BaselineState::Updated => "updated",
+            BaselineState::Absent => "absent",
+        }
+    }
+
+    /// Parses the SARIF spelling.
+    pub fn parse(s: &str) -> Option<BaselineState> {
+        match s {
+            "new" => Some(BaselineState::New),
+            "unchanged" => Some(BaselineState::Unchanged),
+            "updated" => Some(BaselineState::Updated),
+            "absent" => Some(BaselineState::Absent),
+            _ => None,
+        }
+    }
 }
 
 /// Level of a notification.
@@ -416,6 +464,9 @@ pub struct ToolInfo {
 /// The result of one scan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct Report {
+    /// Name of the audited deployment (e.g. `Commune de Belvézet`), when known.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub deployment: String,
     /// The tool.
     pub tool: ToolInfo,
     /// Rule packs in use; index 0 is the core pack.
@@ -472,6 +523,9 @@ impl Report {
     pub fn counts(&self) -> Counts {
         let mut c = Counts::default();
         for f in &self.findings {
+            if f.baseline_state == Some(BaselineState::Absent) {
+                continue;
+            }
             if f.suppression.is_some() {
                 c.suppressed += 1;
                 continue;
@@ -498,11 +552,20 @@ impl Report {
         self.packs.get(rule.pack).filter(|p| p.unsigned)
     }
 
-    /// True when at least one unsuppressed finding is at or above `threshold`.
+    /// True when at least one unsuppressed finding is at or above `threshold`. When the
+    /// report was compared with a baseline, only new findings count: a CI gate fails on
+    /// what a change introduced, not on the debt it inherited.
     pub fn has_findings_at_or_above(&self, threshold: Severity) -> bool {
-        self.findings
-            .iter()
-            .any(|f| f.suppression.is_none() && f.severity >= threshold)
+        self.findings.iter().any(|f| {
+            f.is_active()
+                && f.severity >= threshold
+                && matches!(f.baseline_state, None | Some(BaselineState::New))
+        })
+    }
+
+    /// True when the findings carry baseline states.
+    pub fn has_baseline(&self) -> bool {
+        self.findings.iter().any(|f| f.baseline_state.is_some())
     }
 
     /// True when an input could not be read (an error-level notification).

@@ -311,6 +311,9 @@ fn result(report: &Report, f: &Finding, component: &[(usize, usize)]) -> sarif::
     if !related.is_empty() {
         r.related_locations = Some(related);
     }
+    if let Some(state) = f.baseline_state {
+        r.baseline_state = Some(json!(state.as_str()));
+    }
     if let Some(s) = &f.suppression {
         let mut sp = sarif::Suppression::builder()
             .kind(json!("external"))
@@ -521,6 +524,15 @@ pub fn to_sarif(report: &Report) -> sarif::Sarif {
         .build();
     if !artifacts.is_empty() {
         run.artifacts = Some(artifacts);
+    }
+    if !report.deployment.is_empty() {
+        let mut p = BTreeMap::new();
+        p.insert("deployment".to_string(), json!(report.deployment));
+        run.properties = Some(
+            sarif::PropertyBag::builder()
+                .additional_properties(p)
+                .build(),
+        );
     }
     sarif::Sarif::builder()
         .schema(SCHEMA_URL)

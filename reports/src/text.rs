@@ -4,7 +4,7 @@
 //! `path:line` (or the logical location), rule id and message. Colour is used only
 //! when the caller says the output is a terminal.
 
-use crate::model::{Lang, NotificationLevel, Report, Severity};
+use crate::model::{BaselineState, Lang, NotificationLevel, Report, Severity};
 use std::fmt::Write;
 
 /// Options of the text renderer.
@@ -58,7 +58,7 @@ pub fn render(report: &Report, opts: TextOptions) -> String {
         let group: Vec<_> = report
             .findings
             .iter()
-            .filter(|f| f.severity == sev && f.suppression.is_none())
+            .filter(|f| f.severity == sev && f.is_active())
             .collect();
         if group.is_empty() {
             continue;
@@ -96,7 +96,7 @@ pub fn render(report: &Report, opts: TextOptions) -> String {
     let suppressed: Vec<_> = report
         .findings
         .iter()
-        .filter(|f| f.suppression.is_some())
+        .filter(|f| f.suppression.is_some() && f.baseline_state != Some(BaselineState::Absent))
         .collect();
     if !suppressed.is_empty() {
         let title = match lang {

@@ -37,6 +37,7 @@ fn report() -> Report {
         pack,
     };
     Report {
+        deployment: String::new(),
         tool: ToolInfo {
             name: "vigie".into(),
             version: "0.1.0".into(),
@@ -104,6 +105,7 @@ fn report() -> Report {
                 related: vec![],
                 fingerprint: "f".repeat(32),
                 suppression: None,
+                baseline_state: None,
             },
             Finding {
                 rule_id: "CERT-001".into(),
@@ -127,6 +129,7 @@ fn report() -> Report {
                 related: vec![],
                 fingerprint: "a".repeat(32),
                 suppression: None,
+                baseline_state: None,
             },
             Finding {
                 rule_id: "CERT-010".into(),
@@ -151,6 +154,7 @@ fn report() -> Report {
                     expires: Some("2027-01-01".into()),
                     source: Some("vigie.toml:4".into()),
                 }),
+                baseline_state: None,
             },
         ],
         notifications: vec![Notification {
@@ -268,4 +272,136 @@ fn json_round_trips() {
     let s = json::render(&r).unwrap();
     let back: Report = serde_json::from_str(&s).unwrap();
     assert_eq!(back, r);
+}
+
+/// `vigie report SCAN.sarif` must lose nothing: SARIF → Report gives back the report.
+#[test]
+fn sarif_reads_back_into_the_same_report() {
+    let mut r = report();
+    r.deployment = "Commune de Test".into();
+    r.findings[1].baseline_state = Some(BaselineState::New);
+    let s = sarif::render(&r).unwrap();
+    let back = sarif_read::parse(&s).unwrap();
+    assert_eq!(back, r);
+}
+
+#[test]
+fn foreign_sarif_is_read_with_what_it_offers() {
+    let s = r#"{"version":"2.1.0","runs":[{"tool":{"driver":{"name":"other","rules":[
+        {"id":"X1","shortDescription":{"text":"Bad thing"},
+         "properties":{"security-severity":"9.1"}}]}},
+      "results":[{"ruleId":"X1","ruleIndex":0,"message":{"text":"found it"},
+        "locations":[{"physicalLocation":{"artifactLocation":{"uri":"a%20b.c"},"region":{"startLine":7}}}]},
+        {"ruleId":"Y2","level":"warning","message":{"text":"no rule"}}]}]}"#;
+    let r = sarif_read::parse(s).unwrap();
+    assert_eq!(r.rules[0].severity, Severity::Critical);
+    assert_eq!(r.rules[0].title.fr, "Bad thing");
+    assert_eq!(r.findings[0].location.short(), "a b.c:7");
+    assert_eq!(r.findings[1].rule_id, "Y2");
+    assert_eq!(r.findings[1].severity, Severity::Medium);
+    assert!(sarif_read::parse("{}").is_err());
+    assert!(sarif_read::parse("not json").is_err());
+}
+
+fn moved(mut r: Report) -> Report {
+    for f in &mut r.findings {
+        if let Some(Region::Text { start_line, .. }) = &mut f.location.region {
+            *start_line += 40;
+        }
+    }
+    r
+}
+
+/// Moving a finding's line must not make it new: fingerprints ignore positions.
+#[test]
+fn baseline_states_and_moved_lines() {
+    let old = report();
+    let mut cur = moved(report());
+    baseline::compare(&mut cur, &old);
+    let states: Vec<_> = cur.findings.iter().map(|f| f.baseline_state).collect();
+    assert_eq!(states, vec![Some(BaselineState::Unchanged); 3]);
+    assert!(!cur.has_findings_at_or_above(Severity::Info));
+
+    // One new finding, one fixed, one with a changed message.
+    let mut cur = report();
+    cur.findings[0].fingerprint = "e".repeat(32);
+    cur.findings[1].message.en = "RSA key of 512 bits".into();
+    baseline::compare(&mut cur, &old);
+    let states: Vec<_> = cur.findings.iter().map(|f| f.baseline_state).collect();
+    assert_eq!(
+        states,
+        vec![
+            Some(BaselineState::New),
+            Some(BaselineState::Updated),
+            Some(BaselineState::Unchanged),
+            Some(BaselineState::Absent),
+        ]
+    );
+    assert_eq!(baseline::state_counts(&cur), (1, 0, 1, 1));
+    // Comparing again (e.g. `vigie report` on a compared SARIF) gives the same result.
+    let again = cur.clone();
+    baseline::compare(&mut cur, &old);
+    assert_eq!(cur, again);
+    // Only the new critical finding gates; the absent one never counts.
+    assert!(cur.has_findings_at_or_above(Severity::Critical));
+    cur.findings[0].severity = Severity::Low;
+    assert!(!cur.has_findings_at_or_above(Severity::High));
+    assert_eq!(cur.counts().total(), 2);
+    let s = sarif::render(&cur).unwrap();
+    validate(&serde_json::from_str(&s).unwrap());
+    for state in ["\"new\"", "\"updated\"", "\"unchanged\"", "\"absent\""] {
+        assert!(
+            s.contains(&format!("\"baselineState\": {state}")),
+            "{state}"
+        );
+    }
+}
+
+#[test]
+fn html_is_self_contained_translated_and_escaped() {
+    let mut r = report();
+    r.deployment = "Ville <script>alert(1)</script>".into();
+    let fr = html::render(&r, html::HtmlOptions { lang: Lang::Fr }).unwrap();
+    assert!(fr.starts_with("<!DOCTYPE html>\n<html lang=\"fr\">"));
+    assert!(fr.contains("Ville &lt;script&gt;"));
+    assert!(!fr.contains("<script>alert"));
+    // No external resource of any kind.
+    for bad in ["src=\"http", "href=\"//", "@import", "url(http", "<link "] {
+        assert!(!fr.contains(bad), "{bad}");
+    }
+    assert!(fr.contains("Action urgente : un problème critique"));
+    assert!(fr.contains("titre partner-rule"));
+    assert!(fr.contains("Un attaquant peut le falsifier."));
+    // minijinja escapes `/` in attributes; the browser decodes it.
+    assert!(fr.contains(
+        "href=\"https:&#x2f;&#x2f;cwe.mitre.org&#x2f;data&#x2f;definitions&#x2f;326.html\""
+    ));
+    assert!(fr.contains("renewal ordered") && fr.contains("1er janvier 2027"));
+    assert!(fr.contains("Fichiers qui n&#x27;ont pas pu être examinés"));
+    assert!(
+        !fr.contains('\u{2068}'),
+        "Fluent isolation marks leak into HTML"
+    );
+    let en = html::render(&r, html::HtmlOptions { lang: Lang::En }).unwrap();
+    assert!(en.contains("<html lang=\"en\">"));
+    assert!(en.contains("Urgent action: one critical problem"));
+    assert!(en.contains("Attackers can forge it."));
+}
+
+#[test]
+fn markdown_summary() {
+    let old = report();
+    let mut cur = report();
+    cur.findings[0].fingerprint = "e".repeat(32);
+    baseline::compare(&mut cur, &old);
+    let md = markdown::render(
+        &cur,
+        &markdown::MarkdownOptions {
+            lang: Lang::En,
+            sarif: Some("vigie.sarif".into()),
+        },
+    );
+    insta::assert_snapshot!("markdown_en", md);
+    let fr = markdown::render(&report(), &markdown::MarkdownOptions::default());
+    assert!(fr.contains("| Critical | 1 |"));
 }

@@ -76,6 +76,10 @@ pub struct Limits {
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
+    /// Name of the audited deployment, shown on the HTML and Markdown reports
+    /// (e.g. `Commune de Belvézet`).
+    #[serde(default)]
+    pub name: Option<String>,
     /// "Today" for time-based rules (YYYY-MM-DD).
     #[serde(default)]
     pub as_of: Option<String>,

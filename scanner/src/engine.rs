@@ -13,6 +13,7 @@ use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
 use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
+use std::time::{Duration, Instant};
 use time::format_description::well_known::Rfc3339;
 use time::{Date, OffsetDateTime};
 use vigie_reports::{
@@ -35,6 +36,38 @@ pub struct ScanOptions {
     pub discover: DiscoverOptions,
     /// Ignore suppressions (auditors see everything).
     pub no_suppressions: bool,
+}
+
+/// Follows a scan as it goes; the CLI draws its progress bars from it. Every method
+/// has an empty default and may be called from worker threads.
+pub trait Observer: Sync {
+    /// Discovery found `files` candidate files.
+    fn discovered(&self, _files: usize) {}
+    /// One file was read and extracted.
+    fn extracted(&self) {}
+    /// Evaluation starts over `facts` facts.
+    fn evaluating(&self, _facts: usize) {}
+    /// Every rule was evaluated on one fact.
+    fn evaluated(&self) {}
+}
+
+/// An observer that ignores everything.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Silent;
+
+impl Observer for Silent {}
+
+/// Where a scan spent its time (`vigie scan --timings`).
+#[derive(Debug, Clone, Default)]
+pub struct Timings {
+    /// Walking the inputs.
+    pub discover: Duration,
+    /// Per artifact kind (the extractor that read it): total time and file count.
+    pub extractors: BTreeMap<String, (Duration, usize)>,
+    /// Per rule id: total evaluation time and evaluation count.
+    pub rules: BTreeMap<String, (Duration, usize)>,
+    /// The whole scan.
+    pub total: Duration,
 }
 
 /// What extraction produced.
@@ -75,6 +108,7 @@ fn run_in_pool<T: Send>(jobs: usize, f: impl FnOnce() -> T + Send) -> T {
 }
 
 struct PerFile {
+    kind: Option<(String, Duration)>,
     artifact: Option<ArtifactInfo>,
     facts: Vec<Fact>,
     notifications: Vec<Notification>,
@@ -84,6 +118,7 @@ fn extract_one(c: &discover::Candidate, opts: &ScanOptions, ctx: &ExtractContext
     let mut notes = Vec::new();
     let Some(artifact) = discover::load(c, opts.discover, &mut notes) else {
         return PerFile {
+            kind: None,
             artifact: None,
             facts: Vec::new(),
             notifications: notes,
@@ -91,11 +126,14 @@ fn extract_one(c: &discover::Candidate, opts: &ScanOptions, ctx: &ExtractContext
     };
     let info = artifact_info(&artifact);
     // A parser bug on hostile input must cost one file, not the scan.
+    let started = Instant::now();
     let extracted = std::panic::catch_unwind(AssertUnwindSafe(|| targets::extract(&artifact, ctx)));
+    let kind = Some((artifact.kind.label().to_string(), started.elapsed()));
     match extracted {
         Ok(x) => {
             notes.extend(x.notifications);
             PerFile {
+                kind,
                 artifact: Some(info),
                 facts: x.facts,
                 notifications: notes,
@@ -114,6 +152,7 @@ fn extract_one(c: &discover::Candidate, opts: &ScanOptions, ctx: &ExtractContext
                 rule_id: None,
             });
             PerFile {
+                kind,
                 artifact: Some(info),
                 facts: Vec::new(),
                 notifications: notes,
@@ -134,8 +173,20 @@ fn artifact_info(a: &Artifact) -> ArtifactInfo {
 
 /// Discovers and extracts every input, then computes cross-artifact facts.
 pub fn extract(opts: &ScanOptions) -> Extraction {
+    extract_observed(opts, &Silent, &mut Timings::default())
+}
+
+/// [`extract`], reporting progress to `obs` and time spent to `timings`.
+pub fn extract_observed(
+    opts: &ScanOptions,
+    obs: &dyn Observer,
+    timings: &mut Timings,
+) -> Extraction {
     let mut notifications = Vec::new();
+    let started = Instant::now();
     let candidates = discover::walk(&opts.inputs, &mut notifications);
+    timings.discover = started.elapsed();
+    obs.discovered(candidates.len());
     // "Today" is the whole --as-of day: a certificate issued that day is valid, one
     // ending that day is expired.
     let now = opts.as_of.midnight().assume_utc().unix_timestamp() + 86_399;
@@ -148,7 +199,11 @@ pub fn extract(opts: &ScanOptions) -> Extraction {
     let per_file: Vec<PerFile> = run_in_pool(opts.jobs, || {
         candidates
             .par_iter()
-            .map(|c| extract_one(c, opts, &ctx))
+            .map(|c| {
+                let r = extract_one(c, opts, &ctx);
+                obs.extracted();
+                r
+            })
             .collect()
     });
     let mut out = Extraction {
@@ -156,6 +211,11 @@ pub fn extract(opts: &ScanOptions) -> Extraction {
         ..Extraction::default()
     };
     for f in per_file {
+        if let Some((kind, d)) = f.kind {
+            let e = timings.extractors.entry(kind).or_default();
+            e.0 += d;
+            e.1 += 1;
+        }
         if let Some(a) = f.artifact {
             out.artifacts.push(a);
         }
@@ -228,13 +288,29 @@ pub fn evaluate(
     facts: &[Fact],
     jobs: usize,
 ) -> (Vec<Finding>, Vec<Notification>) {
+    evaluate_observed(rules, facts, jobs, &Silent, &mut Timings::default())
+}
+
+/// [`evaluate`], reporting progress to `obs` and time per rule to `timings`.
+pub fn evaluate_observed(
+    rules: &[(&LoadedRule, RuleMeta)],
+    facts: &[Fact],
+    jobs: usize,
+    obs: &dyn Observer,
+    timings: &mut Timings,
+) -> (Vec<Finding>, Vec<Notification>) {
+    obs.evaluating(facts.len());
     let mut by_target: HashMap<Target, Vec<usize>> = HashMap::new();
     for (i, (r, _)) in rules.iter().enumerate() {
         if let Some(t) = r.target {
             by_target.entry(t).or_default().push(i);
         }
     }
-    type Outcome = (Vec<RawFinding>, Vec<(usize, usize, String)>);
+    type Outcome = (
+        Vec<RawFinding>,
+        Vec<(usize, usize, String)>,
+        Vec<(usize, Duration)>,
+    );
     let outcomes: Vec<Outcome> = run_in_pool(jobs, || {
         facts
             .par_iter()
@@ -242,13 +318,18 @@ pub fn evaluate(
             .map(|(fi, fact)| {
                 let mut found = Vec::new();
                 let mut errors = Vec::new();
+                let mut spent = Vec::new();
                 let Some(idx) = by_target.get(&fact.target) else {
-                    return (found, errors);
+                    obs.evaluated();
+                    return (found, errors, spent);
                 };
                 let ctx = context_for(&fact.to_value());
                 for &ri in idx {
                     let (rule, _) = rules[ri];
-                    match rule.condition.eval_bool(&ctx) {
+                    let started = Instant::now();
+                    let outcome = rule.condition.eval_bool(&ctx);
+                    spent.push((ri, started.elapsed()));
+                    match outcome {
                         Ok(true) => found.push(RawFinding {
                             rule: ri,
                             fact: fi,
@@ -261,13 +342,19 @@ pub fn evaluate(
                         Err(e) => errors.push((ri, fi, e)),
                     }
                 }
-                (found, errors)
+                obs.evaluated();
+                (found, errors, spent)
             })
             .collect()
     });
     let mut findings = Vec::new();
     let mut errors: BTreeMap<usize, Vec<(usize, String)>> = BTreeMap::new();
-    for (f, e) in outcomes {
+    for (f, e, spent) in outcomes {
+        for (ri, d) in spent {
+            let entry = timings.rules.entry(rules[ri].1.id.clone()).or_default();
+            entry.0 += d;
+            entry.1 += 1;
+        }
         for raw in f {
             let (_, meta) = &rules[raw.rule];
             let fact = &facts[raw.fact];
@@ -280,6 +367,7 @@ pub fn evaluate(
                 related: Vec::new(),
                 fingerprint: fingerprint(&meta.id, &fact.location.uri, &fact.identity),
                 suppression: None,
+                baseline_state: None,
             });
         }
         for (ri, fi, msg) in e {
@@ -414,10 +502,23 @@ fn region_key(l: &Location) -> (u64, u64) {
 
 /// Runs a whole scan and builds the report.
 pub fn scan(opts: &ScanOptions, rules: &RuleSet, config: &Config) -> Report {
+    scan_observed(opts, rules, config, &Silent).0
+}
+
+/// [`scan`], reporting progress to `obs`; also returns where the time went.
+pub fn scan_observed(
+    opts: &ScanOptions,
+    rules: &RuleSet,
+    config: &Config,
+    obs: &dyn Observer,
+) -> (Report, Timings) {
+    let started = Instant::now();
+    let mut timings = Timings::default();
     let start_time = now_rfc3339();
-    let extraction = extract(opts);
+    let extraction = extract_observed(opts, obs, &mut timings);
     let active = active_rules(rules, config);
-    let (mut findings, mut notifications) = evaluate(&active, &extraction.facts, opts.jobs);
+    let (mut findings, mut notifications) =
+        evaluate_observed(&active, &extraction.facts, opts.jobs, obs, &mut timings);
     notifications.extend(extraction.notifications);
     if !opts.no_suppressions {
         notifications.extend(apply_suppressions(&mut findings, config, opts.as_of));
@@ -444,7 +545,8 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet, config: &Config) -> Report {
     let successful = !notifications
         .iter()
         .any(|n| n.level == NotificationLevel::Error);
-    Report {
+    let report = Report {
+        deployment: config.name.clone().unwrap_or_default(),
         tool: ToolInfo {
             name: "vigie".into(),
             version: env!("CARGO_PKG_VERSION").into(),
@@ -462,7 +564,9 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet, config: &Config) -> Report {
             as_of: fmt_date(opts.as_of),
             successful,
         },
-    }
+    };
+    timings.total = started.elapsed();
+    (report, timings)
 }
 
 /// Exit code of a scan: 1 when an unsuppressed finding is at or above `fail_on`, else 3

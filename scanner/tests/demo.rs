@@ -12,6 +12,7 @@ use vigie_reports::{Lang, sarif, text};
 fn demo_report() -> vigie_reports::Report {
     std::env::set_current_dir(root()).unwrap();
     let rules = RuleSet::load(false, &[]).unwrap_or_else(|e| panic!("{}", e[0].render()));
+    // Relative, so the suppression source in the snapshot does not depend on the checkout.
     let config = Config::load(std::path::Path::new("fixtures/demo-territory/vigie.toml")).unwrap();
     let opts = ScanOptions {
         inputs: vec!["fixtures/demo-territory".into()],
@@ -58,4 +59,32 @@ fn demo_sarif() {
     let s = sarif::render(&r).unwrap();
     let doc = strip_times(assert_valid_sarif(&s));
     insta::assert_json_snapshot!("demo_sarif", doc);
+}
+
+/// The DPO's report of the demo territory, French and English (review changes to the
+/// wording here).
+#[test]
+fn demo_html_and_markdown() {
+    use vigie_reports::{html, markdown};
+    let r = demo_report();
+    for lang in [Lang::Fr, Lang::En] {
+        let page = html::render(&r, html::HtmlOptions { lang }).unwrap();
+        // The inline CSS and script are the same for every report; keep the markup.
+        let body = page
+            .split("<body>")
+            .nth(1)
+            .unwrap()
+            .split("<script>")
+            .next()
+            .unwrap();
+        insta::assert_snapshot!(format!("demo_html_{lang:?}").to_lowercase(), body);
+        let md = markdown::render(
+            &r,
+            &markdown::MarkdownOptions {
+                lang,
+                sarif: Some("vigie.sarif".into()),
+            },
+        );
+        insta::assert_snapshot!(format!("demo_markdown_{lang:?}").to_lowercase(), md);
+    }
 }

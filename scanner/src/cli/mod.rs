@@ -1,9 +1,11 @@
-//! Command-line interface (clap derive): `scan`, `facts`, `rules {list, explain,
-//! validate, test, doc, new}`, `pack {build, sign, verify, lock, keygen}`.
+//! Command-line interface (clap derive): `scan`, `report`, `facts`, `rules {list,
+//! explain, validate, test, doc, new}`, `pack {build, sign, verify, lock, keygen}`.
 
 mod authoring;
 mod facts;
+mod output;
 mod pack;
+mod report;
 mod rules;
 mod scan;
 
@@ -119,6 +121,8 @@ pub struct Cli {
 enum Command {
     /// Scan files and directories and report findings.
     Scan(scan::ScanArgs),
+    /// Render the HTML, Markdown or PDF report from a SARIF file of an earlier scan.
+    Report(report::ReportArgs),
     /// Print, as JSON, the facts rules see for each artifact.
     Facts(facts::FactsArgs),
     /// Inspect, validate, test, document and scaffold rules.
@@ -146,7 +150,7 @@ fn today() -> time::Date {
     time::OffsetDateTime::now_utc().date()
 }
 
-fn write_file(path: &PathBuf, content: &str) -> Result<(), CliError> {
+fn write_file(path: &std::path::Path, content: &str) -> Result<(), CliError> {
     std::fs::write(path, content).map_err(|source| CliError::Io {
         path: path.display().to_string(),
         source,
@@ -168,6 +172,7 @@ where
     };
     match cli.command {
         Command::Scan(a) => scan::run(a),
+        Command::Report(a) => report::run(a),
         Command::Facts(a) => facts::run(a),
         Command::Rules(c) => rules::run(c),
         Command::Pack(c) => pack::run(c),

@@ -1,5 +1,6 @@
 //! `vigie scan`.
 
+use super::output::{PeopleOutputs, Progress, print_timings};
 use super::{
     CliError, ColorChoice, Format, RuleArgs, parse_as_of, parse_lang, parse_severity, today,
     write_file,
@@ -30,6 +31,8 @@ pub struct ScanArgs {
     /// Also write the JSON report to FILE.
     #[arg(long, value_name = "FILE")]
     json: Option<PathBuf>,
+    #[command(flatten)]
+    people: PeopleOutputs,
     /// Exit with 1 when a finding at or above this severity is not suppressed.
     #[arg(long, value_name = "SEVERITY", default_value = "high", value_parser = parse_severity)]
     fail_on: Severity,
@@ -64,12 +67,19 @@ pub struct ScanArgs {
     /// Ignore suppressions: show and count every finding.
     #[arg(long)]
     no_suppressions: bool,
-    /// Language of rule texts in text output.
-    #[arg(long, default_value = "en", value_parser = parse_lang)]
-    lang: Lang,
+    /// Language of rule texts (default: English for text output, French for the HTML,
+    /// Markdown and PDF reports).
+    #[arg(long, value_parser = parse_lang)]
+    lang: Option<Lang>,
     /// Colour text output.
     #[arg(long, value_enum, default_value = "auto")]
     color: ColorChoice,
+    /// No progress bars (they are only drawn on a terminal anyway).
+    #[arg(long, short = 'q')]
+    quiet: bool,
+    /// Print the time spent per extractor and per rule, slowest first, on stderr.
+    #[arg(long)]
+    timings: bool,
 }
 
 /// Runs a scan; returns the exit code (0, 1 or 3; errors are 2).
@@ -138,7 +148,15 @@ pub fn run(a: ScanArgs) -> Result<i32, CliError> {
         discover,
         no_suppressions: a.no_suppressions,
     };
-    let report = engine::scan(&opts, &rules, &config);
+    let progress = Progress::new(a.quiet);
+    let (mut report, timings) = engine::scan_observed(&opts, &rules, &config, &progress);
+    progress.finish();
+    if a.timings {
+        print_timings(&timings);
+    }
+    a.people.apply_baseline(&mut report)?;
+    a.people
+        .write(&report, a.lang.unwrap_or(Lang::Fr), a.sarif.as_deref())?;
 
     if let Some(p) = &a.sarif {
         let s = sarif::render(&report).map_err(|e| CliError::Render(e.to_string()))?;
@@ -175,7 +193,7 @@ pub fn run(a: ScanArgs) -> Result<i32, CliError> {
                 &report,
                 text::TextOptions {
                     color,
-                    lang: a.lang,
+                    lang: a.lang.unwrap_or(Lang::En),
                 },
             )
         }
