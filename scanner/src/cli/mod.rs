@@ -14,7 +14,6 @@ use crate::rules::load::{RuleError, RuleSet};
 use crate::rules::pack::PackSource;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::ffi::OsString;
-use std::path::PathBuf;
 use vigie_reports::{Lang, Severity};
 
 /// Errors that stop a command (exit code 2).
@@ -120,7 +119,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Scan files and directories and report findings.
-    Scan(scan::ScanArgs),
+    Scan(Box<scan::ScanArgs>),
     /// Render the HTML, Markdown or PDF report from a SARIF file of an earlier scan.
     Report(report::ReportArgs),
     /// Print, as JSON, the facts rules see for each artifact.
@@ -171,7 +170,7 @@ where
         }
     };
     match cli.command {
-        Command::Scan(a) => scan::run(a),
+        Command::Scan(a) => scan::run(*a),
         Command::Report(a) => report::run(a),
         Command::Facts(a) => facts::run(a),
         Command::Rules(c) => rules::run(c),

@@ -8,6 +8,7 @@
 use crate::artifact::{Artifact, ArtifactKind};
 use crate::facts::{Fact, FactData, Target};
 use crate::targets::pem;
+use rayon::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
@@ -1271,60 +1272,74 @@ pub fn correlate(facts: &mut [Fact]) {
             by_subject.entry(c.subject_raw.clone()).or_default().push(i);
         }
     }
+    // Signature checks dominate the cost of a large scan and only read the facts: run
+    // them in parallel, one certificate per task. `found` is the verifying issuer.
+    let facts_ro: &[Fact] = facts;
+    let results: Vec<(usize, ChainFact, Option<usize>)> = facts_ro
+        .par_iter()
+        .enumerate()
+        .filter_map(|(i, f)| {
+            let FactData::Certificate(c) = &f.data else {
+                return None;
+            };
+            let mut found: Option<usize> = None;
+            let mut chain = ChainFact::default();
+            if c.self_issued {
+                chain.issuer_found = true;
+                chain.signature_verifies = c.self_signature == SigCheck::Valid;
+                chain.signature_checked = c.self_signature != SigCheck::Unsupported;
+            } else if let Some(cands) = by_subject.get(&c.issuer_raw) {
+                let child = X509Certificate::from_der(&c.der).ok().map(|(_, x)| x);
+                // An issuer whose signature could not be checked: kept to build the chain when
+                // no candidate verifies.
+                let mut unchecked: Option<usize> = None;
+                for &j in cands {
+                    let FactData::Certificate(parent) = &facts[j].data else {
+                        continue;
+                    };
+                    // Same name but another key (e.g. a CA renewed with a new key): not the issuer.
+                    if !c.aki.is_empty() && !parent.ski.is_empty() && c.aki != parent.ski {
+                        continue;
+                    }
+                    chain.issuer_found = true;
+                    let outcome = match (&child, X509Certificate::from_der(&parent.der).ok()) {
+                        (Some(child), Some((_, p))) => check_signature(child, p.public_key()),
+                        _ => SigCheck::Invalid,
+                    };
+                    match outcome {
+                        SigCheck::Valid => {
+                            chain.signature_verifies = true;
+                            chain.issuer_path = facts[j].location.uri.clone();
+                            found = Some(j);
+                            unchecked = None;
+                            break;
+                        }
+                        SigCheck::Unsupported => {
+                            unchecked.get_or_insert(j);
+                        }
+                        SigCheck::Invalid => {}
+                    }
+                    if chain.issuer_path.is_empty() {
+                        chain.issuer_path = facts[j].location.uri.clone();
+                    }
+                }
+                match unchecked {
+                    Some(j) => {
+                        chain.issuer_path = facts[j].location.uri.clone();
+                        found = Some(j);
+                    }
+                    None => chain.signature_checked = chain.issuer_found,
+                }
+            }
+            Some((i, chain, found))
+        })
+        .collect();
     // issuer[i] = index of the verifying issuer of certificate i.
     let mut issuer: BTreeMap<usize, usize> = BTreeMap::new();
-    let mut updates: Vec<(usize, ChainFact)> = Vec::new();
-    for (i, f) in facts.iter().enumerate() {
-        let FactData::Certificate(c) = &f.data else {
-            continue;
-        };
-        let mut chain = ChainFact::default();
-        if c.self_issued {
-            chain.issuer_found = true;
-            chain.signature_verifies = c.self_signature == SigCheck::Valid;
-            chain.signature_checked = c.self_signature != SigCheck::Unsupported;
-        } else if let Some(cands) = by_subject.get(&c.issuer_raw) {
-            let child = X509Certificate::from_der(&c.der).ok().map(|(_, x)| x);
-            // An issuer whose signature could not be checked: kept to build the chain when
-            // no candidate verifies.
-            let mut unchecked: Option<usize> = None;
-            for &j in cands {
-                let FactData::Certificate(parent) = &facts[j].data else {
-                    continue;
-                };
-                // Same name but another key (e.g. a CA renewed with a new key): not the issuer.
-                if !c.aki.is_empty() && !parent.ski.is_empty() && c.aki != parent.ski {
-                    continue;
-                }
-                chain.issuer_found = true;
-                let outcome = match (&child, X509Certificate::from_der(&parent.der).ok()) {
-                    (Some(child), Some((_, p))) => check_signature(child, p.public_key()),
-                    _ => SigCheck::Invalid,
-                };
-                match outcome {
-                    SigCheck::Valid => {
-                        chain.signature_verifies = true;
-                        chain.issuer_path = facts[j].location.uri.clone();
-                        issuer.insert(i, j);
-                        unchecked = None;
-                        break;
-                    }
-                    SigCheck::Unsupported => {
-                        unchecked.get_or_insert(j);
-                    }
-                    SigCheck::Invalid => {}
-                }
-                if chain.issuer_path.is_empty() {
-                    chain.issuer_path = facts[j].location.uri.clone();
-                }
-            }
-            match unchecked {
-                Some(j) => {
-                    chain.issuer_path = facts[j].location.uri.clone();
-                    issuer.insert(i, j);
-                }
-                None => chain.signature_checked = chain.issuer_found,
-            }
+    let mut updates: Vec<(usize, ChainFact)> = Vec::with_capacity(results.len());
+    for (i, chain, found) in results {
+        if let Some(j) = found {
+            issuer.insert(i, j);
         }
         updates.push((i, chain));
     }
