@@ -35,6 +35,9 @@ pub struct ScanOptions {
     pub discover: DiscoverOptions,
     /// Ignore suppressions (auditors see everything).
     pub no_suppressions: bool,
+    /// An earlier nmap scan: services and hosts of the scanned nmap files that it does not
+    /// list are marked `new_since_previous_scan`.
+    pub previous_scan: Option<PathBuf>,
 }
 
 /// What extraction produced.
@@ -46,6 +49,22 @@ pub struct Extraction {
     pub facts: Vec<Fact>,
     /// Problems met.
     pub notifications: Vec<Notification>,
+    /// Findings of facts evaluated while streaming (host and service facts of nmap scans,
+    /// which are not kept), when rules were given.
+    pub findings: Vec<Finding>,
+    /// Rule evaluation errors met while streaming.
+    pub rule_errors: Vec<RuleError>,
+}
+
+/// A rule that could not be evaluated on a fact.
+#[derive(Debug, Clone)]
+pub struct RuleError {
+    /// Index of the rule in the active rules.
+    pub rule: usize,
+    /// Where the fact is.
+    pub location: Location,
+    /// What went wrong.
+    pub message: String,
 }
 
 /// Formats a date as YYYY-MM-DD.
@@ -74,19 +93,91 @@ fn run_in_pool<T: Send>(jobs: usize, f: impl FnOnce() -> T + Send) -> T {
     }
 }
 
+#[derive(Default)]
 struct PerFile {
     artifact: Option<ArtifactInfo>,
     facts: Vec<Fact>,
     notifications: Vec<Notification>,
+    findings: Vec<Finding>,
+    rule_errors: Vec<RuleError>,
 }
 
-fn extract_one(c: &discover::Candidate, opts: &ScanOptions, ctx: &ExtractContext) -> PerFile {
+/// Facts that are evaluated as they are read and then dropped, so that memory does not
+/// grow with the size of a scan: hosts and services. Served certificates are kept, as
+/// they take part in chain and key-reuse correlation.
+fn streamed(t: Target) -> bool {
+    matches!(t, Target::Host | Target::Service)
+}
+
+/// nmap scans are read block by block: host and service facts are evaluated per block
+/// when rules are given (and kept otherwise, for `vigie facts`).
+fn stream_nmap(
+    c: &discover::Candidate,
+    ctx: &ExtractContext,
+    rules: Option<&RuleIndex<'_>>,
+) -> PerFile {
+    let mut out = PerFile::default();
+    let file = match std::fs::File::open(&c.path) {
+        Ok(f) => f,
+        Err(e) => {
+            out.notifications.push(Notification {
+                level: NotificationLevel::Error,
+                code: "unreadable-file".into(),
+                message: format!("cannot open file: {e}"),
+                location: Some(Location {
+                    uri: c.display.clone(),
+                    ..Location::default()
+                }),
+                rule_id: None,
+            });
+            return out;
+        }
+    };
+    let sctx = ctx.service();
+    let summary = targets::service::stream(
+        std::io::BufReader::new(file),
+        &c.display,
+        &sctx,
+        &mut |facts: Vec<Fact>| match rules {
+            Some(index) => {
+                let (keep, now): (Vec<Fact>, Vec<Fact>) =
+                    facts.into_iter().partition(|f| !streamed(f.target));
+                let results: Vec<(Vec<Finding>, Vec<RuleError>)> =
+                    now.par_iter().map(|f| index.eval_fact(f)).collect();
+                for (f, e) in results {
+                    out.findings.extend(f);
+                    out.rule_errors.extend(e);
+                }
+                out.facts.extend(keep);
+            }
+            None => out.facts.extend(facts),
+        },
+    );
+    out.notifications.extend(summary.notifications);
+    out.artifact = Some(ArtifactInfo {
+        uri: c.display.clone(),
+        parent: None,
+        length: summary.length,
+        sha256: summary.sha256,
+        kind: crate::artifact::ArtifactKind::NmapXml.label().to_string(),
+    });
+    out
+}
+
+fn extract_one(
+    c: &discover::Candidate,
+    opts: &ScanOptions,
+    ctx: &ExtractContext,
+    rules: Option<&RuleIndex<'_>>,
+) -> PerFile {
+    if discover::peek_nmap(c) {
+        return stream_nmap(c, ctx, rules);
+    }
     let mut notes = Vec::new();
     let Some(artifact) = discover::load(c, opts.discover, &mut notes) else {
         return PerFile {
-            artifact: None,
-            facts: Vec::new(),
             notifications: notes,
+            ..PerFile::default()
         };
     };
     let info = artifact_info(&artifact);
@@ -99,6 +190,7 @@ fn extract_one(c: &discover::Candidate, opts: &ScanOptions, ctx: &ExtractContext
                 artifact: Some(info),
                 facts: x.facts,
                 notifications: notes,
+                ..PerFile::default()
             }
         }
         Err(_) => {
@@ -115,8 +207,8 @@ fn extract_one(c: &discover::Candidate, opts: &ScanOptions, ctx: &ExtractContext
             });
             PerFile {
                 artifact: Some(info),
-                facts: Vec::new(),
                 notifications: notes,
+                ..PerFile::default()
             }
         }
     }
@@ -134,7 +226,16 @@ fn artifact_info(a: &Artifact) -> ArtifactInfo {
 
 /// Discovers and extracts every input, then computes cross-artifact facts.
 pub fn extract(opts: &ScanOptions) -> Extraction {
+    extract_with(opts, None)
+}
+
+/// [`extract`], evaluating streamed facts (hosts and services) with `rules` as they are
+/// read instead of keeping them.
+fn extract_with(opts: &ScanOptions, rules: Option<&RuleIndex<'_>>) -> Extraction {
     let mut notifications = Vec::new();
+    let previous_scan = opts.previous_scan.as_ref().and_then(|p| {
+        targets::service::PreviousScan::load(p, &mut notifications).map(std::sync::Arc::new)
+    });
     let candidates = discover::walk(&opts.inputs, &mut notifications);
     // "Today" is the whole --as-of day: a certificate issued that day is valid, one
     // ending that day is expired.
@@ -144,11 +245,12 @@ pub fn extract(opts: &ScanOptions) -> Extraction {
             now,
             p12_passwords: opts.p12_passwords.clone(),
         },
+        previous_scan,
     };
     let per_file: Vec<PerFile> = run_in_pool(opts.jobs, || {
         candidates
             .par_iter()
-            .map(|c| extract_one(c, opts, &ctx))
+            .map(|c| extract_one(c, opts, &ctx, rules))
             .collect()
     });
     let mut out = Extraction {
@@ -161,6 +263,8 @@ pub fn extract(opts: &ScanOptions) -> Extraction {
         }
         out.facts.extend(f.facts);
         out.notifications.extend(f.notifications);
+        out.findings.extend(f.findings);
+        out.rule_errors.extend(f.rule_errors);
     }
     targets::correlate(&mut out.facts);
     let index: HashMap<String, usize> = out
@@ -170,6 +274,9 @@ pub fn extract(opts: &ScanOptions) -> Extraction {
         .map(|(i, a)| (a.uri.clone(), i))
         .collect();
     for f in &mut out.facts {
+        f.location.artifact = index.get(&f.location.uri).copied();
+    }
+    for f in &mut out.findings {
         f.location.artifact = index.get(&f.location.uri).copied();
     }
     for n in &mut out.notifications {
@@ -215,10 +322,85 @@ pub fn fingerprint(rule_id: &str, uri: &str, identity: &str) -> String {
     hex::encode(&h.finalize()[..16])
 }
 
-struct RawFinding {
-    rule: usize,
-    fact: usize,
-    message: Text,
+/// Active rules grouped by target, ready to evaluate facts one at a time.
+struct RuleIndex<'a> {
+    rules: &'a [(&'a LoadedRule, RuleMeta)],
+    by_target: HashMap<Target, Vec<usize>>,
+}
+
+impl<'a> RuleIndex<'a> {
+    fn new(rules: &'a [(&'a LoadedRule, RuleMeta)]) -> Self {
+        let mut by_target: HashMap<Target, Vec<usize>> = HashMap::new();
+        for (i, (r, _)) in rules.iter().enumerate() {
+            if let Some(t) = r.target {
+                by_target.entry(t).or_default().push(i);
+            }
+        }
+        RuleIndex { rules, by_target }
+    }
+
+    fn eval_fact(&self, fact: &Fact) -> (Vec<Finding>, Vec<RuleError>) {
+        let mut found = Vec::new();
+        let mut errors = Vec::new();
+        let Some(idx) = self.by_target.get(&fact.target) else {
+            return (found, errors);
+        };
+        let ctx = context_for(&fact.to_value());
+        for &ri in idx {
+            let (rule, meta) = &self.rules[ri];
+            match rule.condition.eval_bool(&ctx) {
+                Ok(true) => found.push(Finding {
+                    rule_id: meta.id.clone(),
+                    rule_index: ri,
+                    severity: meta.severity,
+                    message: Text {
+                        en: rule.message_en.render(&ctx),
+                        fr: rule.message_fr.render(&ctx),
+                    },
+                    location: fact.location.clone(),
+                    related: Vec::new(),
+                    fingerprint: fingerprint(&meta.id, &fact.location.uri, &fact.identity),
+                    suppression: None,
+                }),
+                Ok(false) => {}
+                Err(e) => errors.push(RuleError {
+                    rule: ri,
+                    location: fact.location.clone(),
+                    message: e,
+                }),
+            }
+        }
+        (found, errors)
+    }
+}
+
+/// One notification per rule that failed to evaluate, naming the first fact.
+fn error_notes(rules: &[(&LoadedRule, RuleMeta)], errs: Vec<RuleError>) -> Vec<Notification> {
+    let mut by_rule: BTreeMap<usize, Vec<RuleError>> = BTreeMap::new();
+    for e in errs {
+        by_rule.entry(e.rule).or_default().push(e);
+    }
+    let mut notes = Vec::new();
+    for (ri, errs) in by_rule {
+        let (_, meta) = &rules[ri];
+        let first = &errs[0];
+        let more = if errs.len() > 1 {
+            format!(" (and {} more facts)", errs.len() - 1)
+        } else {
+            String::new()
+        };
+        notes.push(Notification {
+            level: NotificationLevel::Warning,
+            code: "rule-evaluation-error".into(),
+            message: format!(
+                "rule {} could not be evaluated: {}{more}",
+                meta.id, first.message
+            ),
+            location: Some(first.location.clone()),
+            rule_id: Some(meta.id.clone()),
+        });
+    }
+    notes
 }
 
 /// Evaluates rules over facts in parallel. Returns findings (unsorted, unsuppressed) and
@@ -228,82 +410,26 @@ pub fn evaluate(
     facts: &[Fact],
     jobs: usize,
 ) -> (Vec<Finding>, Vec<Notification>) {
-    let mut by_target: HashMap<Target, Vec<usize>> = HashMap::new();
-    for (i, (r, _)) in rules.iter().enumerate() {
-        if let Some(t) = r.target {
-            by_target.entry(t).or_default().push(i);
-        }
-    }
-    type Outcome = (Vec<RawFinding>, Vec<(usize, usize, String)>);
-    let outcomes: Vec<Outcome> = run_in_pool(jobs, || {
-        facts
-            .par_iter()
-            .enumerate()
-            .map(|(fi, fact)| {
-                let mut found = Vec::new();
-                let mut errors = Vec::new();
-                let Some(idx) = by_target.get(&fact.target) else {
-                    return (found, errors);
-                };
-                let ctx = context_for(&fact.to_value());
-                for &ri in idx {
-                    let (rule, _) = rules[ri];
-                    match rule.condition.eval_bool(&ctx) {
-                        Ok(true) => found.push(RawFinding {
-                            rule: ri,
-                            fact: fi,
-                            message: Text {
-                                en: rule.message_en.render(&ctx),
-                                fr: rule.message_fr.render(&ctx),
-                            },
-                        }),
-                        Ok(false) => {}
-                        Err(e) => errors.push((ri, fi, e)),
-                    }
-                }
-                (found, errors)
-            })
-            .collect()
+    let index = RuleIndex::new(rules);
+    let (findings, errors) = evaluate_raw(&index, facts, jobs);
+    (findings, error_notes(rules, errors))
+}
+
+fn evaluate_raw(
+    index: &RuleIndex<'_>,
+    facts: &[Fact],
+    jobs: usize,
+) -> (Vec<Finding>, Vec<RuleError>) {
+    let outcomes: Vec<(Vec<Finding>, Vec<RuleError>)> = run_in_pool(jobs, || {
+        facts.par_iter().map(|f| index.eval_fact(f)).collect()
     });
     let mut findings = Vec::new();
-    let mut errors: BTreeMap<usize, Vec<(usize, String)>> = BTreeMap::new();
+    let mut errors = Vec::new();
     for (f, e) in outcomes {
-        for raw in f {
-            let (_, meta) = &rules[raw.rule];
-            let fact = &facts[raw.fact];
-            findings.push(Finding {
-                rule_id: meta.id.clone(),
-                rule_index: raw.rule,
-                severity: meta.severity,
-                message: raw.message,
-                location: fact.location.clone(),
-                related: Vec::new(),
-                fingerprint: fingerprint(&meta.id, &fact.location.uri, &fact.identity),
-                suppression: None,
-            });
-        }
-        for (ri, fi, msg) in e {
-            errors.entry(ri).or_default().push((fi, msg));
-        }
+        findings.extend(f);
+        errors.extend(e);
     }
-    let mut notes = Vec::new();
-    for (ri, errs) in errors {
-        let (_, meta) = &rules[ri];
-        let (fi, msg) = &errs[0];
-        let more = if errs.len() > 1 {
-            format!(" (and {} more facts)", errs.len() - 1)
-        } else {
-            String::new()
-        };
-        notes.push(Notification {
-            level: NotificationLevel::Warning,
-            code: "rule-evaluation-error".into(),
-            message: format!("rule {} could not be evaluated: {msg}{more}", meta.id),
-            location: Some(facts[*fi].location.clone()),
-            rule_id: Some(meta.id.clone()),
-        });
-    }
-    (findings, notes)
+    (findings, errors)
 }
 
 /// Marks suppressed findings; reports expired suppressions.
@@ -415,9 +541,13 @@ fn region_key(l: &Location) -> (u64, u64) {
 /// Runs a whole scan and builds the report.
 pub fn scan(opts: &ScanOptions, rules: &RuleSet, config: &Config) -> Report {
     let start_time = now_rfc3339();
-    let extraction = extract(opts);
     let active = active_rules(rules, config);
-    let (mut findings, mut notifications) = evaluate(&active, &extraction.facts, opts.jobs);
+    let index = RuleIndex::new(&active);
+    let extraction = extract_with(opts, Some(&index));
+    let (mut findings, mut errors) = evaluate_raw(&index, &extraction.facts, opts.jobs);
+    findings.extend(extraction.findings);
+    errors.extend(extraction.rule_errors);
+    let mut notifications = error_notes(&active, errors);
     notifications.extend(extraction.notifications);
     if !opts.no_suppressions {
         notifications.extend(apply_suppressions(&mut findings, config, opts.as_of));

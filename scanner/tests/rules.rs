@@ -62,6 +62,7 @@ fn rule_findings_on_fail_fixtures() {
                 jobs: 1,
                 discover: Default::default(),
                 no_suppressions: true,
+                previous_scan: None,
             };
             let report = engine::scan(&opts, &set, &Config::default());
             for f in report.findings.iter().filter(|f| f.rule_id == rule.meta.id) {

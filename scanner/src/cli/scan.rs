@@ -48,6 +48,10 @@ pub struct ScanArgs {
     /// Ignore suppressions: show and count every finding.
     #[arg(long)]
     no_suppressions: bool,
+    /// An earlier nmap XML scan of the same network: services that were not open in it are
+    /// marked `new_since_previous_scan` (rule NET-032 reports them as new exposures).
+    #[arg(long, value_name = "OLD.xml")]
+    previous_scan: Option<PathBuf>,
     /// Language of rule texts in text output.
     #[arg(long, default_value = "en", value_parser = parse_lang)]
     lang: Lang,
@@ -89,6 +93,7 @@ pub fn run(a: ScanArgs) -> Result<i32, CliError> {
         jobs: a.jobs,
         discover,
         no_suppressions: a.no_suppressions,
+        previous_scan: a.previous_scan.clone(),
     };
     let report = engine::scan(&opts, &rules, &config);
 
