@@ -138,7 +138,7 @@ rule(r, "vnc-exposed", "high", f'{OPEN} && protocol == "tcp" && (name == "vnc" |
 
 r = "NET-006"
 rule(r, "http-admin-without-tls", "high",
-     f'{OPEN} && !tls && name.startsWith("http") && http.title.lowerAscii().matches("login|log in|admin|config|connexion|identification|setup|management") && !http.redirects_to_https',
+     f'{OPEN} && !tls && name.startsWith("http") && ["login", "log in", "admin", "config", "connexion", "identification", "setup", "management"].exists(w, http.title.lowerAscii().contains(w)) && !http.redirects_to_https',
      ("Administration page served without HTTPS", "Page d'administration servie sans HTTPS"),
      ("administration page `{{ http.title }}` served over plain HTTP on `{{ endpoint }}`", "page d'administration `{{ http.title }}` servie en HTTP sans chiffrement sur `{{ endpoint }}`"),
      ("The login form of the device travels in clear text: the administrator's password can be read by anyone on the network, and the session can be hijacked.",
@@ -358,10 +358,10 @@ rule(r, "tls-10-11-offered", "high", 'ssl.present && ssl.protocol_names.exists(p
 
 r = "NET-021"
 rule(r, "weak-cipher-suite-offered", "high",
-     'ssl.present && ssl.ciphers.exists(c, c.name.matches("NULL|EXPORT|_anon_|RC4|_DES_|3DES|_MD5$"))',
+     'ssl.present && ssl.ciphers.exists(c, (c.name.contains("NULL") || c.name.contains("EXPORT") || c.name.contains("_anon_") || c.name.contains("RC4") || c.name.contains("_DES_") || c.name.contains("3DES") || c.name.endsWith("_MD5")))',
      ("Weak TLS cipher suite accepted", "Suite de chiffrement TLS faible acceptée"),
-     ("`{{ endpoint }}` accepts weak suites such as `{{ ssl.ciphers.filter(c, c.name.matches('NULL|EXPORT|_anon_|RC4|_DES_|3DES|_MD5$'))[0].name }}`",
-      "`{{ endpoint }}` accepte des suites faibles comme `{{ ssl.ciphers.filter(c, c.name.matches('NULL|EXPORT|_anon_|RC4|_DES_|3DES|_MD5$'))[0].name }}`"),
+     ("`{{ endpoint }}` accepts weak suites such as `{{ ssl.ciphers.filter(c, (c.name.contains('NULL') || c.name.contains('EXPORT') || c.name.contains('_anon_') || c.name.contains('RC4') || c.name.contains('_DES_') || c.name.contains('3DES') || c.name.endsWith('_MD5')))[0].name }}`",
+      "`{{ endpoint }}` accepte des suites faibles comme `{{ ssl.ciphers.filter(c, (c.name.contains('NULL') || c.name.contains('EXPORT') || c.name.contains('_anon_') || c.name.contains('RC4') || c.name.contains('_DES_') || c.name.contains('3DES') || c.name.endsWith('_MD5')))[0].name }}`"),
      ("Suites with no encryption (NULL), export-grade keys, no server authentication (anon), RC4, DES, triple DES or MD5 can be broken or bypassed: the encrypted traffic is no longer protected.",
       "Les suites sans chiffrement (NULL), à clés « export », sans authentification du serveur (anon), avec RC4, DES, triple DES ou MD5 peuvent être cassées ou contournées : le trafic chiffré n'est plus protégé."),
      ("Restrict the server to AEAD suites with ephemeral key exchange (ECDHE with AES-GCM or ChaCha20-Poly1305), as in the ANSSI TLS guide.",
@@ -398,7 +398,7 @@ rule(r, "dh-group-too-small", "high",
 
 r = "NET-024"
 rule(r, "cbc-only-tls", "low",
-     'ssl.present && size(ssl.ciphers) > 0 && !("TLSv1.3" in ssl.protocol_names) && !ssl.ciphers.exists(c, c.name.matches("GCM|CCM|CHACHA20"))',
+     'ssl.present && size(ssl.ciphers) > 0 && !("TLSv1.3" in ssl.protocol_names) && !ssl.ciphers.exists(c, c.name.contains("GCM") || c.name.contains("CCM") || c.name.contains("CHACHA20"))',
      ("TLS without authenticated-encryption suites", "TLS sans suite de chiffrement authentifié"),
      ("`{{ endpoint }}` offers only CBC suites and no TLS 1.3", "`{{ endpoint }}` ne propose que des suites CBC et pas TLS 1.3"),
      ("CBC suites have a long history of padding-oracle attacks (Lucky13 and others); the ANSSI guide keeps them only as a degraded option when AEAD suites are unavailable.",
