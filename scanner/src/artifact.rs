@@ -84,6 +84,8 @@ pub enum ArtifactKind {
     DerPrivateKey,
     /// A DER structure that looks like one of the above but is cut short.
     DerTruncated,
+    /// An nmap XML scan (`nmap -oX`, or the `.xml` of `-oA`).
+    NmapXml,
 }
 
 impl ArtifactKind {
@@ -96,6 +98,7 @@ impl ArtifactKind {
             ArtifactKind::DerPkcs12 => "certificate/pkcs12",
             ArtifactKind::DerPrivateKey => "key/pkcs8",
             ArtifactKind::DerTruncated => "certificate/der-truncated",
+            ArtifactKind::NmapXml => "service/nmap-xml",
         }
     }
 }

@@ -157,6 +157,10 @@ fn der_len(data: &[u8]) -> Option<(usize, usize)> {
 
 /// Classifies content. `total_len` is the size of the whole file (the sample may be shorter).
 pub fn sniff(sample: &[u8], total_len: u64) -> Option<ArtifactKind> {
+    // Before PEM: nmap's `ssl-cert` output carries PEM certificates.
+    if is_nmap_xml(sample) {
+        return Some(ArtifactKind::NmapXml);
+    }
     if contains_pem(sample) {
         return Some(ArtifactKind::Pem);
     }
@@ -201,6 +205,23 @@ pub fn sniff(sample: &[u8], total_len: u64) -> Option<ArtifactKind> {
         return Some(ArtifactKind::DerTruncated);
     }
     Some(kind)
+}
+
+/// An nmap XML document: `<nmaprun` within the first 4 KiB (after the XML declaration,
+/// DOCTYPE and stylesheet instruction).
+pub fn is_nmap_xml(sample: &[u8]) -> bool {
+    let head = &sample[..sample.len().min(4096)];
+    head.windows(8).any(|w| w == b"<nmaprun")
+}
+
+/// Reads the first bytes of a candidate and tells whether it is an nmap XML scan (which
+/// the engine streams instead of loading whole).
+pub fn peek_nmap(c: &Candidate) -> bool {
+    let mut head = Vec::with_capacity(4096);
+    File::open(&c.path)
+        .and_then(|f| f.take(4096).read_to_end(&mut head))
+        .is_ok()
+        && is_nmap_xml(&head)
 }
 
 fn contains_pem(sample: &[u8]) -> bool {
@@ -303,6 +324,13 @@ mod tests {
     fn sniff_pem_anywhere_in_sample() {
         let s = b"# bundle\n-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
         assert_eq!(sniff(s, s.len() as u64), Some(ArtifactKind::Pem));
+    }
+
+    #[test]
+    fn sniff_nmap_before_pem() {
+        let s = b"<?xml version=\"1.0\"?>\n<!DOCTYPE nmaprun>\n<nmaprun scanner=\"nmap\">\n-----BEGIN CERTIFICATE-----\n";
+        assert_eq!(sniff(s, s.len() as u64), Some(ArtifactKind::NmapXml));
+        assert_eq!(sniff(b"<nmap>", 6), None);
     }
 
     #[test]

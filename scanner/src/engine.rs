@@ -13,6 +13,7 @@ use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
 use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 use time::format_description::well_known::Rfc3339;
 use time::{Date, OffsetDateTime};
@@ -36,6 +37,9 @@ pub struct ScanOptions {
     pub discover: DiscoverOptions,
     /// Ignore suppressions (auditors see everything).
     pub no_suppressions: bool,
+    /// An earlier nmap scan: services and hosts of the scanned nmap files that it does not
+    /// list are marked `new_since_previous_scan`.
+    pub previous_scan: Option<PathBuf>,
 }
 
 /// Follows a scan as it goes; the CLI draws its progress bars from it. Every method
@@ -79,6 +83,22 @@ pub struct Extraction {
     pub facts: Vec<Fact>,
     /// Problems met.
     pub notifications: Vec<Notification>,
+    /// Findings of facts evaluated while streaming (host and service facts of nmap scans,
+    /// which are not kept), when rules were given.
+    pub findings: Vec<Finding>,
+    /// Rule evaluation errors met while streaming.
+    pub rule_errors: Vec<RuleError>,
+}
+
+/// A rule that could not be evaluated on a fact.
+#[derive(Debug, Clone)]
+pub struct RuleError {
+    /// Index of the rule in the active rules.
+    pub rule: usize,
+    /// Where the fact is.
+    pub location: Location,
+    /// What went wrong.
+    pub message: String,
 }
 
 /// Formats a date as YYYY-MM-DD.
@@ -107,21 +127,98 @@ fn run_in_pool<T: Send>(jobs: usize, f: impl FnOnce() -> T + Send) -> T {
     }
 }
 
+#[derive(Default)]
 struct PerFile {
+    /// Extractor used (artifact kind label) and the time it took.
     kind: Option<(String, Duration)>,
     artifact: Option<ArtifactInfo>,
     facts: Vec<Fact>,
     notifications: Vec<Notification>,
+    findings: Vec<Finding>,
+    rule_errors: Vec<RuleError>,
 }
 
-fn extract_one(c: &discover::Candidate, opts: &ScanOptions, ctx: &ExtractContext) -> PerFile {
+/// Facts that are evaluated as they are read and then dropped, so that memory does not
+/// grow with the size of a scan: hosts and services. Served certificates are kept, as
+/// they take part in chain and key-reuse correlation.
+fn streamed(t: Target) -> bool {
+    matches!(t, Target::Host | Target::Service)
+}
+
+/// nmap scans are read block by block: host and service facts are evaluated per block
+/// when rules are given (and kept otherwise, for `vigie facts`).
+fn stream_nmap(
+    c: &discover::Candidate,
+    ctx: &ExtractContext,
+    rules: Option<&RuleIndex<'_>>,
+) -> PerFile {
+    let started = Instant::now();
+    let mut out = PerFile::default();
+    let file = match std::fs::File::open(&c.path) {
+        Ok(f) => f,
+        Err(e) => {
+            out.notifications.push(Notification {
+                level: NotificationLevel::Error,
+                code: "unreadable-file".into(),
+                message: format!("cannot open file: {e}"),
+                location: Some(Location {
+                    uri: c.display.clone(),
+                    ..Location::default()
+                }),
+                rule_id: None,
+            });
+            return out;
+        }
+    };
+    let sctx = ctx.service();
+    let summary = targets::service::stream(
+        std::io::BufReader::new(file),
+        &c.display,
+        &sctx,
+        &mut |facts: Vec<Fact>| match rules {
+            Some(index) => {
+                let (keep, now): (Vec<Fact>, Vec<Fact>) =
+                    facts.into_iter().partition(|f| !streamed(f.target));
+                let results: Vec<Evaluated> = now.par_iter().map(|f| index.eval_fact(f)).collect();
+                for (f, e, spent) in results {
+                    out.findings.extend(f);
+                    out.rule_errors.extend(e);
+                    index.record(spent);
+                }
+                out.facts.extend(keep);
+            }
+            None => out.facts.extend(facts),
+        },
+    );
+    out.notifications.extend(summary.notifications);
+    out.artifact = Some(ArtifactInfo {
+        uri: c.display.clone(),
+        parent: None,
+        length: summary.length,
+        sha256: summary.sha256,
+        kind: crate::artifact::ArtifactKind::NmapXml.label().to_string(),
+    });
+    out.kind = Some((
+        crate::artifact::ArtifactKind::NmapXml.label().to_string(),
+        started.elapsed(),
+    ));
+    out
+}
+
+fn extract_one(
+    c: &discover::Candidate,
+    opts: &ScanOptions,
+    ctx: &ExtractContext,
+    rules: Option<&RuleIndex<'_>>,
+) -> PerFile {
+    if discover::peek_nmap(c) {
+        return stream_nmap(c, ctx, rules);
+    }
     let mut notes = Vec::new();
     let Some(artifact) = discover::load(c, opts.discover, &mut notes) else {
         return PerFile {
-            kind: None,
-            artifact: None,
-            facts: Vec::new(),
             notifications: notes,
+            ..PerFile::default()
         };
     };
     let info = artifact_info(&artifact);
@@ -137,6 +234,7 @@ fn extract_one(c: &discover::Candidate, opts: &ScanOptions, ctx: &ExtractContext
                 artifact: Some(info),
                 facts: x.facts,
                 notifications: notes,
+                ..PerFile::default()
             }
         }
         Err(_) => {
@@ -154,8 +252,8 @@ fn extract_one(c: &discover::Candidate, opts: &ScanOptions, ctx: &ExtractContext
             PerFile {
                 kind,
                 artifact: Some(info),
-                facts: Vec::new(),
                 notifications: notes,
+                ..PerFile::default()
             }
         }
     }
@@ -182,7 +280,21 @@ pub fn extract_observed(
     obs: &dyn Observer,
     timings: &mut Timings,
 ) -> Extraction {
+    extract_with(opts, None, obs, timings)
+}
+
+/// [`extract`], evaluating streamed facts (hosts and services) with `rules` as they are
+/// read instead of keeping them.
+fn extract_with(
+    opts: &ScanOptions,
+    rules: Option<&RuleIndex<'_>>,
+    obs: &dyn Observer,
+    timings: &mut Timings,
+) -> Extraction {
     let mut notifications = Vec::new();
+    let previous_scan = opts.previous_scan.as_ref().and_then(|p| {
+        targets::service::PreviousScan::load(p, &mut notifications).map(std::sync::Arc::new)
+    });
     let started = Instant::now();
     let candidates = discover::walk(&opts.inputs, &mut notifications);
     timings.discover = started.elapsed();
@@ -195,12 +307,13 @@ pub fn extract_observed(
             now,
             p12_passwords: opts.p12_passwords.clone(),
         },
+        previous_scan,
     };
     let per_file: Vec<PerFile> = run_in_pool(opts.jobs, || {
         candidates
             .par_iter()
             .map(|c| {
-                let r = extract_one(c, opts, &ctx);
+                let r = extract_one(c, opts, &ctx, rules);
                 obs.extracted();
                 r
             })
@@ -221,6 +334,8 @@ pub fn extract_observed(
         }
         out.facts.extend(f.facts);
         out.notifications.extend(f.notifications);
+        out.findings.extend(f.findings);
+        out.rule_errors.extend(f.rule_errors);
     }
     targets::correlate(&mut out.facts);
     let index: HashMap<String, usize> = out
@@ -230,6 +345,9 @@ pub fn extract_observed(
         .map(|(i, a)| (a.uri.clone(), i))
         .collect();
     for f in &mut out.facts {
+        f.location.artifact = index.get(&f.location.uri).copied();
+    }
+    for f in &mut out.findings {
         f.location.artifact = index.get(&f.location.uri).copied();
     }
     for n in &mut out.notifications {
@@ -275,10 +393,129 @@ pub fn fingerprint(rule_id: &str, uri: &str, identity: &str) -> String {
     hex::encode(&h.finalize()[..16])
 }
 
-struct RawFinding {
-    rule: usize,
-    fact: usize,
-    message: Text,
+/// Findings, errors and time per rule of one fact's evaluation.
+type Evaluated = (Vec<Finding>, Vec<RuleError>, Vec<(usize, Duration)>);
+
+/// Active rules grouped by target, ready to evaluate facts one at a time.
+struct RuleIndex<'a> {
+    rules: &'a [(&'a LoadedRule, RuleMeta)],
+    by_target: HashMap<Target, Vec<usize>>,
+    /// Time and evaluation count per rule index, for `--timings` (including facts
+    /// evaluated while streaming).
+    spent: Mutex<Vec<(Duration, usize)>>,
+}
+
+impl<'a> RuleIndex<'a> {
+    fn new(rules: &'a [(&'a LoadedRule, RuleMeta)]) -> Self {
+        let mut by_target: HashMap<Target, Vec<usize>> = HashMap::new();
+        for (i, (r, _)) in rules.iter().enumerate() {
+            if let Some(t) = r.target {
+                by_target.entry(t).or_default().push(i);
+            }
+        }
+        RuleIndex {
+            rules,
+            by_target,
+            spent: Mutex::new(vec![(Duration::ZERO, 0); rules.len()]),
+        }
+    }
+
+    /// Adds per-rule times of one evaluation to the totals.
+    fn record(&self, spent: Vec<(usize, Duration)>) {
+        if let Ok(mut totals) = self.spent.lock() {
+            for (ri, d) in spent {
+                if let Some(t) = totals.get_mut(ri) {
+                    t.0 += d;
+                    t.1 += 1;
+                }
+            }
+        }
+    }
+
+    fn eval_fact(&self, fact: &Fact) -> Evaluated {
+        let mut found = Vec::new();
+        let mut errors = Vec::new();
+        let mut spent = Vec::new();
+        let Some(idx) = self.by_target.get(&fact.target) else {
+            return (found, errors, spent);
+        };
+        let ctx = context_for(&fact.to_value());
+        for &ri in idx {
+            let (rule, meta) = &self.rules[ri];
+            let started = Instant::now();
+            let outcome = rule.condition.eval_bool(&ctx);
+            spent.push((ri, started.elapsed()));
+            match outcome {
+                Ok(true) => found.push(Finding {
+                    rule_id: meta.id.clone(),
+                    rule_index: ri,
+                    severity: meta.severity,
+                    message: Text {
+                        en: rule.message_en.render(&ctx),
+                        fr: rule.message_fr.render(&ctx),
+                    },
+                    location: fact.location.clone(),
+                    related: Vec::new(),
+                    fingerprint: fingerprint(&meta.id, &fact.location.uri, &fact.identity),
+                    suppression: None,
+                    baseline_state: None,
+                }),
+                Ok(false) => {}
+                Err(e) => errors.push(RuleError {
+                    rule: ri,
+                    location: fact.location.clone(),
+                    message: e,
+                }),
+            }
+        }
+        (found, errors, spent)
+    }
+
+    /// Moves the per-rule totals into `timings`.
+    fn timings_into(&self, timings: &mut Timings) {
+        if let Ok(totals) = self.spent.lock() {
+            for (ri, (d, n)) in totals.iter().enumerate() {
+                if *n == 0 {
+                    continue;
+                }
+                let entry = timings
+                    .rules
+                    .entry(self.rules[ri].1.id.clone())
+                    .or_default();
+                entry.0 += *d;
+                entry.1 += *n;
+            }
+        }
+    }
+}
+
+/// One notification per rule that failed to evaluate, naming the first fact.
+fn error_notes(rules: &[(&LoadedRule, RuleMeta)], errs: Vec<RuleError>) -> Vec<Notification> {
+    let mut by_rule: BTreeMap<usize, Vec<RuleError>> = BTreeMap::new();
+    for e in errs {
+        by_rule.entry(e.rule).or_default().push(e);
+    }
+    let mut notes = Vec::new();
+    for (ri, errs) in by_rule {
+        let (_, meta) = &rules[ri];
+        let first = &errs[0];
+        let more = if errs.len() > 1 {
+            format!(" (and {} more facts)", errs.len() - 1)
+        } else {
+            String::new()
+        };
+        notes.push(Notification {
+            level: NotificationLevel::Warning,
+            code: "rule-evaluation-error".into(),
+            message: format!(
+                "rule {} could not be evaluated: {}{more}",
+                meta.id, first.message
+            ),
+            location: Some(first.location.clone()),
+            rule_id: Some(meta.id.clone()),
+        });
+    }
+    notes
 }
 
 /// Evaluates rules over facts in parallel. Returns findings (unsorted, unsuppressed) and
@@ -299,99 +536,37 @@ pub fn evaluate_observed(
     obs: &dyn Observer,
     timings: &mut Timings,
 ) -> (Vec<Finding>, Vec<Notification>) {
+    let index = RuleIndex::new(rules);
+    let (findings, errors) = evaluate_raw(&index, facts, jobs, obs);
+    index.timings_into(timings);
+    (findings, error_notes(rules, errors))
+}
+
+fn evaluate_raw(
+    index: &RuleIndex<'_>,
+    facts: &[Fact],
+    jobs: usize,
+    obs: &dyn Observer,
+) -> (Vec<Finding>, Vec<RuleError>) {
     obs.evaluating(facts.len());
-    let mut by_target: HashMap<Target, Vec<usize>> = HashMap::new();
-    for (i, (r, _)) in rules.iter().enumerate() {
-        if let Some(t) = r.target {
-            by_target.entry(t).or_default().push(i);
-        }
-    }
-    type Outcome = (
-        Vec<RawFinding>,
-        Vec<(usize, usize, String)>,
-        Vec<(usize, Duration)>,
-    );
-    let outcomes: Vec<Outcome> = run_in_pool(jobs, || {
+    let outcomes: Vec<Evaluated> = run_in_pool(jobs, || {
         facts
             .par_iter()
-            .enumerate()
-            .map(|(fi, fact)| {
-                let mut found = Vec::new();
-                let mut errors = Vec::new();
-                let mut spent = Vec::new();
-                let Some(idx) = by_target.get(&fact.target) else {
-                    obs.evaluated();
-                    return (found, errors, spent);
-                };
-                let ctx = context_for(&fact.to_value());
-                for &ri in idx {
-                    let (rule, _) = rules[ri];
-                    let started = Instant::now();
-                    let outcome = rule.condition.eval_bool(&ctx);
-                    spent.push((ri, started.elapsed()));
-                    match outcome {
-                        Ok(true) => found.push(RawFinding {
-                            rule: ri,
-                            fact: fi,
-                            message: Text {
-                                en: rule.message_en.render(&ctx),
-                                fr: rule.message_fr.render(&ctx),
-                            },
-                        }),
-                        Ok(false) => {}
-                        Err(e) => errors.push((ri, fi, e)),
-                    }
-                }
+            .map(|f| {
+                let r = index.eval_fact(f);
                 obs.evaluated();
-                (found, errors, spent)
+                r
             })
             .collect()
     });
     let mut findings = Vec::new();
-    let mut errors: BTreeMap<usize, Vec<(usize, String)>> = BTreeMap::new();
+    let mut errors = Vec::new();
     for (f, e, spent) in outcomes {
-        for (ri, d) in spent {
-            let entry = timings.rules.entry(rules[ri].1.id.clone()).or_default();
-            entry.0 += d;
-            entry.1 += 1;
-        }
-        for raw in f {
-            let (_, meta) = &rules[raw.rule];
-            let fact = &facts[raw.fact];
-            findings.push(Finding {
-                rule_id: meta.id.clone(),
-                rule_index: raw.rule,
-                severity: meta.severity,
-                message: raw.message,
-                location: fact.location.clone(),
-                related: Vec::new(),
-                fingerprint: fingerprint(&meta.id, &fact.location.uri, &fact.identity),
-                suppression: None,
-                baseline_state: None,
-            });
-        }
-        for (ri, fi, msg) in e {
-            errors.entry(ri).or_default().push((fi, msg));
-        }
+        findings.extend(f);
+        errors.extend(e);
+        index.record(spent);
     }
-    let mut notes = Vec::new();
-    for (ri, errs) in errors {
-        let (_, meta) = &rules[ri];
-        let (fi, msg) = &errs[0];
-        let more = if errs.len() > 1 {
-            format!(" (and {} more facts)", errs.len() - 1)
-        } else {
-            String::new()
-        };
-        notes.push(Notification {
-            level: NotificationLevel::Warning,
-            code: "rule-evaluation-error".into(),
-            message: format!("rule {} could not be evaluated: {msg}{more}", meta.id),
-            location: Some(facts[*fi].location.clone()),
-            rule_id: Some(meta.id.clone()),
-        });
-    }
-    (findings, notes)
+    (findings, errors)
 }
 
 /// Marks suppressed findings; reports expired suppressions.
@@ -515,10 +690,14 @@ pub fn scan_observed(
     let started = Instant::now();
     let mut timings = Timings::default();
     let start_time = now_rfc3339();
-    let extraction = extract_observed(opts, obs, &mut timings);
     let active = active_rules(rules, config);
-    let (mut findings, mut notifications) =
-        evaluate_observed(&active, &extraction.facts, opts.jobs, obs, &mut timings);
+    let index = RuleIndex::new(&active);
+    let extraction = extract_with(opts, Some(&index), obs, &mut timings);
+    let (mut findings, mut errors) = evaluate_raw(&index, &extraction.facts, opts.jobs, obs);
+    index.timings_into(&mut timings);
+    findings.extend(extraction.findings);
+    errors.extend(extraction.rule_errors);
+    let mut notifications = error_notes(&active, errors);
     notifications.extend(extraction.notifications);
     if !opts.no_suppressions {
         notifications.extend(apply_suppressions(&mut findings, config, opts.as_of));

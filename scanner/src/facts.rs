@@ -5,6 +5,7 @@
 //! (stable across line moves) from which finding fingerprints are derived.
 
 use crate::targets::certificate::{CertificateFact, PrivateKeyFact};
+use crate::targets::service::{HostFact, ServiceFact};
 use serde::Serialize;
 use std::fmt;
 use vigie_reports::Location;
@@ -17,6 +18,10 @@ pub enum Target {
     Certificate,
     /// One private key.
     PrivateKey,
+    /// One port of one scanned host (nmap `<port>`).
+    Service,
+    /// One scanned host (nmap `<host>`).
+    Host,
 }
 
 impl Target {
@@ -42,6 +47,8 @@ impl Target {
         match self {
             Target::Certificate => "certificate",
             Target::PrivateKey => "private_key",
+            Target::Service => "service",
+            Target::Host => "host",
         }
     }
 
@@ -50,6 +57,8 @@ impl Target {
         match s {
             "certificate" => Some(Target::Certificate),
             "private_key" => Some(Target::PrivateKey),
+            "service" => Some(Target::Service),
+            "host" => Some(Target::Host),
             _ => None,
         }
     }
@@ -69,6 +78,10 @@ pub enum FactData {
     Certificate(Box<CertificateFact>),
     /// A private key.
     PrivateKey(Box<PrivateKeyFact>),
+    /// A network service (one port of one host).
+    Service(Box<ServiceFact>),
+    /// A scanned host.
+    Host(Box<HostFact>),
 }
 
 /// One fact about one artifact.

@@ -16,6 +16,7 @@
 //!     jobs: 2,
 //!     discover: Default::default(),
 //!     no_suppressions: false,
+//!     previous_scan: None,
 //! };
 //! let report = engine::scan(&opts, &rules, &Config::default());
 //! println!("{} findings", report.findings.len());

@@ -21,6 +21,7 @@ fn demo_report() -> vigie_reports::Report {
         jobs: 2,
         discover: Default::default(),
         no_suppressions: false,
+        previous_scan: None,
     };
     let mut r = engine::scan(&opts, &rules, &config);
     r.invocation.start_time = String::new();

@@ -55,13 +55,21 @@ fn rule_findings_on_fail_fixtures() {
         let mut lines = Vec::new();
         for case in cases {
             let rel = case.strip_prefix(root()).unwrap_or(&case).to_path_buf();
+            // A case with `previous.xml` compares its scan with that earlier one (NET-032).
+            let previous = rel.join("previous.xml");
+            let (inputs, previous_scan) = if previous.is_file() {
+                (vec![rel.join("current.xml")], Some(previous))
+            } else {
+                (vec![rel], None)
+            };
             let opts = ScanOptions {
-                inputs: vec![rel],
+                inputs,
                 as_of,
                 p12_passwords: vec!["vigie".into()],
                 jobs: 1,
                 discover: Default::default(),
                 no_suppressions: true,
+                previous_scan,
             };
             let report = engine::scan(&opts, &set, &Config::default());
             for f in report.findings.iter().filter(|f| f.rule_id == rule.meta.id) {

@@ -23,6 +23,9 @@ pub struct FactsArgs {
     /// Password to try on PKCS#12 stores (repeatable).
     #[arg(long, value_name = "PASSWORD")]
     p12_password: Vec<String>,
+    /// An earlier nmap XML scan to compare nmap scans with.
+    #[arg(long, value_name = "OLD.xml")]
+    previous_scan: Option<PathBuf>,
 }
 
 /// Prints the facts; exit code 0, or 3 when an input could not be read.
@@ -30,7 +33,7 @@ pub fn run(a: FactsArgs) -> Result<i32, CliError> {
     let target = match &a.target {
         Some(t) => Some(Target::from_name(t).ok_or_else(|| {
             CliError::Usage(format!(
-                "unknown or not yet extracted target `{t}` (available: certificate, private_key)"
+                "unknown or not yet extracted target `{t}` (available: certificate, private_key, service, host)"
             ))
         })?),
         None => None,
@@ -42,6 +45,7 @@ pub fn run(a: FactsArgs) -> Result<i32, CliError> {
         jobs: 0,
         discover: DiscoverOptions::default(),
         no_suppressions: false,
+        previous_scan: a.previous_scan,
     };
     let x = engine::extract(&opts);
     let facts: Vec<serde_json::Value> = x

@@ -135,6 +135,7 @@ pub fn run(c: RulesCommand) -> Result<i32, CliError> {
                 jobs: 1,
                 discover: DiscoverOptions::default(),
                 no_suppressions: true,
+                previous_scan: None,
             };
             let mut outcomes = selftest::run(&set, &base);
             if let Some(prefix) = &only {

@@ -67,6 +67,10 @@ pub struct ScanArgs {
     /// Ignore suppressions: show and count every finding.
     #[arg(long)]
     no_suppressions: bool,
+    /// An earlier nmap XML scan of the same network: services that were not open in it are
+    /// marked `new_since_previous_scan` (rule NET-032 reports them as new exposures).
+    #[arg(long, value_name = "OLD.xml")]
+    previous_scan: Option<PathBuf>,
     /// Language of rule texts (default: English for text output, French for the HTML,
     /// Markdown and PDF reports).
     #[arg(long, value_parser = parse_lang)]
@@ -147,6 +151,7 @@ pub fn run(a: ScanArgs) -> Result<i32, CliError> {
         jobs: a.jobs,
         discover,
         no_suppressions: a.no_suppressions,
+        previous_scan: a.previous_scan.clone(),
     };
     let progress = Progress::new(a.quiet);
     let (mut report, timings) = engine::scan_observed(&opts, &rules, &config, &progress);

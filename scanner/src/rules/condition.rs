@@ -21,9 +21,50 @@ fn env() -> Arc<cel::Env> {
         // duplicate declaration, and the standard library stays usable.
         let _ = env.add_extension(cel::extensions::strings);
         let _ = env.add_extension(cel::extensions::lists);
+        let _ = env.add_extension(vigie_functions);
         Arc::new(env)
     })
     .clone()
+}
+
+/// Vigie's functions: `version_lt(version, bound)`, true when the dotted version is older
+/// than the bound, component by component (`"7.4p1"` reads as 7.4.1, `"2.0.0-rc1"` as
+/// 2.0.0); false when the version holds no number (unknown versions are not "old").
+fn vigie_functions(env: &mut cel::Env) -> Result<(), cel::DeclarationError> {
+    use cel::common::types::{CelBool, CelString};
+    fn version_lt(v: &CelString<'_>, bound: &CelString<'_>) -> CelBool {
+        CelBool::from(version_less(v, bound))
+    }
+    cel::add_overload!(env, fn version_lt: (CelString, CelString) -> CelBool, name = "version_lt")?;
+    Ok(())
+}
+
+/// Numeric components of a version: `"8.4p1"` → `[8, 4, 1]`, `"mosquitto 1.6.9"` →
+/// `[1, 6, 9]`. Components after a pre-release marker (`-rc`, `-beta`...) are dropped.
+pub fn version_parts(v: &str) -> Vec<u64> {
+    let v = v.split(['-', '~', '+']).next().unwrap_or("");
+    v.split(|c: char| !c.is_ascii_digit())
+        .filter(|p| !p.is_empty())
+        .filter_map(|p| p.parse().ok())
+        .collect()
+}
+
+/// `a` is older than `b` (missing components count as 0).
+pub fn version_less(a: &str, b: &str) -> bool {
+    let (a, b) = (version_parts(a), version_parts(b));
+    if a.is_empty() || b.is_empty() {
+        return false;
+    }
+    for i in 0..a.len().max(b.len()) {
+        let (x, y) = (
+            a.get(i).copied().unwrap_or(0),
+            b.get(i).copied().unwrap_or(0),
+        );
+        if x != y {
+            return x < y;
+        }
+    }
+    false
 }
 
 /// A compile error with a position inside the expression (1-based column).
@@ -276,6 +317,20 @@ mod tests {
         assert!(e.eval_bool(&c).is_err());
         let e = Expr::compile("nosuch.field == 1").unwrap();
         assert!(e.eval_bool(&c).is_err());
+    }
+
+    #[test]
+    fn version_comparison() {
+        assert!(version_less("7.4p1", "8.8"));
+        assert!(!version_less("8.8p1", "8.8"));
+        assert!(version_less("1.6.9", "2.0"));
+        assert!(!version_less("2.0.18", "2.0"));
+        assert!(!version_less("", "2.0"));
+        assert!(version_less("2.4.49", "2.4.51"));
+        let c = ctx();
+        let e =
+            Expr::compile(r#"version_lt("7.4p1", "8.8") && !version_lt("9.0", "8.8")"#).unwrap();
+        assert_eq!(e.eval_bool(&c), Ok(true));
     }
 
     #[test]

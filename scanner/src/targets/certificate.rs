@@ -120,8 +120,12 @@ pub struct KeyPairFact {
 /// Everything rules can know about one certificate.
 #[derive(Debug, Clone, Serialize, Default)]
 pub struct CertificateFact {
-    /// Container format: `pem`, `der`, `pkcs7` or `pkcs12`.
+    /// Container format: `pem`, `der`, `pkcs7` or `pkcs12`; `nmap` for a certificate a
+    /// network service presented during a scan (nmap `ssl-cert`).
     pub source: String,
+    /// For a served certificate, the endpoint that presented it (`10.42.1.10:8883/tcp`);
+    /// empty for certificates read from files.
+    pub endpoint: String,
     /// Position in its container (0 for the first).
     pub index: u32,
     /// Subject distinguished name (RFC 4514 style).
@@ -796,6 +800,21 @@ fn certificate_fact(der: &[u8], opts: &CertOptions) -> Result<CertificateFact, S
     Ok(fact)
 }
 
+/// The fact of a certificate a service presented (nmap `ssl-cert`), so that every
+/// certificate rule applies to served certificates too.
+pub(crate) fn served_certificate_fact(
+    der: &[u8],
+    opts: &CertOptions,
+    endpoint: &str,
+    index: u32,
+) -> Result<CertificateFact, String> {
+    let mut fact = certificate_fact(der, opts)?;
+    fact.source = "nmap".into();
+    fact.endpoint = endpoint.into();
+    fact.index = index;
+    Ok(fact)
+}
+
 fn location(artifact: &Artifact, region: Option<Region>, name: &str, fqn: String) -> Location {
     Location {
         uri: artifact.path.to_string(),
@@ -1234,6 +1253,8 @@ pub fn extract(artifact: &Artifact, opts: &CertOptions) -> Extracted {
                 "DER private key cannot be parsed".into(),
             )),
         },
+        // Not certificate material: handled by the service extractor.
+        ArtifactKind::NmapXml => {}
         ArtifactKind::DerTruncated => out.notifications.push(notification(
             artifact,
             whole,

@@ -7,6 +7,7 @@
 
 pub mod certificate;
 pub mod pem;
+pub mod service;
 
 use crate::artifact::{Artifact, ArtifactKind};
 use crate::facts::Fact;
@@ -29,6 +30,18 @@ pub struct Extracted {
 pub struct ExtractContext {
     /// Certificate extractor options ("today", PKCS#12 passwords).
     pub cert: certificate::CertOptions,
+    /// The scan to compare nmap scans with (`--previous-scan`), when given.
+    pub previous_scan: Option<std::sync::Arc<service::PreviousScan>>,
+}
+
+impl ExtractContext {
+    /// Settings of the service extractor.
+    pub fn service(&self) -> service::ServiceContext {
+        service::ServiceContext {
+            cert: Some(self.cert.clone()),
+            previous: self.previous_scan.clone(),
+        }
+    }
 }
 
 /// Runs the extractor of the artifact's kind.
@@ -40,6 +53,11 @@ pub fn extract(artifact: &Artifact, ctx: &ExtractContext) -> Extracted {
         | ArtifactKind::DerPkcs12
         | ArtifactKind::DerPrivateKey
         | ArtifactKind::DerTruncated => certificate::extract(artifact, &ctx.cert),
+        // Files on disk are streamed by the engine (`service::stream`); this arm serves
+        // nmap documents already in memory (found inside an archive or image).
+        ArtifactKind::NmapXml => {
+            service::extract(&artifact.bytes, &artifact.path.to_string(), &ctx.service())
+        }
     }
 }
 

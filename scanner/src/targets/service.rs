@@ -1,0 +1,884 @@
+//! Service extractor: nmap XML scans (`-oX`, or the `.xml` of `-oA`) turned into `host`
+//! and `service` facts, and served certificates (`ssl-cert`) into `certificate` facts.
+//!
+//! The document is never held whole: [`stream::Splitter`] cuts it into `<host>` elements
+//! block by block, and each block's hosts are parsed in parallel with roxmltree. Every
+//! fact keeps the line of its `<host>` or `<port>` element for SARIF regions; its identity
+//! is the address, port and protocol, so fingerprints survive a re-scan that reorders the
+//! output. A malformed or truncated document gives one notification with its line, and
+//! every host read before the fault is kept.
+
+pub mod nse;
+pub mod stream;
+
+use crate::facts::{Fact, FactData, Target};
+use crate::targets::Extracted;
+use crate::targets::certificate::{self, CertOptions};
+use crate::targets::pem;
+use rayon::prelude::*;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::collections::HashSet;
+use std::io::Read;
+use std::net::IpAddr;
+use std::path::Path;
+use std::sync::Arc;
+use vigie_reports::{Location, LogicalLocation, Notification, NotificationLevel, Region};
+
+use nse::{
+    BacnetFact, HostKeyFact, HttpFact, ModbusFact, MqttFact, RtspFact, SnmpFact, SshAlgosFact,
+    SslEnumFact, UpnpFact,
+};
+
+/// Longest script output kept verbatim in [`ScriptFact::output`].
+const MAX_SCRIPT_OUTPUT: usize = 2048;
+
+/// Endpoints and hosts of an earlier scan, to mark what appeared since.
+#[derive(Debug, Default, Clone)]
+pub struct PreviousScan {
+    /// `address:port/protocol` of every open port.
+    pub open: HashSet<String>,
+    /// Addresses of every host that was up.
+    pub hosts: HashSet<String>,
+}
+
+impl PreviousScan {
+    /// Reads an earlier scan; problems become notifications (the comparison then covers
+    /// the hosts read).
+    pub fn load(path: &Path, notes: &mut Vec<Notification>) -> Option<PreviousScan> {
+        let display = path.display().to_string().replace('\\', "/");
+        let file = match std::fs::File::open(path) {
+            Ok(f) => f,
+            Err(e) => {
+                notes.push(note(
+                    NotificationLevel::Error,
+                    "unreadable-previous-scan",
+                    &display,
+                    None,
+                    format!("cannot open the previous scan: {e}"),
+                ));
+                return None;
+            }
+        };
+        let mut prev = PreviousScan::default();
+        let ctx = ServiceContext::default();
+        let summary = stream(file, &display, &ctx, &mut |facts: Vec<Fact>| {
+            for f in facts {
+                match &f.data {
+                    FactData::Service(s) if s.state == "open" => {
+                        prev.open.insert(s.endpoint.clone());
+                    }
+                    FactData::Host(h) if h.status == "up" => {
+                        prev.hosts.insert(h.address.clone());
+                    }
+                    _ => {}
+                }
+            }
+        });
+        notes.extend(summary.notifications);
+        Some(prev)
+    }
+}
+
+/// Settings of the service extractor.
+#[derive(Debug, Clone, Default)]
+pub struct ServiceContext {
+    /// Options for served certificates.
+    pub cert: Option<CertOptions>,
+    /// The scan to compare with (`--previous-scan`).
+    pub previous: Option<Arc<PreviousScan>>,
+}
+
+/// One NSE script result, as text.
+#[derive(Debug, Clone, Serialize, Default, PartialEq, Eq)]
+pub struct ScriptFact {
+    /// Script name (`banner`, `ssl-cert`...).
+    pub id: String,
+    /// Its text output, cut at 2 KiB.
+    pub output: String,
+}
+
+/// One address of a host.
+#[derive(Debug, Clone, Serialize, Default, PartialEq, Eq)]
+pub struct AddressFact {
+    /// The address.
+    pub addr: String,
+    /// `ipv4`, `ipv6` or `mac`.
+    #[serde(rename = "type")]
+    pub addr_type: String,
+    /// Vendor of a MAC address (from its OUI), empty otherwise.
+    pub vendor: String,
+}
+
+/// An operating-system guess.
+#[derive(Debug, Clone, Serialize, Default, PartialEq, Eq)]
+pub struct OsMatchFact {
+    /// nmap's name for it.
+    pub name: String,
+    /// Confidence, 0-100.
+    pub accuracy: i64,
+}
+
+/// Everything rules can know about one scanned host (`<host>`).
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct HostFact {
+    /// Main address: the IPv4 address, else the IPv6 one, else the MAC.
+    pub address: String,
+    /// Every address with its type.
+    pub addresses: Vec<AddressFact>,
+    /// MAC address, empty when not on the scanner's link.
+    pub mac: String,
+    /// Vendor of the MAC address.
+    pub mac_vendor: String,
+    /// Host names (user-given and PTR).
+    pub hostnames: Vec<String>,
+    /// `up`, `down` or `unknown`.
+    pub status: String,
+    /// Why nmap thinks so (`syn-ack`, `arp-response`, `user-set`...).
+    pub status_reason: String,
+    /// The address is private or local: RFC 1918, RFC 6598 (carrier-grade NAT), loopback,
+    /// link-local, or IPv6 unique-local.
+    pub private_address: bool,
+    /// Operating-system guesses, best first.
+    pub os_matches: Vec<OsMatchFact>,
+    /// Start and end of this host's scan, Unix time (0 when absent).
+    pub start_time: i64,
+    /// End of this host's scan.
+    pub end_time: i64,
+    /// Open ports as `port/protocol` (`23/tcp`).
+    pub open_ports: Vec<String>,
+    /// Host scripts (`<hostscript>`).
+    pub scripts: Vec<ScriptFact>,
+    /// A previous scan was given (`--previous-scan`), so `new_since_previous_scan` is meaningful.
+    pub previous_scan_compared: bool,
+    /// The host was not up in the previous scan.
+    pub new_since_previous_scan: bool,
+}
+
+/// Everything rules can know about one port of one host (`<port>`).
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct ServiceFact {
+    /// Host address (see [`HostFact::address`]).
+    pub address: String,
+    /// Host names of the host.
+    pub hostnames: Vec<String>,
+    /// The host's address is private or local (see [`HostFact::private_address`]).
+    pub host_private: bool,
+    /// `address:port/protocol`, e.g. `10.42.1.10:1883/tcp`: the identity of the service.
+    pub endpoint: String,
+    /// `tcp`, `udp` or `sctp`.
+    pub protocol: String,
+    /// Port number.
+    pub port: i64,
+    /// `open`, `closed`, `filtered`, `open|filtered`, `unfiltered`...
+    pub state: String,
+    /// Why (`syn-ack`, `udp-response`...).
+    pub reason: String,
+    /// Service name from nmap (`telnet`, `mqtt`, `http`, `ssl/http` is `http` with tunnel).
+    pub name: String,
+    /// Product from version detection (`Mosquitto`, `OpenSSH`...), empty when unknown.
+    pub product: String,
+    /// Version from version detection, empty when unknown.
+    pub version: String,
+    /// Extra information from version detection (`protocol 2.0`, community...).
+    pub extrainfo: String,
+    /// `ssl` when nmap spoke TLS to reach the service, else empty.
+    pub tunnel: String,
+    /// How the name was found: `probed` (answer matched) or `table` (port number only).
+    pub method: String,
+    /// Confidence of the name, 0-10.
+    pub conf: i64,
+    /// Device type from version detection (`webcam`, `router`...).
+    pub devicetype: String,
+    /// CPE names of the service (`cpe:/a:openbsd:openssh:8.4p1`).
+    pub cpe: Vec<String>,
+    /// The service uses TLS: TLS tunnel, or a TLS script answered.
+    pub tls: bool,
+    /// Other open ports of the same host, as `port/protocol`.
+    pub host_open_ports: Vec<String>,
+    /// Names of the scripts that ran on this port.
+    pub script_ids: Vec<String>,
+    /// Every script result as text.
+    pub scripts: Vec<ScriptFact>,
+    /// `ssl-enum-ciphers`.
+    pub ssl: SslEnumFact,
+    /// `ssl-cert`: SHA-256 of the served certificate, which is also a `certificate` fact.
+    pub certificate_sha256: String,
+    /// `ssh2-enum-algos`.
+    pub ssh: SshAlgosFact,
+    /// `ssh-hostkey`.
+    pub ssh_hostkeys: Vec<HostKeyFact>,
+    /// The server accepts SSH protocol 1 (`sshv1` script, or a `1.x` protocol in version
+    /// detection other than `1.99`).
+    pub ssh_protocol_1: bool,
+    /// `http-title`, `http-headers`, `http-security-headers`.
+    pub http: HttpFact,
+    /// `snmp-info`, `snmp-sysdescr`, SNMP version detection.
+    pub snmp: SnmpFact,
+    /// `modbus-discover`.
+    pub modbus: ModbusFact,
+    /// `bacnet-info`.
+    pub bacnet: BacnetFact,
+    /// `mqtt-subscribe`.
+    pub mqtt: MqttFact,
+    /// `rtsp-methods`.
+    pub rtsp: RtspFact,
+    /// `upnp-info`.
+    pub upnp: UpnpFact,
+    /// `banner`: the first bytes the service sent.
+    pub banner: String,
+    /// `ftp-anon` reports that anonymous login is allowed.
+    pub ftp_anonymous: bool,
+    /// `vnc-info` lists the security type `None` (no authentication).
+    pub vnc_no_auth: bool,
+    /// `http-default-accounts` found working default credentials.
+    pub default_credentials: bool,
+    /// A previous scan was given (`--previous-scan`), so `new_since_previous_scan` is meaningful.
+    pub previous_scan_compared: bool,
+    /// The port was not open in the previous scan: a new exposure.
+    pub new_since_previous_scan: bool,
+}
+
+/// What [`stream`] read.
+#[derive(Debug, Default)]
+pub struct StreamSummary {
+    /// Length of the document in bytes.
+    pub length: u64,
+    /// SHA-256 of the document.
+    pub sha256: String,
+    /// Hosts read.
+    pub hosts: usize,
+    /// Faults met.
+    pub notifications: Vec<Notification>,
+}
+
+/// Private or local addresses: RFC 1918, RFC 6598, loopback, link-local, IPv6 ULA.
+pub fn is_private(addr: &str) -> bool {
+    match addr.parse::<IpAddr>() {
+        Ok(IpAddr::V4(a)) => {
+            let o = a.octets();
+            a.is_private()
+                || a.is_loopback()
+                || a.is_link_local()
+                || (o[0] == 100 && (64..128).contains(&o[1]))
+        }
+        Ok(IpAddr::V6(a)) => {
+            let s = a.segments();
+            a.is_loopback() || (s[0] & 0xfe00) == 0xfc00 || (s[0] & 0xffc0) == 0xfe80
+        }
+        Err(_) => false,
+    }
+}
+
+fn note(
+    level: NotificationLevel,
+    code: &str,
+    uri: &str,
+    line: Option<u32>,
+    message: String,
+) -> Notification {
+    Notification {
+        level,
+        code: code.into(),
+        message,
+        location: Some(Location {
+            uri: uri.into(),
+            artifact: None,
+            region: line.map(|l| Region::Text {
+                start_line: l,
+                start_column: Some(1),
+                end_line: None,
+            }),
+            logical: None,
+        }),
+        rule_id: None,
+    }
+}
+
+fn cut(s: &str, max: usize) -> String {
+    if s.len() <= max {
+        return s.to_string();
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &s[..end])
+}
+
+fn attr_i64(n: roxmltree::Node<'_, '_>, k: &str) -> i64 {
+    n.attribute(k).and_then(|v| v.parse().ok()).unwrap_or(0)
+}
+
+fn attr(n: roxmltree::Node<'_, '_>, k: &str) -> String {
+    n.attribute(k).unwrap_or("").to_string()
+}
+
+fn logical(name: &str) -> Option<LogicalLocation> {
+    Some(LogicalLocation {
+        name: name.into(),
+        fully_qualified_name: name.into(),
+        kind: "resource".into(),
+    })
+}
+
+/// Parses one `<host>` element into host, service and certificate facts.
+pub fn parse_host(slice: &stream::HostSlice, uri: &str, ctx: &ServiceContext, out: &mut Extracted) {
+    let text = match std::str::from_utf8(&slice.bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            out.notifications.push(note(
+                NotificationLevel::Error,
+                "malformed-nmap-xml",
+                uri,
+                Some(slice.line),
+                format!("host element is not valid UTF-8: {e}"),
+            ));
+            return;
+        }
+    };
+    let opts = roxmltree::ParsingOptions {
+        allow_dtd: true,
+        ..roxmltree::ParsingOptions::default()
+    };
+    let doc = match roxmltree::Document::parse_with_options(text, opts) {
+        Ok(d) => d,
+        Err(e) => {
+            let p = e.pos();
+            out.notifications.push(note(
+                NotificationLevel::Error,
+                "malformed-nmap-xml",
+                uri,
+                Some(slice.line + p.row.saturating_sub(1)),
+                format!("host element cannot be parsed: {e}"),
+            ));
+            return;
+        }
+    };
+    let line_of = |n: roxmltree::Node<'_, '_>| {
+        slice.line + doc.text_pos_at(n.range().start).row.saturating_sub(1)
+    };
+    let root = doc.root_element();
+    let mut host = HostFact {
+        start_time: attr_i64(root, "starttime"),
+        end_time: attr_i64(root, "endtime"),
+        ..HostFact::default()
+    };
+    for c in root.children().filter(|c| c.is_element()) {
+        match c.tag_name().name() {
+            "status" => {
+                host.status = attr(c, "state");
+                host.status_reason = attr(c, "reason");
+            }
+            "address" => {
+                let a = AddressFact {
+                    addr: attr(c, "addr"),
+                    addr_type: attr(c, "addrtype"),
+                    vendor: attr(c, "vendor"),
+                };
+                if a.addr_type == "mac" {
+                    host.mac = a.addr.clone();
+                    host.mac_vendor = a.vendor.clone();
+                }
+                host.addresses.push(a);
+            }
+            "hostnames" => {
+                for h in c.children().filter(|h| h.has_tag_name("hostname")) {
+                    let n = attr(h, "name");
+                    if !n.is_empty() && !host.hostnames.contains(&n) {
+                        host.hostnames.push(n);
+                    }
+                }
+            }
+            "os" => {
+                for m in c.children().filter(|m| m.has_tag_name("osmatch")) {
+                    host.os_matches.push(OsMatchFact {
+                        name: attr(m, "name"),
+                        accuracy: attr_i64(m, "accuracy"),
+                    });
+                }
+            }
+            "hostscript" => {
+                for s in c.children().filter(|s| s.has_tag_name("script")) {
+                    host.scripts.push(ScriptFact {
+                        id: attr(s, "id"),
+                        output: cut(s.attribute("output").unwrap_or(""), MAX_SCRIPT_OUTPUT),
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    host.address = ["ipv4", "ipv6", "mac"]
+        .iter()
+        .find_map(|t| host.addresses.iter().find(|a| a.addr_type == *t))
+        .map(|a| a.addr.clone())
+        .unwrap_or_default();
+    if host.address.is_empty() {
+        out.notifications.push(note(
+            NotificationLevel::Warning,
+            "nmap-host-without-address",
+            uri,
+            Some(slice.line),
+            "host element has no address; skipped".into(),
+        ));
+        return;
+    }
+    host.private_address = is_private(&host.address);
+    if let Some(prev) = &ctx.previous {
+        host.previous_scan_compared = true;
+        host.new_since_previous_scan = host.status == "up" && !prev.hosts.contains(&host.address);
+    }
+    let ports: Vec<roxmltree::Node<'_, '_>> = root
+        .children()
+        .filter(|c| c.has_tag_name("ports"))
+        .flat_map(|p| p.children().filter(|c| c.has_tag_name("port")))
+        .collect();
+    for p in &ports {
+        let open = p
+            .children()
+            .find(|c| c.has_tag_name("state"))
+            .and_then(|s| s.attribute("state"))
+            == Some("open");
+        if open {
+            host.open_ports
+                .push(format!("{}/{}", attr(*p, "portid"), attr(*p, "protocol")));
+        }
+    }
+    // IPv6 addresses in endpoints are bracketed: `[fd00::1]:443/tcp`.
+    let host_part = if host.address.contains(':')
+        && host
+            .addresses
+            .iter()
+            .any(|a| a.addr_type == "ipv6" && a.addr == host.address)
+    {
+        format!("[{}]", host.address)
+    } else {
+        host.address.clone()
+    };
+    for p in ports {
+        let svc = parse_port(p, &host, &host_part, ctx, uri, line_of(p), &line_of, out);
+        let endpoint = svc.endpoint.clone();
+        out.facts.push(Fact {
+            target: Target::Service,
+            location: Location {
+                uri: uri.into(),
+                artifact: None,
+                region: Some(Region::Text {
+                    start_line: line_of(p),
+                    start_column: Some(1),
+                    end_line: None,
+                }),
+                logical: logical(&endpoint),
+            },
+            identity: format!("service:{endpoint}"),
+            data: FactData::Service(Box::new(svc)),
+        });
+    }
+    let address = host.address.clone();
+    out.facts.push(Fact {
+        target: Target::Host,
+        location: Location {
+            uri: uri.into(),
+            artifact: None,
+            region: Some(Region::Text {
+                start_line: slice.line,
+                start_column: Some(1),
+                end_line: None,
+            }),
+            logical: logical(&address),
+        },
+        identity: format!("host:{address}"),
+        data: FactData::Host(Box::new(host)),
+    });
+}
+
+#[allow(clippy::too_many_arguments)]
+fn parse_port(
+    p: roxmltree::Node<'_, '_>,
+    host: &HostFact,
+    host_part: &str,
+    ctx: &ServiceContext,
+    uri: &str,
+    line: u32,
+    line_of: &dyn Fn(roxmltree::Node<'_, '_>) -> u32,
+    out: &mut Extracted,
+) -> ServiceFact {
+    let protocol = attr(p, "protocol");
+    let port = attr_i64(p, "portid");
+    let endpoint = format!("{host_part}:{port}/{protocol}");
+    let own = format!("{port}/{protocol}");
+    let mut s = ServiceFact {
+        address: host.address.clone(),
+        hostnames: host.hostnames.clone(),
+        host_private: host.private_address,
+        endpoint: endpoint.clone(),
+        protocol,
+        port,
+        host_open_ports: host
+            .open_ports
+            .iter()
+            .filter(|o| **o != own)
+            .cloned()
+            .collect(),
+        ..ServiceFact::default()
+    };
+    for c in p.children().filter(|c| c.is_element()) {
+        match c.tag_name().name() {
+            "state" => {
+                s.state = attr(c, "state");
+                s.reason = attr(c, "reason");
+            }
+            "service" => {
+                s.name = attr(c, "name");
+                s.product = attr(c, "product");
+                s.version = attr(c, "version");
+                s.extrainfo = attr(c, "extrainfo");
+                s.tunnel = attr(c, "tunnel");
+                s.method = attr(c, "method");
+                s.conf = attr_i64(c, "conf");
+                s.devicetype = attr(c, "devicetype");
+                s.cpe = c
+                    .children()
+                    .filter(|x| x.has_tag_name("cpe"))
+                    .filter_map(|x| x.text())
+                    .map(str::to_string)
+                    .collect();
+            }
+            "script" => script(c, &mut s, ctx, uri, line_of, out),
+            _ => {}
+        }
+    }
+    if s.name == "ssh" {
+        // "protocol 1.5" in extrainfo; 1.99 means both 1 and 2, and is flagged too.
+        if let Some(v) = s.extrainfo.strip_prefix("protocol ") {
+            s.ssh_protocol_1 |= v.starts_with("1.");
+        }
+    }
+    if s.name == "snmp" {
+        let e = s.extrainfo.to_ascii_lowercase();
+        let pr = s.product.to_ascii_lowercase();
+        s.snmp.present = true;
+        s.snmp.community_answered |= e.contains("public")
+            || e.contains("private")
+            || e.contains("community")
+            || pr.contains("snmpv1")
+            || pr.contains("snmpv2");
+    }
+    s.tls |= s.tunnel == "ssl" || s.ssl.present || !s.certificate_sha256.is_empty();
+    if let Some(prev) = &ctx.previous {
+        s.previous_scan_compared = true;
+        s.new_since_previous_scan = s.state == "open" && !prev.open.contains(&endpoint);
+    }
+    let _ = line;
+    s
+}
+
+fn script(
+    c: roxmltree::Node<'_, '_>,
+    s: &mut ServiceFact,
+    ctx: &ServiceContext,
+    uri: &str,
+    line_of: &dyn Fn(roxmltree::Node<'_, '_>) -> u32,
+    out: &mut Extracted,
+) {
+    let id = attr(c, "id");
+    let output = c.attribute("output").unwrap_or("");
+    match id.as_str() {
+        "ssl-enum-ciphers" => s.ssl = nse::ssl_enum(c),
+        "ssl-cert" => served_certificate(c, s, ctx, uri, line_of(c), out),
+        "ssh2-enum-algos" => s.ssh = nse::ssh_algos(c),
+        "ssh-hostkey" => s.ssh_hostkeys = nse::ssh_hostkeys(c),
+        "sshv1" => s.ssh_protocol_1 |= output.contains("supports SSHv1"),
+        "http-title" => nse::http_title(c, &mut s.http),
+        "http-headers" | "http-security-headers" => nse::http_headers(c, &mut s.http),
+        "snmp-info" => {
+            s.snmp.present = true;
+            s.snmp.enterprise = nse::elem(c, "enterprise").unwrap_or("").to_string();
+            s.snmp.engine_id = nse::elem(c, "engineIDData").unwrap_or("").to_string();
+        }
+        "snmp-sysdescr" | "snmp-interfaces" | "snmp-processes" | "snmp-netstat"
+        | "snmp-win32-users" => {
+            s.snmp.present = true;
+            s.snmp.community_answered = true;
+            if id == "snmp-sysdescr" {
+                s.snmp.sysdescr = output.trim().to_string();
+            }
+        }
+        "modbus-discover" => s.modbus = nse::modbus(c),
+        "bacnet-info" => s.bacnet = nse::bacnet(c),
+        "mqtt-subscribe" => s.mqtt = nse::mqtt(c),
+        "rtsp-methods" => s.rtsp = nse::rtsp(c),
+        "upnp-info" => s.upnp = nse::upnp(c),
+        "banner" => s.banner = cut(output, MAX_SCRIPT_OUTPUT),
+        "ftp-anon" => s.ftp_anonymous = output.contains("Anonymous FTP login allowed"),
+        "vnc-info" => {
+            s.vnc_no_auth = c.descendants().any(|e| {
+                e.has_tag_name("elem")
+                    && e.attribute("key") == Some("name")
+                    && e.text() == Some("None")
+            }) || output.lines().any(|l| l.trim() == "None")
+        }
+        "http-default-accounts" => {
+            s.default_credentials = output.contains("credentials found")
+                || c.descendants()
+                    .any(|e| e.has_tag_name("table") && e.attribute("key") == Some("credentials"))
+        }
+        _ => {}
+    }
+    s.script_ids.push(id.clone());
+    s.scripts.push(ScriptFact {
+        id,
+        output: cut(output, MAX_SCRIPT_OUTPUT),
+    });
+}
+
+fn served_certificate(
+    c: roxmltree::Node<'_, '_>,
+    s: &mut ServiceFact,
+    ctx: &ServiceContext,
+    uri: &str,
+    line: u32,
+    out: &mut Extracted,
+) {
+    let Some(opts) = &ctx.cert else {
+        return;
+    };
+    let Some(pem_text) = nse::elem(c, "pem") else {
+        return;
+    };
+    for (i, block) in pem::blocks(pem_text.as_bytes()).into_iter().enumerate() {
+        let der = match block.data {
+            Ok(d) => d,
+            Err(e) => {
+                out.notifications.push(note(
+                    NotificationLevel::Error,
+                    "malformed-pem",
+                    uri,
+                    Some(line),
+                    format!(
+                        "certificate served at {} cannot be decoded: {e}",
+                        s.endpoint
+                    ),
+                ));
+                continue;
+            }
+        };
+        match certificate::served_certificate_fact(&der, opts, &s.endpoint, i as u32) {
+            Ok(fact) => {
+                if i == 0 {
+                    s.certificate_sha256 = fact.sha256.clone();
+                }
+                out.facts.push(Fact {
+                    target: Target::Certificate,
+                    location: Location {
+                        uri: uri.into(),
+                        artifact: None,
+                        region: Some(Region::Text {
+                            start_line: line,
+                            start_column: Some(1),
+                            end_line: None,
+                        }),
+                        logical: Some(LogicalLocation {
+                            name: s.endpoint.clone(),
+                            fully_qualified_name: format!("{}#certificate[{i}]", s.endpoint),
+                            kind: "object".into(),
+                        }),
+                    },
+                    identity: format!("certificate:{}@{}", fact.sha256, s.endpoint),
+                    data: FactData::Certificate(Box::new(fact)),
+                });
+            }
+            Err(e) => out.notifications.push(note(
+                NotificationLevel::Error,
+                "malformed-certificate",
+                uri,
+                Some(line),
+                format!("certificate served at {} cannot be parsed: {e}", s.endpoint),
+            )),
+        }
+    }
+}
+
+/// A reader that hashes what passes through it.
+struct Hashing<R> {
+    inner: R,
+    hash: Sha256,
+}
+
+impl<R: Read> Read for Hashing<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hash.update(&buf[..n]);
+        Ok(n)
+    }
+}
+
+/// Reads an nmap XML document block by block; hands the facts of each block's hosts to
+/// `sink` (in document order) and returns what was read. Hosts of a block are parsed in
+/// parallel on the current rayon pool.
+pub fn stream<R: Read>(
+    reader: R,
+    uri: &str,
+    ctx: &ServiceContext,
+    sink: &mut dyn FnMut(Vec<Fact>),
+) -> StreamSummary {
+    let mut reader = Hashing {
+        inner: reader,
+        hash: Sha256::new(),
+    };
+    let mut splitter = stream::Splitter::new();
+    let mut summary = StreamSummary::default();
+    while let Some(hosts) = splitter.next_hosts(&mut reader) {
+        if hosts.is_empty() {
+            continue;
+        }
+        summary.hosts += hosts.len();
+        let parts: Vec<Extracted> = hosts
+            .par_iter()
+            .map(|h| {
+                let mut x = Extracted::default();
+                parse_host(h, uri, ctx, &mut x);
+                x
+            })
+            .collect();
+        let mut facts = Vec::new();
+        for p in parts {
+            facts.extend(p.facts);
+            summary.notifications.extend(p.notifications);
+        }
+        sink(facts);
+    }
+    if let Some(f) = &splitter.fault {
+        summary.notifications.push(note(
+            NotificationLevel::Error,
+            "malformed-nmap-xml",
+            uri,
+            Some(f.line),
+            format!(
+                "{}; {} host{} read before this point kept",
+                f.message,
+                summary.hosts,
+                if summary.hosts == 1 { "" } else { "s" }
+            ),
+        ));
+    }
+    // Drain what the splitter did not read, so the hash covers the whole file.
+    let _ = std::io::copy(&mut reader, &mut std::io::sink());
+    summary.length = splitter.bytes_read;
+    summary.sha256 = hex::encode(reader.hash.finalize());
+    summary
+}
+
+/// Extracts facts from an nmap document held in memory (e.g. one found inside an image).
+pub fn extract(bytes: &[u8], uri: &str, ctx: &ServiceContext) -> Extracted {
+    let mut out = Extracted::default();
+    let summary = stream(bytes, uri, ctx, &mut |f| out.facts.extend(f));
+    out.notifications.extend(summary.notifications);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DOC: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE nmaprun>
+<nmaprun scanner="nmap" args="nmap -sV 10.42.0.0/24" start="1764300000" version="7.93">
+<host starttime="1" endtime="2"><status state="up" reason="syn-ack"/>
+<address addr="10.42.1.20" addrtype="ipv4"/>
+<hostnames><hostname name="cam-parvis-mairie.belvezet.fr" type="PTR"/></hostnames>
+<ports>
+<port protocol="tcp" portid="23"><state state="open" reason="syn-ack"/><service name="telnet" method="probed" conf="10"/><script id="banner" output="BusyBox on cam login:"/></port>
+<port protocol="tcp" portid="554"><state state="open" reason="syn-ack"/><service name="rtsp" product="Hikvision rtspd"/><script id="rtsp-methods" output="OPTIONS, DESCRIBE, SETUP, PLAY, TEARDOWN"/></port>
+</ports>
+</host>
+</nmaprun>
+"#;
+
+    #[test]
+    fn host_and_services_with_lines() {
+        let prev = PreviousScan {
+            open: ["10.42.1.20:554/tcp".to_string()].into_iter().collect(),
+            hosts: ["10.42.1.20".to_string()].into_iter().collect(),
+        };
+        let ctx = ServiceContext {
+            cert: None,
+            previous: Some(Arc::new(prev)),
+        };
+        let x = extract(DOC.as_bytes(), "scan.xml", &ctx);
+        assert!(x.notifications.is_empty(), "{:?}", x.notifications);
+        assert_eq!(x.facts.len(), 3);
+        let FactData::Service(telnet) = &x.facts[0].data else {
+            panic!()
+        };
+        assert_eq!(telnet.endpoint, "10.42.1.20:23/tcp");
+        assert_eq!(telnet.banner, "BusyBox on cam login:");
+        assert!(telnet.new_since_previous_scan);
+        assert_eq!(telnet.host_open_ports, vec!["554/tcp"]);
+        assert_eq!(
+            x.facts[0].location.region,
+            Some(Region::Text {
+                start_line: 8,
+                start_column: Some(1),
+                end_line: None
+            })
+        );
+        let FactData::Service(rtsp) = &x.facts[1].data else {
+            panic!()
+        };
+        assert_eq!(rtsp.rtsp.methods.len(), 5);
+        assert!(!rtsp.new_since_previous_scan);
+        let FactData::Host(h) = &x.facts[2].data else {
+            panic!()
+        };
+        assert!(h.private_address);
+        assert_eq!(h.hostnames, vec!["cam-parvis-mairie.belvezet.fr"]);
+        assert_eq!(x.facts[2].identity, "host:10.42.1.20");
+    }
+
+    #[test]
+    fn truncated_document_keeps_hosts() {
+        let cut_at = DOC.find("</nmaprun>").unwrap_or(0);
+        let x = extract(
+            &DOC.as_bytes()[..cut_at],
+            "scan.xml",
+            &ServiceContext::default(),
+        );
+        assert_eq!(x.facts.len(), 3);
+        assert_eq!(x.notifications.len(), 1);
+        assert!(x.notifications[0].message.contains("truncated"));
+    }
+
+    #[test]
+    fn billion_laughs_is_refused() {
+        let doc = r#"<?xml version="1.0"?>
+<!DOCTYPE nmaprun [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>
+<nmaprun>
+<host><status state="up"/><address addr="10.0.0.1" addrtype="ipv4"/><hostnames><hostname name="&c;"/></hostnames></host>
+</nmaprun>
+"#;
+        let x = extract(doc.as_bytes(), "lol.xml", &ServiceContext::default());
+        assert!(x.facts.is_empty());
+        assert_eq!(x.notifications.len(), 1);
+        assert_eq!(x.notifications[0].code, "malformed-nmap-xml");
+    }
+
+    #[test]
+    fn private_ranges() {
+        for a in [
+            "10.1.2.3",
+            "192.168.0.1",
+            "172.16.0.1",
+            "100.64.0.1",
+            "127.0.0.1",
+            "fd00::1",
+            "fe80::1",
+        ] {
+            assert!(is_private(a), "{a}");
+        }
+        for a in ["8.8.8.8", "100.128.0.1", "2001:db8::1"] {
+            assert!(!is_private(a), "{a}");
+        }
+    }
+}

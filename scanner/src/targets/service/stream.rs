@@ -1,0 +1,303 @@
+//! Cutting an nmap XML document into `<host>` elements without holding it whole.
+//!
+//! The document is read in blocks. Each block is cut after its last `</host>`; that prefix
+//! is walked with quick-xml (no tree, no allocation per element) to find the byte range of
+//! every top-level `<host>` element and the nesting outside hosts. The rest of the block is
+//! carried over to the next one. Each host range is then parsed on its own by roxmltree
+//! (see [`super::parse_host`]), so memory holds one block and its hosts, whatever the size
+//! of the scan.
+//!
+//! quick-xml does not expand entities declared in a DTD: a "billion laughs" document gives
+//! hosts whose text holds unknown entity references, which roxmltree refuses.
+
+use quick_xml::events::Event;
+use std::io::Read;
+
+/// Size of a read block.
+pub const BLOCK: usize = 4 * 1024 * 1024;
+
+/// A host element found in the document.
+#[derive(Debug, Clone)]
+pub struct HostSlice {
+    /// The element's bytes, `<host ...>` to `</host>`.
+    pub bytes: Vec<u8>,
+    /// 1-based line of `<host` in the document.
+    pub line: u32,
+}
+
+/// Attributes of the `<nmaprun>` element.
+#[derive(Debug, Clone, Default)]
+pub struct RunInfo {
+    /// `args`: the command line.
+    pub args: String,
+    /// `version` of nmap.
+    pub version: String,
+    /// `start`: Unix time of the scan.
+    pub start: i64,
+}
+
+/// A fault in the document: where and what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fault {
+    /// 1-based line.
+    pub line: u32,
+    /// What went wrong.
+    pub message: String,
+}
+
+/// State carried across blocks.
+#[derive(Debug, Default)]
+pub struct Splitter {
+    carry: Vec<u8>,
+    /// Line number of the first byte of `carry`.
+    carry_line: u32,
+    /// Elements open outside any host (`nmaprun` is depth 1).
+    depth: usize,
+    seen_nmaprun: bool,
+    closed_nmaprun: bool,
+    /// Information of the run, once `<nmaprun>` was read.
+    pub run: RunInfo,
+    /// First fault; nothing is read after it.
+    pub fault: Option<Fault>,
+    /// Bytes read so far.
+    pub bytes_read: u64,
+}
+
+fn count_lines(b: &[u8]) -> u32 {
+    b.iter().filter(|&&c| c == b'\n').count() as u32
+}
+
+fn rfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    if hay.len() < needle.len() {
+        return None;
+    }
+    (0..=hay.len() - needle.len())
+        .rev()
+        .find(|&i| &hay[i..i + needle.len()] == needle)
+}
+
+impl Splitter {
+    /// A splitter at the start of a document.
+    pub fn new() -> Self {
+        Splitter {
+            carry_line: 1,
+            ..Splitter::default()
+        }
+    }
+
+    /// Reads the next block and returns the hosts it completes; `None` at the end of the
+    /// input (or after a fault).
+    pub fn next_hosts<R: Read>(&mut self, reader: &mut R) -> Option<Vec<HostSlice>> {
+        if self.fault.is_some() {
+            return None;
+        }
+        let start = self.carry.len();
+        self.carry.resize(start + BLOCK, 0);
+        let mut filled = start;
+        // Fill the block (short reads happen on pipes).
+        while filled < self.carry.len() {
+            match reader.read(&mut self.carry[filled..]) {
+                Ok(0) => break,
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    self.carry.truncate(filled);
+                    self.fault = Some(Fault {
+                        line: self.carry_line + count_lines(&self.carry),
+                        message: format!("read error: {e}"),
+                    });
+                    return None;
+                }
+            }
+        }
+        self.carry.truncate(filled);
+        self.bytes_read += (filled - start) as u64;
+        let eof = filled - start == 0 || filled < start + BLOCK;
+        let cut = if eof {
+            self.carry.len()
+        } else {
+            match rfind(&self.carry, b"</host>") {
+                Some(i) => i + b"</host>".len(),
+                // No complete host yet: read more.
+                None => return Some(Vec::new()),
+            }
+        };
+        if cut == 0 && eof {
+            self.finish();
+            return None;
+        }
+        let hosts = self.walk(cut, eof);
+        let rest = self.carry.split_off(cut);
+        self.carry_line += count_lines(&self.carry);
+        self.carry = rest;
+        if eof {
+            self.finish();
+        }
+        Some(hosts)
+    }
+
+    fn finish(&mut self) {
+        if self.fault.is_some() {
+            return;
+        }
+        let end_line = self.carry_line + count_lines(&self.carry);
+        if !self.seen_nmaprun {
+            self.fault = Some(Fault {
+                line: end_line,
+                message: "no `<nmaprun>` element: not an nmap XML scan".into(),
+            });
+        } else if !self.closed_nmaprun {
+            self.fault = Some(Fault {
+                line: end_line,
+                message: "document ends before `</nmaprun>`: the scan output is truncated".into(),
+            });
+        }
+    }
+
+    /// Walks `carry[..cut]`, returning its hosts. At the end of input, an unclosed host is
+    /// a fault.
+    fn walk(&mut self, cut: usize, eof: bool) -> Vec<HostSlice> {
+        let data = &self.carry[..cut];
+        let mut r = quick_xml::Reader::from_reader(data);
+        {
+            let c = r.config_mut();
+            c.check_end_names = false;
+            c.allow_unmatched_ends = true;
+        }
+        let mut hosts = Vec::new();
+        let mut line = self.carry_line;
+        let mut line_pos = 0usize;
+        let mut host_start: Option<(usize, u32)> = None;
+        let mut host_depth = 0usize;
+        loop {
+            let before = r.buffer_position() as usize;
+            let ev = r.read_event();
+            let after = r.buffer_position() as usize;
+            let at_line = |pos: usize, line: &mut u32, line_pos: &mut usize| {
+                if pos > *line_pos {
+                    *line += count_lines(&data[*line_pos..pos.min(data.len())]);
+                    *line_pos = pos.min(data.len());
+                }
+                *line
+            };
+            match ev {
+                Ok(Event::Start(e)) => {
+                    let name = e.name();
+                    if let Some(_h) = host_start {
+                        host_depth += 1;
+                    } else if name.as_ref() == "host" && self.depth == 1 {
+                        let l = at_line(before, &mut line, &mut line_pos);
+                        host_start = Some((before, l));
+                        host_depth = 1;
+                    } else {
+                        if name.as_ref() == "nmaprun" {
+                            self.seen_nmaprun = true;
+                            for a in e.attributes().flatten() {
+                                let v = a.value.to_string();
+                                match a.key.as_ref() {
+                                    "args" => self.run.args = v,
+                                    "version" => self.run.version = v,
+                                    "start" => self.run.start = v.parse().unwrap_or(0),
+                                    _ => {}
+                                }
+                            }
+                        }
+                        self.depth += 1;
+                    }
+                }
+                Ok(Event::End(e)) => {
+                    if let Some((s, l)) = host_start {
+                        host_depth -= 1;
+                        if host_depth == 0 {
+                            hosts.push(HostSlice {
+                                bytes: data[s..after].to_vec(),
+                                line: l,
+                            });
+                            host_start = None;
+                        }
+                    } else {
+                        if e.name().as_ref() == "nmaprun" {
+                            self.closed_nmaprun = true;
+                        }
+                        self.depth = self.depth.saturating_sub(1);
+                    }
+                }
+                Ok(Event::Empty(e)) => {
+                    if host_start.is_none() && e.name().as_ref() == "host" && self.depth == 1 {
+                        let l = at_line(before, &mut line, &mut line_pos);
+                        hosts.push(HostSlice {
+                            bytes: data[before..after].to_vec(),
+                            line: l,
+                        });
+                    }
+                }
+                Ok(Event::Eof) => break,
+                Ok(_) => {}
+                Err(e) => {
+                    let pos = r.error_position() as usize;
+                    let l = at_line(pos, &mut line, &mut line_pos);
+                    let message = if eof && pos + 64 >= data.len() {
+                        format!("the scan output is truncated: {e}")
+                    } else {
+                        format!("malformed XML: {e}")
+                    };
+                    self.fault = Some(Fault { line: l, message });
+                    return hosts;
+                }
+            }
+        }
+        if let Some((_, l)) = host_start
+            && eof
+        {
+            self.fault = Some(Fault {
+                line: l,
+                message: "document ends inside this `<host>` element: the scan output is truncated"
+                    .into(),
+            });
+        }
+        hosts
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all(doc: &str) -> (Vec<HostSlice>, Splitter) {
+        let mut s = Splitter::new();
+        let mut r = doc.as_bytes();
+        let mut out = Vec::new();
+        while let Some(h) = s.next_hosts(&mut r) {
+            out.extend(h);
+        }
+        (out, s)
+    }
+
+    #[test]
+    fn hosts_and_lines() {
+        let doc = "<?xml version=\"1.0\"?>\n<!DOCTYPE nmaprun>\n<nmaprun args=\"nmap -sV\" start=\"5\">\n<host><address addr=\"1.2.3.4\"/></host>\n<!-- <host> in a comment -->\n<host>\n<address addr=\"5.6.7.8\"/>\n</host>\n</nmaprun>\n";
+        let (h, s) = all(doc);
+        assert_eq!(h.len(), 2);
+        assert_eq!((h[0].line, h[1].line), (4, 6));
+        assert!(s.fault.is_none(), "{:?}", s.fault);
+        assert_eq!(s.run.args, "nmap -sV");
+        assert_eq!(s.run.start, 5);
+    }
+
+    #[test]
+    fn truncated_keeps_hosts_before() {
+        let doc = "<nmaprun>\n<host><address addr=\"1.2.3.4\"/></host>\n<host>\n<address addr=";
+        let (h, s) = all(doc);
+        assert_eq!(h.len(), 1);
+        let f = s.fault.unwrap();
+        assert_eq!(f.line, 4, "{f:?}");
+        assert!(f.message.contains("truncated"), "{f:?}");
+    }
+
+    #[test]
+    fn unclosed_run_is_a_fault() {
+        let (h, s) = all("<nmaprun>\n<host></host>\n");
+        assert_eq!(h.len(), 1);
+        assert!(s.fault.unwrap().message.contains("truncated"));
+    }
+}
