@@ -84,6 +84,8 @@ pub enum ArtifactKind {
     DerPrivateKey,
     /// A DER structure that looks like one of the above but is cut short.
     DerTruncated,
+    /// A YAML processing record (`kind: processing_record`).
+    Declaration,
 }
 
 impl ArtifactKind {
@@ -96,6 +98,7 @@ impl ArtifactKind {
             ArtifactKind::DerPkcs12 => "certificate/pkcs12",
             ArtifactKind::DerPrivateKey => "key/pkcs8",
             ArtifactKind::DerTruncated => "certificate/der-truncated",
+            ArtifactKind::Declaration => "declaration/yaml",
         }
     }
 }

@@ -7,7 +7,7 @@ use crate::discover::{self, DiscoverOptions};
 use crate::facts::{Fact, Target};
 use crate::rules::condition::context_for;
 use crate::rules::load::{LoadedRule, RuleSet};
-use crate::targets::{self, ExtractContext, certificate::CertOptions};
+use crate::targets::{self, ExtractContext, certificate::CertOptions, declaration::DeclOptions};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
@@ -195,6 +195,7 @@ pub fn extract_observed(
             now,
             p12_passwords: opts.p12_passwords.clone(),
         },
+        decl: DeclOptions { as_of: opts.as_of },
     };
     let per_file: Vec<PerFile> = run_in_pool(opts.jobs, || {
         candidates
@@ -222,7 +223,8 @@ pub fn extract_observed(
         out.facts.extend(f.facts);
         out.notifications.extend(f.notifications);
     }
-    targets::correlate(&mut out.facts);
+    let joined = targets::correlate(&mut out.facts);
+    out.facts.extend(joined);
     let index: HashMap<String, usize> = out
         .artifacts
         .iter()
@@ -279,6 +281,56 @@ struct RawFinding {
     rule: usize,
     fact: usize,
     message: Text,
+    /// Field path the rule's `at:` chose, when it has one.
+    at: Option<String>,
+}
+
+/// Field paths an `at:` expression evaluated to (a string or a list of strings).
+fn at_paths(v: &cel::Value) -> Result<Vec<String>, String> {
+    match v {
+        cel::Value::String(s) => Ok(vec![s.to_string()]),
+        cel::Value::List(l) => l
+            .iter()
+            .map(|x| match x {
+                cel::Value::String(s) => Ok(s.to_string()),
+                other => Err(format!(
+                    "`at` must give field paths (strings), it gave {}",
+                    crate::rules::condition::display_value(other)
+                )),
+            })
+            .collect(),
+        other => Err(format!(
+            "`at` must give a field path or a list of them, it gave {}",
+            crate::rules::condition::display_value(other)
+        )),
+    }
+}
+
+/// The value a finding at `path` is about, for message templates (`here`): the deepest
+/// list entry on the path (the processor, the device...), else the deepest object.
+fn here<'a>(root: &'a serde_json::Value, path: &str) -> &'a serde_json::Value {
+    let mut cur = root;
+    let mut item: Option<&serde_json::Value> = None;
+    let mut obj = root;
+    for seg in path.split('.') {
+        let next = match cur {
+            serde_json::Value::Array(a) => {
+                let n = seg.parse::<usize>().ok().and_then(|i| a.get(i));
+                if let Some(v) = n.filter(|v| v.is_object()) {
+                    item = Some(v);
+                }
+                n
+            }
+            serde_json::Value::Object(o) => o.get(seg),
+            _ => None,
+        };
+        let Some(next) = next else { break };
+        if next.is_object() {
+            obj = next;
+        }
+        cur = next;
+    }
+    item.unwrap_or(obj)
 }
 
 /// Evaluates rules over facts in parallel. Returns findings (unsorted, unsuppressed) and
@@ -323,23 +375,48 @@ pub fn evaluate_observed(
                     obs.evaluated();
                     return (found, errors, spent);
                 };
-                let ctx = context_for(&fact.to_value());
+                let value = fact.to_value();
+                let ctx = context_for(&value);
                 for &ri in idx {
                     let (rule, _) = rules[ri];
                     let started = Instant::now();
                     let outcome = rule.condition.eval_bool(&ctx);
+                    let paths = match (&outcome, &rule.at) {
+                        (Ok(true), Some(at)) => Some(at.eval(&ctx).and_then(|v| at_paths(&v))),
+                        _ => None,
+                    };
                     spent.push((ri, started.elapsed()));
-                    match outcome {
-                        Ok(true) => found.push(RawFinding {
+                    match (outcome, paths) {
+                        (Ok(true), None) => found.push(RawFinding {
                             rule: ri,
                             fact: fi,
                             message: Text {
                                 en: rule.message_en.render(&ctx),
                                 fr: rule.message_fr.render(&ctx),
                             },
+                            at: None,
                         }),
-                        Ok(false) => {}
-                        Err(e) => errors.push((ri, fi, e)),
+                        (Ok(true), Some(Ok(paths))) => {
+                            for path in paths {
+                                let mut inner = ctx.new_inner_scope();
+                                inner.add_variable_from_value("at", path.clone());
+                                inner.add_variable_from_value(
+                                    "here",
+                                    crate::rules::condition::json_to_cel(here(&value, &path)),
+                                );
+                                found.push(RawFinding {
+                                    rule: ri,
+                                    fact: fi,
+                                    message: Text {
+                                        en: rule.message_en.render(&inner),
+                                        fr: rule.message_fr.render(&inner),
+                                    },
+                                    at: Some(path),
+                                });
+                            }
+                        }
+                        (Ok(true), Some(Err(e))) | (Err(e), _) => errors.push((ri, fi, e)),
+                        (Ok(false), _) => {}
                     }
                 }
                 obs.evaluated();
@@ -358,14 +435,23 @@ pub fn evaluate_observed(
         for raw in f {
             let (_, meta) = &rules[raw.rule];
             let fact = &facts[raw.fact];
+            let mut location = fact.location.clone();
+            let mut identity = fact.identity.clone();
+            if let Some(path) = &raw.at {
+                if let Some(region) = fact.data.locate(path) {
+                    location.region = Some(region);
+                }
+                // Paths, not lines, so the fingerprint survives edits that move lines.
+                identity = format!("{identity}#{path}");
+            }
             findings.push(Finding {
                 rule_id: meta.id.clone(),
                 rule_index: raw.rule,
                 severity: meta.severity,
                 message: raw.message,
-                location: fact.location.clone(),
-                related: Vec::new(),
-                fingerprint: fingerprint(&meta.id, &fact.location.uri, &fact.identity),
+                location,
+                related: fact.data.related(),
+                fingerprint: fingerprint(&meta.id, &fact.location.uri, &identity),
                 suppression: None,
                 baseline_state: None,
             });

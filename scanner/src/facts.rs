@@ -5,6 +5,8 @@
 //! (stable across line moves) from which finding fingerprints are derived.
 
 use crate::targets::certificate::{CertificateFact, PrivateKeyFact};
+use crate::targets::declaration::DeclarationFact;
+use crate::targets::deployment::DeploymentFact;
 use serde::Serialize;
 use std::fmt;
 use vigie_reports::Location;
@@ -17,6 +19,10 @@ pub enum Target {
     Certificate,
     /// One private key.
     PrivateKey,
+    /// One processing record (GDPR Art. 30).
+    Declaration,
+    /// One declared device joined with the technical evidence about it.
+    Deployment,
 }
 
 impl Target {
@@ -42,6 +48,8 @@ impl Target {
         match self {
             Target::Certificate => "certificate",
             Target::PrivateKey => "private_key",
+            Target::Declaration => "declaration",
+            Target::Deployment => "deployment",
         }
     }
 
@@ -50,6 +58,8 @@ impl Target {
         match s {
             "certificate" => Some(Target::Certificate),
             "private_key" => Some(Target::PrivateKey),
+            "declaration" => Some(Target::Declaration),
+            "deployment" => Some(Target::Deployment),
             _ => None,
         }
     }
@@ -69,6 +79,31 @@ pub enum FactData {
     Certificate(Box<CertificateFact>),
     /// A private key.
     PrivateKey(Box<PrivateKeyFact>),
+    /// A processing record.
+    Declaration(Box<DeclarationFact>),
+    /// A declared device and its evidence.
+    Deployment(Box<DeploymentFact>),
+}
+
+impl FactData {
+    /// Region of a field path inside the fact's source, for rules whose `at:` points a
+    /// finding at a field (`processors.1.art28_contract`). `None` when the fact has no
+    /// field positions (the finding stays at the fact's location).
+    pub fn locate(&self, path: &str) -> Option<vigie_reports::Region> {
+        match self {
+            FactData::Declaration(d) => d.locate(path),
+            FactData::Deployment(d) => d.locate(path),
+            _ => None,
+        }
+    }
+
+    /// Locations of the evidence a fact joins (the other side of a cross-check).
+    pub fn related(&self) -> Vec<Location> {
+        match self {
+            FactData::Deployment(d) => d.related.clone(),
+            _ => Vec::new(),
+        }
+    }
 }
 
 /// One fact about one artifact.

@@ -2,6 +2,7 @@
 //! explain, validate, test, doc, new}`, `pack {build, sign, verify, lock, keygen}`.
 
 mod authoring;
+mod declaration;
 mod facts;
 mod output;
 mod pack;
@@ -14,7 +15,6 @@ use crate::rules::load::{RuleError, RuleSet};
 use crate::rules::pack::PackSource;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::ffi::OsString;
-use std::path::PathBuf;
 use vigie_reports::{Lang, Severity};
 
 /// Errors that stop a command (exit code 2).
@@ -117,6 +117,8 @@ pub struct Cli {
     command: Command,
 }
 
+// Built once per process: the size difference between variants costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Scan files and directories and report findings.
@@ -131,6 +133,11 @@ enum Command {
     /// Build, sign, verify and pin rule packs.
     #[command(subcommand)]
     Pack(pack::PackCommand),
+    /// Print the JSON Schema of an input format (`declaration`), for editors.
+    Schema(declaration::SchemaArgs),
+    /// Write a commented starter file.
+    #[command(subcommand)]
+    Init(declaration::InitCommand),
 }
 
 /// Parses `--as-of`.
@@ -176,5 +183,7 @@ where
         Command::Facts(a) => facts::run(a),
         Command::Rules(c) => rules::run(c),
         Command::Pack(c) => pack::run(c),
+        Command::Schema(a) => declaration::schema(a),
+        Command::Init(c) => declaration::init(c),
     }
 }

@@ -1233,6 +1233,8 @@ pub fn extract(artifact: &Artifact, opts: &CertOptions) -> Extracted {
                 "DER private key cannot be parsed".into(),
             )),
         },
+        // Not certificate material: dispatched to its own extractor.
+        ArtifactKind::Declaration => {}
         ArtifactKind::DerTruncated => out.notifications.push(notification(
             artifact,
             whole,

@@ -6,6 +6,8 @@
 //! one arm in [`extract`] (plus [`correlate`] when facts depend on other artifacts).
 
 pub mod certificate;
+pub mod declaration;
+pub mod deployment;
 pub mod pem;
 
 use crate::artifact::{Artifact, ArtifactKind};
@@ -29,6 +31,8 @@ pub struct Extracted {
 pub struct ExtractContext {
     /// Certificate extractor options ("today", PKCS#12 passwords).
     pub cert: certificate::CertOptions,
+    /// Declaration extractor options ("today").
+    pub decl: declaration::DeclOptions,
 }
 
 /// Runs the extractor of the artifact's kind.
@@ -40,11 +44,14 @@ pub fn extract(artifact: &Artifact, ctx: &ExtractContext) -> Extracted {
         | ArtifactKind::DerPkcs12
         | ArtifactKind::DerPrivateKey
         | ArtifactKind::DerTruncated => certificate::extract(artifact, &ctx.cert),
+        ArtifactKind::Declaration => declaration::extract(artifact, &ctx.decl),
     }
 }
 
 /// Computes facts that depend on several artifacts (chains, key pairs, reuse), once every
-/// artifact has been extracted.
-pub fn correlate(facts: &mut [Fact]) {
+/// artifact has been extracted. Returns new facts built from several others: the
+/// `deployment` facts joining each declared device with its evidence.
+pub fn correlate(facts: &mut [Fact]) -> Vec<Fact> {
     certificate::correlate(facts);
+    deployment::join(facts)
 }
