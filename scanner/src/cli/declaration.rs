@@ -3,6 +3,7 @@
 use super::{CliError, write_file};
 use crate::targets::declaration::{json_schema, templates};
 use clap::{Args, Subcommand, ValueEnum};
+use std::io::Write;
 use std::path::PathBuf;
 
 /// Formats whose JSON Schema Vigie prints.
@@ -25,7 +26,8 @@ pub fn schema(a: SchemaArgs) -> Result<i32, CliError> {
     let SchemaKind::Declaration = a.kind;
     let s =
         serde_json::to_string_pretty(json_schema()).map_err(|e| CliError::Render(e.to_string()))?;
-    println!("{s}");
+    // A closed pipe (`| head`) is not an error worth a panic.
+    let _ = writeln!(std::io::stdout().lock(), "{s}");
     Ok(0)
 }
 
@@ -72,7 +74,9 @@ pub fn init(c: InitCommand) -> Result<i32, CliError> {
     let text = templates::template(name)
         .ok_or_else(|| CliError::Usage(format!("no template `{name}`")))?;
     match a.output {
-        None => print!("{text}"),
+        None => {
+            let _ = write!(std::io::stdout().lock(), "{text}");
+        }
         Some(path) => {
             if path.exists() {
                 return Err(CliError::Usage(format!(

@@ -44,6 +44,9 @@ pub struct CertificateEvidence {
     pub uri: String,
     /// How it was joined: `certificate_ref`, `spki-sha256`, `sha256`, `hostname`, `ip`.
     pub matched_by: String,
+    /// The certificate names the device's declared `hostname` (subject CN or DNS SAN,
+    /// wildcards honoured); false when no hostname is declared.
+    pub names_device_host: bool,
     /// The certificate's facts.
     #[serde(flatten)]
     pub cert: CertificateFact,
@@ -132,6 +135,12 @@ fn host_matches(pattern: &str, host: &str) -> bool {
     }
 }
 
+fn names_host(c: &CertificateFact, host: &str) -> bool {
+    std::iter::once(&c.subject_cn)
+        .chain(c.san.dns.iter())
+        .any(|n| host_matches(n, host))
+}
+
 fn cert_match(dev: &Device, uri: &str, c: &CertificateFact) -> Option<&'static str> {
     if let Some(r) = dev.certificate_ref.as_deref() {
         if let Some(h) = r.strip_prefix("spki-sha256:") {
@@ -151,11 +160,10 @@ fn cert_match(dev: &Device, uri: &str, c: &CertificateFact) -> Option<&'static s
     if c.is_ca {
         return None;
     }
-    if let Some(h) = dev.hostname.as_deref() {
-        let names = std::iter::once(&c.subject_cn).chain(c.san.dns.iter());
-        if names.into_iter().any(|n| host_matches(n, h)) {
-            return Some("hostname");
-        }
+    if let Some(h) = dev.hostname.as_deref()
+        && names_host(c, h)
+    {
+        return Some("hostname");
     }
     if let Some(ip) = dev.ip.as_deref()
         && c.san.ip.iter().any(|x| x == ip)
@@ -209,6 +217,10 @@ pub fn join(facts: &[Fact]) -> Vec<Fact> {
                     joined.push(CertificateEvidence {
                         uri: cf.location.uri.clone(),
                         matched_by: how.to_string(),
+                        names_device_host: dev
+                            .hostname
+                            .as_deref()
+                            .is_some_and(|h| names_host(c, h)),
                         cert: (*c).clone(),
                     });
                 }
@@ -255,6 +267,7 @@ pub fn join(facts: &[Fact]) -> Vec<Fact> {
                 certificates: vec![CertificateEvidence {
                     uri: cf.location.uri.clone(),
                     matched_by: String::new(),
+                    names_device_host: false,
                     cert: (*c).clone(),
                 }],
                 services: Vec::new(),

@@ -76,3 +76,20 @@ fn schema_is_closed_but_allows_extensions() {
     let text = s.to_string();
     assert!(text.contains("enumDescriptions"));
 }
+
+#[test]
+fn committed_schema_is_current() {
+    // docs/declaration.schema.json is what editors load; regenerate it with
+    // `vigie schema declaration > docs/declaration.schema.json`.
+    let committed: serde_json::Value =
+        serde_json::from_str(include_str!("../../../../docs/declaration.schema.json")).unwrap();
+    assert_eq!(&committed, json_schema());
+}
+
+#[test]
+fn templates_parse_without_notifications() {
+    for (name, text) in templates::TEMPLATES {
+        let (_, notes) = parse(name, text, as_of()).unwrap_or_else(|n| panic!("{name}: {n:?}"));
+        assert!(notes.is_empty(), "{name}: {notes:?}");
+    }
+}
