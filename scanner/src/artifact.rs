@@ -86,6 +86,8 @@ pub enum ArtifactKind {
     DerTruncated,
     /// An nmap XML scan (`nmap -oX`, or the `.xml` of `-oA`).
     NmapXml,
+    /// A YAML processing record (`kind: processing_record`).
+    Declaration,
 }
 
 impl ArtifactKind {
@@ -99,6 +101,7 @@ impl ArtifactKind {
             ArtifactKind::DerPrivateKey => "key/pkcs8",
             ArtifactKind::DerTruncated => "certificate/der-truncated",
             ArtifactKind::NmapXml => "service/nmap-xml",
+            ArtifactKind::Declaration => "declaration/yaml",
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Discovery: walk the inputs, sniff each file's content, yield [`Artifact`]s.
 //!
-//! Classification is by content, never by extension: PEM armour, or a DER SEQUENCE whose
+//! Classification is by content, never by extension: a YAML processing record (a
+//! top-level `kind: processing_record` line), PEM armour, or a DER SEQUENCE whose
 //! first inner element has the shape of a certificate, PKCS#7, PKCS#12 or PKCS#8 key.
 //! Only the first bytes are read to decide; the whole file is read only once it is known
 //! to be of interest. The extension is used for one thing: an unrecognised file named like
@@ -160,6 +161,9 @@ pub fn sniff(sample: &[u8], total_len: u64) -> Option<ArtifactKind> {
     // Before PEM: nmap's `ssl-cert` output carries PEM certificates.
     if is_nmap_xml(sample) {
         return Some(ArtifactKind::NmapXml);
+    }
+    if crate::targets::declaration::sniff(sample) {
+        return Some(ArtifactKind::Declaration);
     }
     if contains_pem(sample) {
         return Some(ArtifactKind::Pem);
@@ -331,6 +335,14 @@ mod tests {
         let s = b"<?xml version=\"1.0\"?>\n<!DOCTYPE nmaprun>\n<nmaprun scanner=\"nmap\">\n-----BEGIN CERTIFICATE-----\n";
         assert_eq!(sniff(s, s.len() as u64), Some(ArtifactKind::NmapXml));
         assert_eq!(sniff(b"<nmap>", 6), None);
+    }
+
+    #[test]
+    fn sniff_processing_record() {
+        let s = b"# registre\nschema_version: \"1.0\"\nkind: processing_record\nid: x\n";
+        assert_eq!(sniff(s, s.len() as u64), Some(ArtifactKind::Declaration));
+        let s = b"kind: something_else\n  kind: processing_record\n";
+        assert_eq!(sniff(s, s.len() as u64), None);
     }
 
     #[test]

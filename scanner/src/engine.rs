@@ -7,7 +7,7 @@ use crate::discover::{self, DiscoverOptions};
 use crate::facts::{Fact, Target};
 use crate::rules::condition::context_for;
 use crate::rules::load::{LoadedRule, RuleSet};
-use crate::targets::{self, ExtractContext, certificate::CertOptions};
+use crate::targets::{self, ExtractContext, certificate::CertOptions, declaration::DeclOptions};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
@@ -308,6 +308,7 @@ fn extract_with(
             p12_passwords: opts.p12_passwords.clone(),
         },
         previous_scan,
+        decl: DeclOptions { as_of: opts.as_of },
     };
     let per_file: Vec<PerFile> = run_in_pool(opts.jobs, || {
         candidates
@@ -337,7 +338,8 @@ fn extract_with(
         out.findings.extend(f.findings);
         out.rule_errors.extend(f.rule_errors);
     }
-    targets::correlate(&mut out.facts);
+    let joined = targets::correlate(&mut out.facts);
+    out.facts.extend(joined);
     let index: HashMap<String, usize> = out
         .artifacts
         .iter()
@@ -439,33 +441,73 @@ impl<'a> RuleIndex<'a> {
         let Some(idx) = self.by_target.get(&fact.target) else {
             return (found, errors, spent);
         };
-        let ctx = context_for(&fact.to_value());
+        let value = fact.to_value();
+        let ctx = context_for(&value);
+        let finding = |ri: usize, message: Text, at: Option<&str>| {
+            let (_, meta) = &self.rules[ri];
+            let mut location = fact.location.clone();
+            let mut identity = fact.identity.clone();
+            if let Some(path) = at {
+                if let Some(region) = fact.data.locate(path) {
+                    location.region = Some(region);
+                }
+                // Paths, not lines, so the fingerprint survives edits that move lines.
+                identity = format!("{identity}#{path}");
+            }
+            Finding {
+                rule_id: meta.id.clone(),
+                rule_index: ri,
+                severity: meta.severity,
+                message,
+                location,
+                related: fact.data.related(),
+                fingerprint: fingerprint(&meta.id, &fact.location.uri, &identity),
+                suppression: None,
+                baseline_state: None,
+            }
+        };
         for &ri in idx {
-            let (rule, meta) = &self.rules[ri];
+            let (rule, _) = &self.rules[ri];
             let started = Instant::now();
             let outcome = rule.condition.eval_bool(&ctx);
+            let paths = match (&outcome, &rule.at) {
+                (Ok(true), Some(at)) => Some(at.eval(&ctx).and_then(|v| at_paths(&v))),
+                _ => None,
+            };
             spent.push((ri, started.elapsed()));
-            match outcome {
-                Ok(true) => found.push(Finding {
-                    rule_id: meta.id.clone(),
-                    rule_index: ri,
-                    severity: meta.severity,
-                    message: Text {
+            match (outcome, paths) {
+                (Ok(true), None) => found.push(finding(
+                    ri,
+                    Text {
                         en: rule.message_en.render(&ctx),
                         fr: rule.message_fr.render(&ctx),
                     },
-                    location: fact.location.clone(),
-                    related: Vec::new(),
-                    fingerprint: fingerprint(&meta.id, &fact.location.uri, &fact.identity),
-                    suppression: None,
-                    baseline_state: None,
-                }),
-                Ok(false) => {}
-                Err(e) => errors.push(RuleError {
+                    None,
+                )),
+                (Ok(true), Some(Ok(paths))) => {
+                    for path in paths {
+                        let mut inner = ctx.new_inner_scope();
+                        inner.add_variable_from_value("at", path.clone());
+                        inner.add_variable_from_value(
+                            "here",
+                            crate::rules::condition::json_to_cel(here(&value, &path)),
+                        );
+                        found.push(finding(
+                            ri,
+                            Text {
+                                en: rule.message_en.render(&inner),
+                                fr: rule.message_fr.render(&inner),
+                            },
+                            Some(&path),
+                        ));
+                    }
+                }
+                (Ok(true), Some(Err(e))) | (Err(e), _) => errors.push(RuleError {
                     rule: ri,
                     location: fact.location.clone(),
                     message: e,
                 }),
+                (Ok(false), _) => {}
             }
         }
         (found, errors, spent)
@@ -516,6 +558,54 @@ fn error_notes(rules: &[(&LoadedRule, RuleMeta)], errs: Vec<RuleError>) -> Vec<N
         });
     }
     notes
+}
+
+/// Field paths an `at:` expression evaluated to (a string or a list of strings).
+fn at_paths(v: &cel::Value) -> Result<Vec<String>, String> {
+    match v {
+        cel::Value::String(s) => Ok(vec![s.to_string()]),
+        cel::Value::List(l) => l
+            .iter()
+            .map(|x| match x {
+                cel::Value::String(s) => Ok(s.to_string()),
+                other => Err(format!(
+                    "`at` must give field paths (strings), it gave {}",
+                    crate::rules::condition::display_value(other)
+                )),
+            })
+            .collect(),
+        other => Err(format!(
+            "`at` must give a field path or a list of them, it gave {}",
+            crate::rules::condition::display_value(other)
+        )),
+    }
+}
+
+/// The value a finding at `path` is about, for message templates (`here`): the deepest
+/// list entry on the path (the processor, the device...), else the deepest object.
+fn here<'a>(root: &'a serde_json::Value, path: &str) -> &'a serde_json::Value {
+    let mut cur = root;
+    let mut item: Option<&serde_json::Value> = None;
+    let mut obj = root;
+    for seg in path.split('.') {
+        let next = match cur {
+            serde_json::Value::Array(a) => {
+                let n = seg.parse::<usize>().ok().and_then(|i| a.get(i));
+                if let Some(v) = n.filter(|v| v.is_object()) {
+                    item = Some(v);
+                }
+                n
+            }
+            serde_json::Value::Object(o) => o.get(seg),
+            _ => None,
+        };
+        let Some(next) = next else { break };
+        if next.is_object() {
+            obj = next;
+        }
+        cur = next;
+    }
+    item.unwrap_or(obj)
 }
 
 /// Evaluates rules over facts in parallel. Returns findings (unsorted, unsuppressed) and

@@ -5,6 +5,8 @@
 //! (stable across line moves) from which finding fingerprints are derived.
 
 use crate::targets::certificate::{CertificateFact, PrivateKeyFact};
+use crate::targets::declaration::DeclarationFact;
+use crate::targets::deployment::DeploymentFact;
 use crate::targets::service::{HostFact, ServiceFact};
 use serde::Serialize;
 use std::fmt;
@@ -22,6 +24,10 @@ pub enum Target {
     Service,
     /// One scanned host (nmap `<host>`).
     Host,
+    /// One processing record (GDPR Art. 30).
+    Declaration,
+    /// One declared device joined with the technical evidence about it.
+    Deployment,
 }
 
 impl Target {
@@ -49,6 +55,8 @@ impl Target {
             Target::PrivateKey => "private_key",
             Target::Service => "service",
             Target::Host => "host",
+            Target::Declaration => "declaration",
+            Target::Deployment => "deployment",
         }
     }
 
@@ -59,6 +67,8 @@ impl Target {
             "private_key" => Some(Target::PrivateKey),
             "service" => Some(Target::Service),
             "host" => Some(Target::Host),
+            "declaration" => Some(Target::Declaration),
+            "deployment" => Some(Target::Deployment),
             _ => None,
         }
     }
@@ -82,6 +92,31 @@ pub enum FactData {
     Service(Box<ServiceFact>),
     /// A scanned host.
     Host(Box<HostFact>),
+    /// A processing record.
+    Declaration(Box<DeclarationFact>),
+    /// A declared device and its evidence.
+    Deployment(Box<DeploymentFact>),
+}
+
+impl FactData {
+    /// Region of a field path inside the fact's source, for rules whose `at:` points a
+    /// finding at a field (`processors.1.art28_contract`). `None` when the fact has no
+    /// field positions (the finding stays at the fact's location).
+    pub fn locate(&self, path: &str) -> Option<vigie_reports::Region> {
+        match self {
+            FactData::Declaration(d) => d.locate(path),
+            FactData::Deployment(d) => d.locate(path),
+            _ => None,
+        }
+    }
+
+    /// Locations of the evidence a fact joins (the other side of a cross-check).
+    pub fn related(&self) -> Vec<Location> {
+        match self {
+            FactData::Deployment(d) => d.related.clone(),
+            _ => Vec::new(),
+        }
+    }
 }
 
 /// One fact about one artifact.

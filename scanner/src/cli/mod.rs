@@ -2,6 +2,7 @@
 //! explain, validate, test, doc, new}`, `pack {build, sign, verify, lock, keygen}`.
 
 mod authoring;
+mod declaration;
 mod facts;
 mod output;
 mod pack;
@@ -116,6 +117,8 @@ pub struct Cli {
     command: Command,
 }
 
+// Built once per process: the size difference between variants costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Scan files and directories and report findings.
@@ -130,6 +133,11 @@ enum Command {
     /// Build, sign, verify and pin rule packs.
     #[command(subcommand)]
     Pack(pack::PackCommand),
+    /// Print the JSON Schema of an input format (`declaration`), for editors.
+    Schema(declaration::SchemaArgs),
+    /// Write a commented starter file.
+    #[command(subcommand)]
+    Init(declaration::InitCommand),
 }
 
 /// Parses `--as-of`.
@@ -175,5 +183,7 @@ where
         Command::Facts(a) => facts::run(a),
         Command::Rules(c) => rules::run(c),
         Command::Pack(c) => pack::run(c),
+        Command::Schema(a) => declaration::schema(a),
+        Command::Init(c) => declaration::init(c),
     }
 }

@@ -109,6 +109,8 @@ pub struct LoadedRule {
     pub target: Option<Target>,
     /// Compiled condition.
     pub condition: Expr,
+    /// Compiled `at:` expression (field paths of the findings), when the rule has one.
+    pub at: Option<Expr>,
     /// Compiled messages.
     pub message_en: Template,
     /// Compiled French message.
@@ -339,6 +341,28 @@ pub fn parse_rule(
             None
         }
     };
+    let at = match &rf.at {
+        None => None,
+        Some(at) => match Expr::compile(at.value.trim()) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                let (l, c) = expr_position(
+                    text,
+                    at.referenced.line() as u32,
+                    at.referenced.column() as u32,
+                    &e,
+                );
+                errs.push(RuleError::new(
+                    file,
+                    l,
+                    c,
+                    format!("`at` does not compile: {}", e.message),
+                    Some(src.clone()),
+                ));
+                None
+            }
+        },
+    };
     let msg_line = rf.message.referenced.line() as u32;
     let mut compile_msg = |t: &str, lang: &str| match Template::compile(t) {
         Ok(t) => Some(t),
@@ -389,6 +413,7 @@ pub fn parse_rule(
         meta,
         target: Target::from_name(&target_name),
         condition,
+        at,
         message_en,
         message_fr,
         file: file.to_string(),

@@ -58,6 +58,12 @@ pub struct RuleFile {
     pub status: Status,
     /// CEL expression over the target's facts; true means a finding.
     pub condition: Spanned<String>,
+    /// Optional CEL expression evaluated when the condition holds: a field path
+    /// (`"dpo"`, `"processors.1.art28_contract"`) or a list of them, one finding per
+    /// path, each placed on the line of that field (or of its deepest ancestor present
+    /// in the file). Without it, one finding at the fact's location.
+    #[serde(default)]
+    pub at: Option<Spanned<String>>,
     /// One-line title.
     pub title: Text,
     /// Finding message; `{{ expr }}` placeholders are CEL expressions over the facts.

@@ -1255,6 +1255,8 @@ pub fn extract(artifact: &Artifact, opts: &CertOptions) -> Extracted {
         },
         // Not certificate material: handled by the service extractor.
         ArtifactKind::NmapXml => {}
+        // Not certificate material: dispatched to its own extractor.
+        ArtifactKind::Declaration => {}
         ArtifactKind::DerTruncated => out.notifications.push(notification(
             artifact,
             whole,

@@ -6,6 +6,8 @@
 //! one arm in [`extract`] (plus [`correlate`] when facts depend on other artifacts).
 
 pub mod certificate;
+pub mod declaration;
+pub mod deployment;
 pub mod pem;
 pub mod service;
 
@@ -32,6 +34,8 @@ pub struct ExtractContext {
     pub cert: certificate::CertOptions,
     /// The scan to compare nmap scans with (`--previous-scan`), when given.
     pub previous_scan: Option<std::sync::Arc<service::PreviousScan>>,
+    /// Declaration extractor options ("today").
+    pub decl: declaration::DeclOptions,
 }
 
 impl ExtractContext {
@@ -58,11 +62,14 @@ pub fn extract(artifact: &Artifact, ctx: &ExtractContext) -> Extracted {
         ArtifactKind::NmapXml => {
             service::extract(&artifact.bytes, &artifact.path.to_string(), &ctx.service())
         }
+        ArtifactKind::Declaration => declaration::extract(artifact, &ctx.decl),
     }
 }
 
 /// Computes facts that depend on several artifacts (chains, key pairs, reuse), once every
-/// artifact has been extracted.
-pub fn correlate(facts: &mut [Fact]) {
+/// artifact has been extracted. Returns new facts built from several others: the
+/// `deployment` facts joining each declared device with its evidence.
+pub fn correlate(facts: &mut [Fact]) -> Vec<Fact> {
     certificate::correlate(facts);
+    deployment::join(facts)
 }

@@ -1,0 +1,95 @@
+use super::*;
+
+fn as_of() -> Date {
+    crate::engine::parse_date("2026-11-28").unwrap()
+}
+
+const MINI: &str = "schema_version: \"1.0\"\nkind: processing_record\nid: t\ncontroller:\n  name: Commune\n  type: commune\n  naem: typo\nprocessors:\n  - name: P\n    art28_contract: false\n";
+
+#[test]
+fn parses_and_locates_fields() {
+    let (f, notes) = parse("t.yaml", MINI, as_of()).unwrap();
+    assert_eq!(f.record.id, "t");
+    assert!(f.derived.public_body);
+    assert_eq!(f.record.processors[0].path, "processors.0");
+    let at = |p: &str| match f.locate(p) {
+        Some(Region::Text { start_line, .. }) => start_line,
+        _ => 0,
+    };
+    assert_eq!(at("processors.0.art28_contract"), 10);
+    assert_eq!(at("processors.0"), 9);
+    // A missing field is reported where its nearest ancestor is.
+    assert_eq!(at("processors.0.contract_ref"), 9);
+    assert_eq!(at("dpo.name"), 0);
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert_eq!(notes[0].code, "unknown-declaration-key");
+    assert!(
+        notes[0].message.contains("controller.naem"),
+        "{}",
+        notes[0].message
+    );
+}
+
+#[test]
+fn extensions_are_allowed() {
+    let src = format!("{MINI}x_internal_ref: 42\n");
+    let src = src.replace("  naem: typo\n", "  x_note: ok\n");
+    let (_, notes) = parse("t.yaml", &src, as_of()).unwrap();
+    assert!(notes.is_empty(), "{notes:?}");
+}
+
+#[test]
+fn type_errors_have_positions() {
+    let src = MINI.replace("art28_contract: false", "art28_contract: sometimes");
+    let err = parse("t.yaml", &src, as_of()).err().unwrap();
+    let Some(Location {
+        region: Some(Region::Text { start_line, .. }),
+        ..
+    }) = err.location
+    else {
+        panic!("no position: {err:?}");
+    };
+    assert_eq!(start_line, 10);
+    let src = MINI.replace("type: commune", "type: mairie");
+    let err = parse("t.yaml", &src, as_of()).err().unwrap();
+    assert!(err.message.contains("mairie"), "{}", err.message);
+}
+
+#[test]
+fn every_enum_value_has_a_french_label() {
+    for (name, values) in labels::ENUMS {
+        let group = labels::all()
+            .get(*name)
+            .unwrap_or_else(|| panic!("no labels for {name}"));
+        for v in *values {
+            assert!(group.contains_key(*v), "{name}.{v} has no label");
+        }
+        assert_eq!(group.len(), values.len(), "{name}: labels without a value");
+    }
+}
+
+#[test]
+fn schema_is_closed_but_allows_extensions() {
+    let s = json_schema();
+    assert_eq!(s["additionalProperties"], false);
+    assert!(s["patternProperties"]["^x_"].is_object());
+    let text = s.to_string();
+    assert!(text.contains("enumDescriptions"));
+}
+
+#[test]
+fn committed_schema_is_current() {
+    // docs/declaration.schema.json is what editors load; regenerate it with
+    // `vigie schema declaration > docs/declaration.schema.json`.
+    let committed: serde_json::Value =
+        serde_json::from_str(include_str!("../../../../docs/declaration.schema.json")).unwrap();
+    assert_eq!(&committed, json_schema());
+}
+
+#[test]
+fn templates_parse_without_notifications() {
+    for (name, text) in templates::TEMPLATES {
+        let (_, notes) = parse(name, text, as_of()).unwrap_or_else(|n| panic!("{name}: {n:?}"));
+        assert!(notes.is_empty(), "{name}: {notes:?}");
+    }
+}
