@@ -405,3 +405,17 @@ fn markdown_summary() {
     let fr = markdown::render(&report(), &markdown::MarkdownOptions::default());
     assert!(fr.contains("| Critical | 1 |"));
 }
+
+#[test]
+fn html_names_the_pack_of_each_rule() {
+    let mut r = report();
+    let en = html::render(&r, html::HtmlOptions { lang: Lang::En }).unwrap();
+    assert!(en.contains("rule from pack partner 2.0.0 (CSF)"), "{en}");
+    assert!(en.contains("rule from pack vigie-core 0.1.0 (Vigie)"));
+    r.packs[1].unsigned = true;
+    let fr = html::render(&r, html::HtmlOptions { lang: Lang::Fr }).unwrap();
+    assert!(
+        fr.contains("règle du paquet NON SIGNÉ partner 2.0.0 (CSF)"),
+        "{fr}"
+    );
+}

@@ -86,6 +86,8 @@ struct Group {
     sev_label: String,
     area: &'static str,
     area_label: String,
+    /// Which pack (and publisher) the rule comes from; marked when unsigned.
+    provenance: String,
     what: String,
     why: String,
     fix: String,
@@ -409,6 +411,25 @@ pub fn render(report: &Report, opts: HtmlOptions) -> Result<String, HtmlError> {
                 sev_label: sev_label(&tr, severity),
                 area: area.as_str(),
                 area_label: tr.t(&format!("area-{}", area.as_str())),
+                provenance: report
+                    .packs
+                    .get(rule.pack)
+                    .map(|p| {
+                        let key = if p.unsigned {
+                            "pack-provenance-unsigned"
+                        } else {
+                            "pack-provenance"
+                        };
+                        tr.tr(
+                            key,
+                            &[
+                                ("pack", p.name.clone().into()),
+                                ("version", p.version.clone().into()),
+                                ("publisher", p.publisher.clone().into()),
+                            ],
+                        )
+                    })
+                    .unwrap_or_default(),
                 what: inline_code(rule.what.get(lang).trim()),
                 why: inline_code(rule.why.get(lang).trim()),
                 fix: inline_code(rule.fix.get(lang).trim()),

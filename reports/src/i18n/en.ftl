@@ -135,3 +135,5 @@ md-count = Count
 md-new-col = New
 md-sarif = Full results (SARIF): { $path }
 md-more = … and { $n } more.
+pack-provenance = rule from pack { $pack } { $version } ({ $publisher })
+pack-provenance-unsigned = rule from UNSIGNED pack { $pack } { $version } ({ $publisher })

@@ -141,3 +141,5 @@ md-count = Nombre
 md-new-col = Nouveaux
 md-sarif = Résultats complets (SARIF) : { $path }
 md-more = … et { $n } autres.
+pack-provenance = règle du paquet { $pack } { $version } ({ $publisher })
+pack-provenance-unsigned = règle du paquet NON SIGNÉ { $pack } { $version } ({ $publisher })
