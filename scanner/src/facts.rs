@@ -5,6 +5,9 @@
 //! (stable across line moves) from which finding fingerprints are derived.
 
 use crate::targets::certificate::{CertificateFact, PrivateKeyFact};
+use crate::targets::firmware::ImageFact;
+use crate::targets::firmware::binary::BinaryFact;
+use crate::targets::firmware::filesystem::{AccountFact, BootServiceFact, FileFact};
 use crate::targets::service::{HostFact, ServiceFact};
 use serde::Serialize;
 use std::fmt;
@@ -22,6 +25,16 @@ pub enum Target {
     Service,
     /// One scanned host (nmap `<host>`).
     Host,
+    /// One executable or library (ELF, PE, Mach-O).
+    Binary,
+    /// One firmware image or archive.
+    Image,
+    /// One account of `/etc/passwd` + `/etc/shadow`.
+    Account,
+    /// One program started at boot (inittab, init scripts, systemd, inetd).
+    BootService,
+    /// One notable file (special permissions, keys, debug tools).
+    File,
 }
 
 impl Target {
@@ -29,6 +42,7 @@ impl Target {
     pub const KNOWN: &'static [&'static str] = &[
         "binary",
         "image",
+        "boot_service",
         "account",
         "file",
         "secret",
@@ -49,6 +63,11 @@ impl Target {
             Target::PrivateKey => "private_key",
             Target::Service => "service",
             Target::Host => "host",
+            Target::Binary => "binary",
+            Target::Image => "image",
+            Target::Account => "account",
+            Target::BootService => "boot_service",
+            Target::File => "file",
         }
     }
 
@@ -59,6 +78,11 @@ impl Target {
             "private_key" => Some(Target::PrivateKey),
             "service" => Some(Target::Service),
             "host" => Some(Target::Host),
+            "binary" => Some(Target::Binary),
+            "image" => Some(Target::Image),
+            "account" => Some(Target::Account),
+            "boot_service" => Some(Target::BootService),
+            "file" => Some(Target::File),
             _ => None,
         }
     }
@@ -82,6 +106,16 @@ pub enum FactData {
     Service(Box<ServiceFact>),
     /// A scanned host.
     Host(Box<HostFact>),
+    /// An executable or library.
+    Binary(Box<BinaryFact>),
+    /// A firmware image.
+    Image(Box<ImageFact>),
+    /// An account.
+    Account(Box<AccountFact>),
+    /// A program started at boot.
+    BootService(Box<BootServiceFact>),
+    /// A notable file.
+    File(Box<FileFact>),
 }
 
 /// One fact about one artifact.

@@ -1253,8 +1253,6 @@ pub fn extract(artifact: &Artifact, opts: &CertOptions) -> Extracted {
                 "DER private key cannot be parsed".into(),
             )),
         },
-        // Not certificate material: handled by the service extractor.
-        ArtifactKind::NmapXml => {}
         ArtifactKind::DerTruncated => out.notifications.push(notification(
             artifact,
             whole,
@@ -1264,6 +1262,8 @@ pub fn extract(artifact: &Artifact, opts: &CertOptions) -> Extracted {
                 artifact.bytes.len()
             ),
         )),
+        // Not certificate material: other extractors (service, firmware) read these.
+        _ => {}
     }
     out
 }

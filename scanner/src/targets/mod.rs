@@ -6,6 +6,7 @@
 //! one arm in [`extract`] (plus [`correlate`] when facts depend on other artifacts).
 
 pub mod certificate;
+pub mod firmware;
 pub mod pem;
 pub mod service;
 
@@ -32,6 +33,8 @@ pub struct ExtractContext {
     pub cert: certificate::CertOptions,
     /// The scan to compare nmap scans with (`--previous-scan`), when given.
     pub previous_scan: Option<std::sync::Arc<service::PreviousScan>>,
+    /// Image unpacking limits and the scan's extracted-bytes budget.
+    pub firmware: firmware::FirmwareOptions,
 }
 
 impl ExtractContext {
@@ -58,6 +61,32 @@ pub fn extract(artifact: &Artifact, ctx: &ExtractContext) -> Extracted {
         ArtifactKind::NmapXml => {
             service::extract(&artifact.bytes, &artifact.path.to_string(), &ctx.service())
         }
+        ArtifactKind::Elf | ArtifactKind::Pe | ArtifactKind::MachO => {
+            firmware::extract_binary(artifact)
+        }
+        // Images are unpacked by the engine through `firmware::image::unpack`, which
+        // streams their files; this arm is reached only without the engine.
+        ArtifactKind::SystemFile => firmware::extract_system_file(artifact),
+        ArtifactKind::Squashfs
+        | ArtifactKind::Cpio
+        | ArtifactKind::Tar
+        | ArtifactKind::Gzip
+        | ArtifactKind::Xz
+        | ArtifactKind::Zstd
+        | ArtifactKind::Bzip2
+        | ArtifactKind::UImage => {
+            let mut children = Vec::new();
+            let mut x = firmware::extract_image(
+                &artifact.path,
+                artifact.kind,
+                &firmware::image::Source::Bytes(artifact.bytes.clone()),
+                artifact.bytes.len() as u64,
+                &ctx.firmware,
+                &mut |batch| children.extend(batch),
+            );
+            x.children = children;
+            x
+        }
     }
 }
 
@@ -65,4 +94,5 @@ pub fn extract(artifact: &Artifact, ctx: &ExtractContext) -> Extracted {
 /// artifact has been extracted.
 pub fn correlate(facts: &mut [Fact]) {
     certificate::correlate(facts);
+    firmware::correlate(facts);
 }
