@@ -85,7 +85,7 @@ pub struct BootServiceFact {
 /// A file worth a fact: special permissions, keys, debug tools.
 #[derive(Debug, Clone, Serialize)]
 pub struct FileFact {
-    /// Path inside the image (or on disk).
+    /// Virtual path (`fw.squashfs!/etc/ssl/key.pem`), or the path on disk.
     pub path: String,
     /// File name.
     pub name: String,

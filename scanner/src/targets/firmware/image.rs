@@ -622,6 +622,28 @@ mod tests {
     }
 
     #[test]
+    fn squashfs_reads_file_contents_on_a_one_thread_pool() {
+        // backhand's `parallel` reader prefetched 0 blocks on one thread and returned
+        // empty files (`vigie scan --jobs 1`); the feature is off for that reason.
+        let img = include_bytes!(
+            "../../../../fixtures/demo-territory/firmware/lumiere-ctrl-v2.3.squashfs"
+        );
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .unwrap();
+        let (v, u) =
+            pool.install(|| collect(ArtifactKind::Squashfs, img.to_vec(), Limits::default()));
+        assert!(u.bytes > 0 && u.problems.is_empty(), "{u:?}");
+        let shadow = v.iter().find(|e| e.path == "etc/shadow").unwrap();
+        assert!(matches!(&shadow.kind, EntryKind::File(d) if d.starts_with(b"root:$1$")));
+        assert!(
+            v.iter()
+                .any(|e| e.path == "bin/sh" && matches!(e.kind, EntryKind::Symlink(_)))
+        );
+    }
+
+    #[test]
     fn truncated_inputs_do_not_panic() {
         for k in [
             ArtifactKind::Squashfs,

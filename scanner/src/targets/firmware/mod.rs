@@ -207,17 +207,22 @@ pub fn extract_system_file(artifact: &Artifact) -> Extracted {
         ..Extracted::default()
     };
     if let Some(f) = filesystem::notable_file(&uri, 0o644, 0, Some(&artifact.bytes)) {
-        out.facts.push(file_fact(uri, f));
+        out.facts.push(file_fact(uri, artifact.bytes.len(), f));
     }
     out
 }
 
-fn file_fact(uri: String, f: filesystem::FileFact) -> Fact {
+fn file_fact(uri: String, len: usize, f: filesystem::FileFact) -> Fact {
     Fact {
         target: Target::File,
         location: Location {
             uri,
-            ..Location::default()
+            artifact: None,
+            region: Some(Region::Binary {
+                byte_offset: 0,
+                byte_length: len as u64,
+            }),
+            logical: None,
         },
         identity: "file".into(),
         data: FactData::File(Box::new(f)),
@@ -297,8 +302,9 @@ pub fn extract_image(
                 || name == "bom.json";
             has_ca_bundle |= CA_BUNDLES.contains(&e.path.as_str());
             let child_path = path.join_inner(&e.path);
-            if let Some(f) = filesystem::notable_file(&e.path, e.mode, e.uid, Some(&data)) {
-                files.push(file_fact(child_path.to_string(), f));
+            let child_uri = child_path.to_string();
+            if let Some(f) = filesystem::notable_file(&child_uri, e.mode, e.uid, Some(&data)) {
+                files.push(file_fact(child_uri, data.len(), f));
             }
             let sample = &data[..data.len().min(64 * 1024)];
             let kind = crate::discover::sniff(sample, data.len() as u64);
@@ -346,7 +352,12 @@ pub fn extract_image(
         target: Target::Image,
         location: Location {
             uri,
-            ..Location::default()
+            artifact: None,
+            region: Some(Region::Binary {
+                byte_offset: 0,
+                byte_length: size,
+            }),
+            logical: None,
         },
         identity: "image".into(),
         data: FactData::Image(Box::new(ImageFact {
