@@ -88,6 +88,32 @@ pub enum ArtifactKind {
     NmapXml,
     /// A YAML processing record (`kind: processing_record`).
     Declaration,
+    /// An ELF executable, library or object (`\x7fELF`).
+    Elf,
+    /// A PE executable or DLL (`MZ` with a `PE\0\0` header at `e_lfanew`).
+    Pe,
+    /// A Mach-O binary (thin or universal).
+    MachO,
+    /// A squashfs file system (`hsqs` / `sqsh`).
+    Squashfs,
+    /// A cpio archive (newc `070701`/`070702`, odc `070707`).
+    Cpio,
+    /// A tar archive (`ustar` at offset 257, or an old-style header with a valid checksum).
+    Tar,
+    /// A gzip stream (`1f 8b`).
+    Gzip,
+    /// An xz stream (`fd 37 7a 58 5a 00`).
+    Xz,
+    /// A zstd frame (`28 b5 2f fd`).
+    Zstd,
+    /// A bzip2 stream (`BZh1`..`BZh9`).
+    Bzip2,
+    /// A legacy U-Boot image (big-endian magic `27 05 19 56`).
+    UImage,
+    /// A system file known by its path (`etc/shadow`, `etc/inittab`, init scripts,
+    /// systemd units, `sshd_config`, `authorized_keys`...): read for accounts and boot
+    /// services.
+    SystemFile,
 }
 
 impl ArtifactKind {
@@ -102,7 +128,34 @@ impl ArtifactKind {
             ArtifactKind::DerTruncated => "certificate/der-truncated",
             ArtifactKind::NmapXml => "service/nmap-xml",
             ArtifactKind::Declaration => "declaration/yaml",
+            ArtifactKind::Elf => "binary/elf",
+            ArtifactKind::Pe => "binary/pe",
+            ArtifactKind::MachO => "binary/macho",
+            ArtifactKind::Squashfs => "image/squashfs",
+            ArtifactKind::Cpio => "image/cpio",
+            ArtifactKind::Tar => "image/tar",
+            ArtifactKind::Gzip => "image/gzip",
+            ArtifactKind::Xz => "image/xz",
+            ArtifactKind::Zstd => "image/zstd",
+            ArtifactKind::Bzip2 => "image/bzip2",
+            ArtifactKind::UImage => "image/uimage",
+            ArtifactKind::SystemFile => "file/system",
         }
+    }
+
+    /// An image or archive whose content is unpacked in memory.
+    pub fn is_image(self) -> bool {
+        matches!(
+            self,
+            ArtifactKind::Squashfs
+                | ArtifactKind::Cpio
+                | ArtifactKind::Tar
+                | ArtifactKind::Gzip
+                | ArtifactKind::Xz
+                | ArtifactKind::Zstd
+                | ArtifactKind::Bzip2
+                | ArtifactKind::UImage
+        )
     }
 }
 

@@ -12,6 +12,10 @@
 //! [trusted_keys]                 # minisign public keys per rule-pack publisher
 //! "CERT Territoires" = ["RWQf6LRCGA9i53mlYecO4IzT51TGPpvWucNSCh1CBM0QTaLn73Y7GFO3"]
 //!
+//! [limits]                     # images: nesting depth, bytes, entries, ratio
+//! max_depth = 6
+//! max_extracted_bytes = 8589934592
+//!
 //! [[suppressions]]
 //! rule = "CERT-008"
 //! path = "lab/**"                 # glob on the artifact path, or:
@@ -70,6 +74,35 @@ pub struct Limits {
     /// Largest file read, in bytes.
     #[serde(default)]
     pub max_file_size: Option<u64>,
+    /// Deepest nesting of images inside images (default 6).
+    #[serde(default)]
+    pub max_depth: Option<usize>,
+    /// Bytes extracted from all images of a scan together (default 8 GiB).
+    #[serde(default)]
+    pub max_extracted_bytes: Option<u64>,
+    /// Largest single file read from an image (default 256 MiB).
+    #[serde(default)]
+    pub max_entry_size: Option<u64>,
+    /// Largest ratio of extracted to compressed bytes per image (default 200).
+    #[serde(default)]
+    pub max_ratio: Option<u64>,
+    /// Most entries read from one image (default 500,000).
+    #[serde(default)]
+    pub max_entries: Option<usize>,
+}
+
+impl Limits {
+    /// The image unpacking limits: configured values over the safe defaults.
+    pub fn image_limits(&self) -> crate::targets::firmware::image::Limits {
+        let d = crate::targets::firmware::image::Limits::default();
+        crate::targets::firmware::image::Limits {
+            max_depth: self.max_depth.unwrap_or(d.max_depth),
+            max_total_bytes: self.max_extracted_bytes.unwrap_or(d.max_total_bytes),
+            max_entry_size: self.max_entry_size.unwrap_or(d.max_entry_size),
+            max_ratio: self.max_ratio.unwrap_or(d.max_ratio),
+            max_entries: self.max_entries.unwrap_or(d.max_entries),
+        }
+    }
 }
 
 /// The whole configuration file.

@@ -26,14 +26,18 @@ const CERT_EXTENSIONS: &[&str] = &[
 /// Limits of discovery.
 #[derive(Debug, Clone, Copy)]
 pub struct DiscoverOptions {
-    /// Files above this size are not read whole (a notification says so).
+    /// Files above this size are not read whole (a notification says so). Images on
+    /// disk are streamed and not subject to it.
     pub max_file_size: u64,
+    /// Limits on unpacking images.
+    pub image_limits: crate::targets::firmware::image::Limits,
 }
 
 impl Default for DiscoverOptions {
     fn default() -> Self {
         DiscoverOptions {
             max_file_size: 64 * 1024 * 1024,
+            image_limits: crate::targets::firmware::image::Limits::default(),
         }
     }
 }
@@ -156,8 +160,131 @@ fn der_len(data: &[u8]) -> Option<(usize, usize)> {
     Some((2 + n, len))
 }
 
+/// Recognises binaries and images by their magic number at offset 0.
+pub fn sniff_magic(sample: &[u8]) -> Option<ArtifactKind> {
+    let at = |o: usize, m: &[u8]| sample.get(o..o + m.len()) == Some(m);
+    if at(0, b"\x7fELF") {
+        return Some(ArtifactKind::Elf);
+    }
+    if at(0, b"MZ") {
+        let lfanew = sample
+            .get(0x3c..0x40)
+            .and_then(|b| <[u8; 4]>::try_from(b).ok())
+            .map(|b| u32::from_le_bytes(b) as usize)?;
+        if lfanew < sample.len().saturating_sub(4) && at(lfanew, b"PE\0\0") {
+            return Some(ArtifactKind::Pe);
+        }
+        return None;
+    }
+    for m in [
+        [0xfe, 0xed, 0xfa, 0xce],
+        [0xfe, 0xed, 0xfa, 0xcf],
+        [0xce, 0xfa, 0xed, 0xfe],
+        [0xcf, 0xfa, 0xed, 0xfe],
+    ] {
+        if at(0, &m) {
+            return Some(ArtifactKind::MachO);
+        }
+    }
+    // Universal Mach-O shares 0xcafebabe with Java class files; a universal binary has a
+    // handful of architectures where a class file has its version (>= 45) there.
+    if at(0, &[0xca, 0xfe, 0xba, 0xbe]) {
+        let n = sample.get(4..8).and_then(|b| <[u8; 4]>::try_from(b).ok())?;
+        return (u32::from_be_bytes(n).wrapping_sub(1) < 20).then_some(ArtifactKind::MachO);
+    }
+    if at(0, b"hsqs") || at(0, b"sqsh") {
+        return Some(ArtifactKind::Squashfs);
+    }
+    if at(0, b"070701") || at(0, b"070702") || at(0, b"070707") {
+        return Some(ArtifactKind::Cpio);
+    }
+    if at(0, &[0x1f, 0x8b]) {
+        return Some(ArtifactKind::Gzip);
+    }
+    if at(0, &[0xfd, b'7', b'z', b'X', b'Z', 0x00]) {
+        return Some(ArtifactKind::Xz);
+    }
+    if at(0, &[0x28, 0xb5, 0x2f, 0xfd]) {
+        return Some(ArtifactKind::Zstd);
+    }
+    if at(0, b"BZh") && sample.get(3).is_some_and(|c| (b'1'..=b'9').contains(c)) {
+        return Some(ArtifactKind::Bzip2);
+    }
+    if at(0, &[0x27, 0x05, 0x19, 0x56]) && sample.len() >= 64 {
+        return Some(ArtifactKind::UImage);
+    }
+    if at(257, b"ustar") || old_tar_header(sample) {
+        return Some(ArtifactKind::Tar);
+    }
+    None
+}
+
+/// A pre-POSIX tar header: a NUL-terminated name and a correct header checksum.
+fn old_tar_header(sample: &[u8]) -> bool {
+    let Some(h) = sample.get(..512) else {
+        return false;
+    };
+    if h[0] == 0 {
+        return false;
+    }
+    let field = &h[148..156];
+    let digits: String = field
+        .iter()
+        .take_while(|c| **c != 0 && **c != b' ')
+        .map(|c| char::from(*c))
+        .collect();
+    let Ok(want) = u32::from_str_radix(digits.trim(), 8) else {
+        return false;
+    };
+    let sum: u32 = h
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            if (148..156).contains(&i) {
+                32
+            } else {
+                u32::from(*b)
+            }
+        })
+        .sum();
+    sum == want
+}
+
+/// System files recognised by their path, not their content (an `inittab` has no magic):
+/// `etc/passwd`, `etc/shadow`, `etc/group`, `etc/inittab`, `etc/rc.local`, files under
+/// `etc/init.d/` and `etc/rc*.d/`, systemd `*.service`/`*.socket` units, `inetd.conf`,
+/// `sshd_config`, `authorized_keys`, `snmpd.conf`. Only text content qualifies.
+pub fn sniff_path(path: &str, sample: &[u8]) -> Option<ArtifactKind> {
+    let p = path.replace('\\', "/");
+    let name = p.rsplit('/').next().unwrap_or(&p);
+    let dir_has = |d: &str| p.contains(&format!("/{d}/")) || p.starts_with(&format!("{d}/"));
+    let known =
+        matches!(
+            name,
+            "passwd"
+                | "shadow"
+                | "inittab"
+                | "rc.local"
+                | "rcS"
+                | "inetd.conf"
+                | "sshd_config"
+                | "authorized_keys"
+                | "authorized_keys2"
+                | "snmpd.conf"
+        ) && (dir_has("etc") || name.starts_with("authorized_keys") || name == "sshd_config")
+            || dir_has("etc/init.d")
+            || dir_has("etc/rc.d")
+            || (dir_has("etc") && p.contains("/rc") && p.contains(".d/"))
+            || ((name.ends_with(".service") || name.ends_with(".socket")) && dir_has("systemd"));
+    let text = !sample.contains(&0);
+    (known && text).then_some(ArtifactKind::SystemFile)
+}
+
 /// Classifies content. `total_len` is the size of the whole file (the sample may be shorter).
 pub fn sniff(sample: &[u8], total_len: u64) -> Option<ArtifactKind> {
+    if let Some(k) = sniff_magic(sample) {
+        return Some(k);
+    }
     // Before PEM: nmap's `ssl-cert` output carries PEM certificates.
     if is_nmap_xml(sample) {
         return Some(ArtifactKind::NmapXml);
@@ -239,6 +366,18 @@ fn has_cert_extension(path: &str) -> bool {
         .is_some_and(|e| CERT_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
 }
 
+/// Reads the first bytes of a candidate and tells whether it is an image or archive
+/// (which the engine unpacks as a stream instead of loading whole), and its size.
+pub fn peek_image(c: &Candidate) -> Option<(ArtifactKind, u64)> {
+    let mut head = Vec::with_capacity(4096);
+    let f = File::open(&c.path).ok()?;
+    let len = f.metadata().ok()?.len();
+    f.take(4096).read_to_end(&mut head).ok()?;
+    sniff_magic(&head)
+        .filter(|k| k.is_image())
+        .map(|k| (k, len))
+}
+
 /// Reads a candidate: returns the artifact when its content is recognised.
 pub fn load(
     c: &Candidate,
@@ -268,7 +407,7 @@ pub fn load(
         ));
         return None;
     }
-    let Some(kind) = sniff(&sample, total) else {
+    let Some(kind) = sniff(&sample, total).or_else(|| sniff_path(&c.display, &sample)) else {
         if has_cert_extension(&c.display) {
             let why = if total == 0 {
                 "file is empty".to_string()

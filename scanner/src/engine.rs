@@ -129,9 +129,11 @@ fn run_in_pool<T: Send>(jobs: usize, f: impl FnOnce() -> T + Send) -> T {
 
 #[derive(Default)]
 struct PerFile {
-    /// Extractor used (artifact kind label) and the time it took.
-    kind: Option<(String, Duration)>,
-    artifact: Option<ArtifactInfo>,
+    /// Extractors used (artifact kind label) and the time each took.
+    kinds: Vec<(String, Duration)>,
+    /// Artifacts read: the file and, for images, the files found inside, each with the
+    /// path of its containing artifact.
+    artifacts: Vec<(ArtifactInfo, Option<String>)>,
     facts: Vec<Fact>,
     notifications: Vec<Notification>,
     findings: Vec<Finding>,
@@ -191,18 +193,167 @@ fn stream_nmap(
         },
     );
     out.notifications.extend(summary.notifications);
-    out.artifact = Some(ArtifactInfo {
-        uri: c.display.clone(),
-        parent: None,
-        length: summary.length,
-        sha256: summary.sha256,
-        kind: crate::artifact::ArtifactKind::NmapXml.label().to_string(),
-    });
-    out.kind = Some((
+    out.artifacts.push((
+        ArtifactInfo {
+            uri: c.display.clone(),
+            parent: None,
+            length: summary.length,
+            sha256: summary.sha256,
+            kind: crate::artifact::ArtifactKind::NmapXml.label().to_string(),
+        },
+        None,
+    ));
+    out.kinds.push((
         crate::artifact::ArtifactKind::NmapXml.label().to_string(),
         started.elapsed(),
     ));
     out
+}
+
+fn panic_note(uri: String) -> Notification {
+    Notification {
+        level: NotificationLevel::Error,
+        code: "extractor-panic".into(),
+        message: "the extractor failed on this file (internal error); the scan went on".into(),
+        location: Some(Location {
+            uri,
+            ..Location::default()
+        }),
+        rule_id: None,
+    }
+}
+
+/// Checks the artifacts found inside an image, in parallel, each recursively.
+fn process_children(batch: Vec<Artifact>, parent: &str, ctx: &ExtractContext, out: &mut PerFile) {
+    let results: Vec<PerFile> = batch
+        .into_par_iter()
+        .map(|a| {
+            let mut pf = PerFile::default();
+            process_artifact(&a, Some(parent), ctx, &mut pf);
+            pf
+        })
+        .collect();
+    for r in results {
+        out.kinds.extend(r.kinds);
+        out.artifacts.extend(r.artifacts);
+        out.facts.extend(r.facts);
+        out.notifications.extend(r.notifications);
+    }
+}
+
+/// Extracts one artifact in memory (and, for images, everything inside it).
+fn process_artifact(
+    artifact: &Artifact,
+    parent: Option<&str>,
+    ctx: &ExtractContext,
+    out: &mut PerFile,
+) {
+    let uri = artifact.path.to_string();
+    out.artifacts
+        .push((artifact_info(artifact), parent.map(str::to_string)));
+    let started = Instant::now();
+    let extracted = if artifact.kind.is_image() {
+        // Children are checked batch by batch as the image is read; their time is
+        // counted under their own kinds.
+        let mut inner = PerFile::default();
+        let x = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            targets::firmware::extract_image(
+                &artifact.path,
+                artifact.kind,
+                &targets::firmware::image::Source::Bytes(artifact.bytes.clone()),
+                artifact.bytes.len() as u64,
+                &ctx.firmware,
+                &mut |batch| process_children(batch, &uri, ctx, &mut inner),
+            )
+        }));
+        out.kinds
+            .push((artifact.kind.label().to_string(), started.elapsed()));
+        merge(out, inner);
+        x
+    } else {
+        let x = std::panic::catch_unwind(AssertUnwindSafe(|| targets::extract(artifact, ctx)));
+        out.kinds
+            .push((artifact.kind.label().to_string(), started.elapsed()));
+        x
+    };
+    match extracted {
+        Ok(x) => {
+            out.facts.extend(x.facts);
+            out.notifications.extend(x.notifications);
+            if !x.children.is_empty() {
+                process_children(x.children, &uri, ctx, out);
+            }
+        }
+        Err(_) => out.notifications.push(panic_note(uri)),
+    }
+}
+
+fn merge(out: &mut PerFile, inner: PerFile) {
+    out.kinds.extend(inner.kinds);
+    out.artifacts.extend(inner.artifacts);
+    out.facts.extend(inner.facts);
+    out.notifications.extend(inner.notifications);
+}
+
+/// An image on disk: streamed from the file, never read whole.
+fn stream_image(
+    c: &discover::Candidate,
+    kind: crate::artifact::ArtifactKind,
+    size: u64,
+    ctx: &ExtractContext,
+) -> PerFile {
+    let mut out = PerFile::default();
+    let path = crate::artifact::VirtualPath::file(&c.display);
+    let uri = path.to_string();
+    let sha256 = file_sha256(&c.path).unwrap_or_default();
+    out.artifacts.push((
+        ArtifactInfo {
+            uri: uri.clone(),
+            parent: None,
+            length: size,
+            sha256,
+            kind: kind.label().to_string(),
+        },
+        None,
+    ));
+    let started = Instant::now();
+    let mut inner = PerFile::default();
+    let x = std::panic::catch_unwind(AssertUnwindSafe(|| {
+        targets::firmware::extract_image(
+            &path,
+            kind,
+            &targets::firmware::image::Source::File(c.path.clone()),
+            size,
+            &ctx.firmware,
+            &mut |batch| process_children(batch, &uri, ctx, &mut inner),
+        )
+    }));
+    out.kinds
+        .push((kind.label().to_string(), started.elapsed()));
+    merge(&mut out, inner);
+    match x {
+        Ok(x) => {
+            out.facts.extend(x.facts);
+            out.notifications.extend(x.notifications);
+        }
+        Err(_) => out.notifications.push(panic_note(uri)),
+    }
+    out
+}
+
+fn file_sha256(p: &std::path::Path) -> Option<String> {
+    use std::io::Read;
+    let mut f = std::fs::File::open(p).ok()?;
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 1024 * 1024];
+    loop {
+        let n = f.read(&mut buf).ok()?;
+        if n == 0 {
+            break;
+        }
+        h.update(&buf[..n]);
+    }
+    Some(hex::encode(h.finalize()))
 }
 
 fn extract_one(
@@ -214,6 +365,9 @@ fn extract_one(
     if discover::peek_nmap(c) {
         return stream_nmap(c, ctx, rules);
     }
+    if let Some((kind, size)) = discover::peek_image(c) {
+        return stream_image(c, kind, size, ctx);
+    }
     let mut notes = Vec::new();
     let Some(artifact) = discover::load(c, opts.discover, &mut notes) else {
         return PerFile {
@@ -221,42 +375,13 @@ fn extract_one(
             ..PerFile::default()
         };
     };
-    let info = artifact_info(&artifact);
     // A parser bug on hostile input must cost one file, not the scan.
-    let started = Instant::now();
-    let extracted = std::panic::catch_unwind(AssertUnwindSafe(|| targets::extract(&artifact, ctx)));
-    let kind = Some((artifact.kind.label().to_string(), started.elapsed()));
-    match extracted {
-        Ok(x) => {
-            notes.extend(x.notifications);
-            PerFile {
-                kind,
-                artifact: Some(info),
-                facts: x.facts,
-                notifications: notes,
-                ..PerFile::default()
-            }
-        }
-        Err(_) => {
-            notes.push(Notification {
-                level: NotificationLevel::Error,
-                code: "extractor-panic".into(),
-                message: "the extractor failed on this file (internal error); the scan went on"
-                    .into(),
-                location: Some(Location {
-                    uri: artifact.path.to_string(),
-                    ..Location::default()
-                }),
-                rule_id: None,
-            });
-            PerFile {
-                kind,
-                artifact: Some(info),
-                notifications: notes,
-                ..PerFile::default()
-            }
-        }
-    }
+    let mut out = PerFile {
+        notifications: notes,
+        ..PerFile::default()
+    };
+    process_artifact(&artifact, None, ctx, &mut out);
+    out
 }
 
 fn artifact_info(a: &Artifact) -> ArtifactInfo {
@@ -309,6 +434,10 @@ fn extract_with(
         },
         previous_scan,
         decl: DeclOptions { as_of: opts.as_of },
+        firmware: targets::firmware::FirmwareOptions {
+            limits: opts.discover.image_limits,
+            budget: Default::default(),
+        },
     };
     let per_file: Vec<PerFile> = run_in_pool(opts.jobs, || {
         candidates
@@ -324,14 +453,16 @@ fn extract_with(
         notifications,
         ..Extraction::default()
     };
+    let mut parents: Vec<Option<String>> = Vec::new();
     for f in per_file {
-        if let Some((kind, d)) = f.kind {
+        for (kind, d) in f.kinds {
             let e = timings.extractors.entry(kind).or_default();
             e.0 += d;
             e.1 += 1;
         }
-        if let Some(a) = f.artifact {
+        for (a, parent) in f.artifacts {
             out.artifacts.push(a);
+            parents.push(parent);
         }
         out.facts.extend(f.facts);
         out.notifications.extend(f.notifications);
@@ -346,6 +477,9 @@ fn extract_with(
         .enumerate()
         .map(|(i, a)| (a.uri.clone(), i))
         .collect();
+    for (a, parent) in out.artifacts.iter_mut().zip(parents) {
+        a.parent = parent.and_then(|p| index.get(&p).copied());
+    }
     for f in &mut out.facts {
         f.location.artifact = index.get(&f.location.uri).copied();
     }

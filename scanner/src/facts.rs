@@ -7,6 +7,9 @@
 use crate::targets::certificate::{CertificateFact, PrivateKeyFact};
 use crate::targets::declaration::DeclarationFact;
 use crate::targets::deployment::DeploymentFact;
+use crate::targets::firmware::ImageFact;
+use crate::targets::firmware::binary::BinaryFact;
+use crate::targets::firmware::filesystem::{AccountFact, BootServiceFact, FileFact};
 use crate::targets::service::{HostFact, ServiceFact};
 use serde::Serialize;
 use std::fmt;
@@ -28,6 +31,16 @@ pub enum Target {
     Declaration,
     /// One declared device joined with the technical evidence about it.
     Deployment,
+    /// One executable or library (ELF, PE, Mach-O).
+    Binary,
+    /// One firmware image or archive.
+    Image,
+    /// One account of `/etc/passwd` + `/etc/shadow`.
+    Account,
+    /// One program started at boot (inittab, init scripts, systemd, inetd).
+    BootService,
+    /// One notable file (special permissions, keys, debug tools).
+    File,
 }
 
 impl Target {
@@ -35,6 +48,7 @@ impl Target {
     pub const KNOWN: &'static [&'static str] = &[
         "binary",
         "image",
+        "boot_service",
         "account",
         "file",
         "secret",
@@ -57,6 +71,11 @@ impl Target {
             Target::Host => "host",
             Target::Declaration => "declaration",
             Target::Deployment => "deployment",
+            Target::Binary => "binary",
+            Target::Image => "image",
+            Target::Account => "account",
+            Target::BootService => "boot_service",
+            Target::File => "file",
         }
     }
 
@@ -69,6 +88,11 @@ impl Target {
             "host" => Some(Target::Host),
             "declaration" => Some(Target::Declaration),
             "deployment" => Some(Target::Deployment),
+            "binary" => Some(Target::Binary),
+            "image" => Some(Target::Image),
+            "account" => Some(Target::Account),
+            "boot_service" => Some(Target::BootService),
+            "file" => Some(Target::File),
             _ => None,
         }
     }
@@ -96,6 +120,16 @@ pub enum FactData {
     Declaration(Box<DeclarationFact>),
     /// A declared device and its evidence.
     Deployment(Box<DeploymentFact>),
+    /// An executable or library.
+    Binary(Box<BinaryFact>),
+    /// A firmware image.
+    Image(Box<ImageFact>),
+    /// An account.
+    Account(Box<AccountFact>),
+    /// A program started at boot.
+    BootService(Box<BootServiceFact>),
+    /// A notable file.
+    File(Box<FileFact>),
 }
 
 impl FactData {

@@ -228,7 +228,9 @@ fn timings_and_quiet() {
     let out = common::vigie(&["scan", "fixtures/demo-territory", "--timings", "-q"]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("extractors (slowest first):"), "{err}");
-    assert!(err.contains("certificate/pem (6 files)"), "{err}");
+    // 6 loose PEM files + the key inside the demo streetlight firmware image.
+    assert!(err.contains("certificate/pem (7 files)"), "{err}");
+    assert!(err.contains("image/squashfs (2 files)"), "{err}");
     assert!(
         err.contains("rules (slowest first):")
             && err.contains("CERT-001 (")

@@ -144,6 +144,7 @@ pub fn run(a: ScanArgs) -> Result<i32, CliError> {
     if let Some(m) = config.limits.max_file_size {
         discover.max_file_size = m;
     }
+    discover.image_limits = config.limits.image_limits();
     let opts = ScanOptions {
         inputs: a.paths.clone(),
         as_of,

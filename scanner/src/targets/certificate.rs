@@ -1266,6 +1266,8 @@ pub fn extract(artifact: &Artifact, opts: &CertOptions) -> Extracted {
                 artifact.bytes.len()
             ),
         )),
+        // Not certificate material: other extractors (service, firmware) read these.
+        _ => {}
     }
     out
 }

@@ -8,6 +8,7 @@
 pub mod certificate;
 pub mod declaration;
 pub mod deployment;
+pub mod firmware;
 pub mod pem;
 pub mod service;
 
@@ -36,6 +37,8 @@ pub struct ExtractContext {
     pub previous_scan: Option<std::sync::Arc<service::PreviousScan>>,
     /// Declaration extractor options ("today").
     pub decl: declaration::DeclOptions,
+    /// Image unpacking limits and the scan's extracted-bytes budget.
+    pub firmware: firmware::FirmwareOptions,
 }
 
 impl ExtractContext {
@@ -63,6 +66,32 @@ pub fn extract(artifact: &Artifact, ctx: &ExtractContext) -> Extracted {
             service::extract(&artifact.bytes, &artifact.path.to_string(), &ctx.service())
         }
         ArtifactKind::Declaration => declaration::extract(artifact, &ctx.decl),
+        ArtifactKind::Elf | ArtifactKind::Pe | ArtifactKind::MachO => {
+            firmware::extract_binary(artifact)
+        }
+        // Images are unpacked by the engine through `firmware::image::unpack`, which
+        // streams their files; this arm is reached only without the engine.
+        ArtifactKind::SystemFile => firmware::extract_system_file(artifact),
+        ArtifactKind::Squashfs
+        | ArtifactKind::Cpio
+        | ArtifactKind::Tar
+        | ArtifactKind::Gzip
+        | ArtifactKind::Xz
+        | ArtifactKind::Zstd
+        | ArtifactKind::Bzip2
+        | ArtifactKind::UImage => {
+            let mut children = Vec::new();
+            let mut x = firmware::extract_image(
+                &artifact.path,
+                artifact.kind,
+                &firmware::image::Source::Bytes(artifact.bytes.clone()),
+                artifact.bytes.len() as u64,
+                &ctx.firmware,
+                &mut |batch| children.extend(batch),
+            );
+            x.children = children;
+            x
+        }
     }
 }
 
@@ -71,5 +100,6 @@ pub fn extract(artifact: &Artifact, ctx: &ExtractContext) -> Extracted {
 /// `deployment` facts joining each declared device with its evidence.
 pub fn correlate(facts: &mut [Fact]) -> Vec<Fact> {
     certificate::correlate(facts);
+    firmware::correlate(facts);
     deployment::join(facts)
 }
