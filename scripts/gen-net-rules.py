@@ -60,6 +60,9 @@ def doc(ports, addr="10.42.9.10", hostname="equipement.belvezet.fr"):
 
 RULES = []
 def rule(id, name, sev, cond, title, message, why, fix, refs, fail, passes, what=None, profiles=("etsi-en-303-645",), status="stable"):
+    # Every rule citing the ANSSI TLS guide belongs to the `anssi-tls` profile.
+    if any(str(r.get("id", "")).startswith("ANSSI-TLS") for r in refs) and "anssi-tls" not in profiles:
+        profiles = tuple(profiles) + ("anssi-tls",)
     RULES.append(dict(id=id, name=name, sev=sev, cond=cond, title=title, message=message, why=why, fix=fix, refs=refs, fail=fail, passes=passes, what=what, profiles=profiles, status=status))
 
 OPEN = 'state == "open"'
