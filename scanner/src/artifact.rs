@@ -84,6 +84,12 @@ pub enum ArtifactKind {
     DerPrivateKey,
     /// A DER structure that looks like one of the above but is cut short.
     DerTruncated,
+    /// Rust source code (a `.rs` file).
+    RustSource,
+    /// A Cargo manifest (`Cargo.toml`).
+    CargoManifest,
+    /// A Cargo lock file (`Cargo.lock`).
+    CargoLock,
 }
 
 impl ArtifactKind {
@@ -96,6 +102,9 @@ impl ArtifactKind {
             ArtifactKind::DerPkcs12 => "certificate/pkcs12",
             ArtifactKind::DerPrivateKey => "key/pkcs8",
             ArtifactKind::DerTruncated => "certificate/der-truncated",
+            ArtifactKind::RustSource => "source/rust",
+            ArtifactKind::CargoManifest => "source/cargo-manifest",
+            ArtifactKind::CargoLock => "source/cargo-lock",
         }
     }
 }

@@ -5,6 +5,7 @@
 //! (stable across line moves) from which finding fingerprints are derived.
 
 use crate::targets::certificate::{CertificateFact, PrivateKeyFact};
+use crate::targets::source::SourceFact;
 use serde::Serialize;
 use std::fmt;
 use vigie_reports::Location;
@@ -17,6 +18,8 @@ pub enum Target {
     Certificate,
     /// One private key.
     PrivateKey,
+    /// One place in Rust source or Cargo files (call, literal, macro, dependency...).
+    Source,
 }
 
 impl Target {
@@ -42,6 +45,7 @@ impl Target {
         match self {
             Target::Certificate => "certificate",
             Target::PrivateKey => "private_key",
+            Target::Source => "source",
         }
     }
 
@@ -50,6 +54,7 @@ impl Target {
         match s {
             "certificate" => Some(Target::Certificate),
             "private_key" => Some(Target::PrivateKey),
+            "source" => Some(Target::Source),
             _ => None,
         }
     }
@@ -69,6 +74,8 @@ pub enum FactData {
     Certificate(Box<CertificateFact>),
     /// A private key.
     PrivateKey(Box<PrivateKeyFact>),
+    /// A place in Rust source or Cargo files.
+    Source(Box<SourceFact>),
 }
 
 /// One fact about one artifact.

@@ -30,7 +30,7 @@ pub fn run(a: FactsArgs) -> Result<i32, CliError> {
     let target = match &a.target {
         Some(t) => Some(Target::from_name(t).ok_or_else(|| {
             CliError::Usage(format!(
-                "unknown or not yet extracted target `{t}` (available: certificate, private_key)"
+                "unknown or not yet extracted target `{t}` (available: certificate, private_key, source)"
             ))
         })?),
         None => None,

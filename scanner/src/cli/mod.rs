@@ -14,7 +14,6 @@ use crate::rules::load::{RuleError, RuleSet};
 use crate::rules::pack::PackSource;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::ffi::OsString;
-use std::path::PathBuf;
 use vigie_reports::{Lang, Severity};
 
 /// Errors that stop a command (exit code 2).
@@ -117,6 +116,8 @@ pub struct Cli {
     command: Command,
 }
 
+// Parsed once per run: the size of the scan arguments does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Scan files and directories and report findings.

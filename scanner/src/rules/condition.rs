@@ -4,6 +4,7 @@
 //! `days_until_expiry`, `san.dns.exists(d, d.startsWith("*."))` are valid conditions.
 //! Message templates hold `{{ expr }}` placeholders, each a CEL expression too.
 
+use cel::common::types::{CelBool, CelString};
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
@@ -21,9 +22,36 @@ fn env() -> Arc<cel::Env> {
         // duplicate declaration, and the standard library stays usable.
         let _ = env.add_extension(cel::extensions::strings);
         let _ = env.add_extension(cel::extensions::lists);
+        let _ = cel::add_overload!(env, fn version_lt: (CelString, CelString) -> CelBool, name = "version_lt");
         Arc::new(env)
     })
     .clone()
+}
+
+/// `version_lt(a, b)`: true when version `a` is older than `b`. Versions compare as
+/// semantic versions (`0.10.9 < 0.10.70`, pre-releases before releases); requirement
+/// operators (`^`, `=`, `~`, `>=`) are ignored and missing parts count as 0, so
+/// `version_lt("0.10", "0.10.70")` is true. A value that is not a version is never older.
+fn version_lt(a: &CelString<'_>, b: &CelString<'_>) -> CelBool {
+    CelBool::from(match (parse_version(a.inner()), parse_version(b.inner())) {
+        (Some(x), Some(y)) => x < y,
+        _ => false,
+    })
+}
+
+fn parse_version(s: &str) -> Option<semver::Version> {
+    let s = s
+        .trim()
+        .trim_start_matches(['^', '=', '~', '>', '<', ' ', 'v']);
+    if let Ok(v) = semver::Version::parse(s) {
+        return Some(v);
+    }
+    let core = s.split(['-', '+']).next().unwrap_or(s);
+    let mut parts = core.split('.').map(|p| p.parse::<u64>().ok());
+    let major = parts.next()??;
+    let minor = parts.next().unwrap_or(Some(0))?;
+    let patch = parts.next().unwrap_or(Some(0))?;
+    Some(semver::Version::new(major, minor, patch))
 }
 
 /// A compile error with a position inside the expression (1-based column).
@@ -276,6 +304,24 @@ mod tests {
         assert!(e.eval_bool(&c).is_err());
         let e = Expr::compile("nosuch.field == 1").unwrap();
         assert!(e.eval_bool(&c).is_err());
+    }
+
+    #[test]
+    fn version_comparison() {
+        let c = ctx();
+        for (expr, want) in [
+            (r#"version_lt("0.10.9", "0.10.70")"#, true),
+            (r#"version_lt("0.10.70", "0.10.70")"#, false),
+            (r#"version_lt("^0.10", "0.10.70")"#, true),
+            (r#"version_lt("1.0.0-rc.1", "1.0.0")"#, true),
+            (r#"version_lt("*", "1.0.0")"#, false),
+        ] {
+            assert_eq!(
+                Expr::compile(expr).unwrap().eval_bool(&c),
+                Ok(want),
+                "{expr}"
+            );
+        }
     }
 
     #[test]

@@ -1242,6 +1242,8 @@ pub fn extract(artifact: &Artifact, opts: &CertOptions) -> Extracted {
                 artifact.bytes.len()
             ),
         )),
+        // Not certificate material: dispatched to the source extractor.
+        ArtifactKind::RustSource | ArtifactKind::CargoManifest | ArtifactKind::CargoLock => {}
     }
     out
 }

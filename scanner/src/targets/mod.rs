@@ -7,6 +7,7 @@
 
 pub mod certificate;
 pub mod pem;
+pub mod source;
 
 use crate::artifact::{Artifact, ArtifactKind};
 use crate::facts::Fact;
@@ -40,11 +41,15 @@ pub fn extract(artifact: &Artifact, ctx: &ExtractContext) -> Extracted {
         | ArtifactKind::DerPkcs12
         | ArtifactKind::DerPrivateKey
         | ArtifactKind::DerTruncated => certificate::extract(artifact, &ctx.cert),
+        ArtifactKind::RustSource | ArtifactKind::CargoManifest | ArtifactKind::CargoLock => {
+            source::extract(artifact)
+        }
     }
 }
 
 /// Computes facts that depend on several artifacts (chains, key pairs, reuse), once every
 /// artifact has been extracted.
-pub fn correlate(facts: &mut [Fact]) {
+pub fn correlate(facts: &mut Vec<Fact>) {
     certificate::correlate(facts);
+    source::correlate(facts);
 }
