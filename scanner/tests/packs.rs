@@ -669,7 +669,7 @@ fn profile_and_conformity_matrix() {
     let md = std::fs::read_to_string(d.join("m.md")).unwrap();
     assert!(
         md.contains(
-            "| `ETSI-EN-303-645-5.1-1` No universal default passwords | not-assessed | — |"
+            "| `ETSI-EN-303-645-5.1-1` No universal default passwords | not-assessed | SRC-024 |"
         ),
         "{md}"
     );

@@ -85,7 +85,7 @@ fn report_from_sarif_is_the_scan_report() {
     assert_eq!(read(&d.join("direct.html")), read(&d.join("later.html")));
     let md = read(&d.join("later.md"));
     assert!(md.contains("Commune de Belvézet"), "{md}");
-    assert!(md.contains("| Élevée | 4 |"), "{md}");
+    assert!(md.contains("| Élevée | 7 |"), "{md}");
     let html = read(&d.join("later.html"));
     assert!(html.contains("<html lang=\"fr\">"));
     assert!(html.contains("Risques acceptés") && html.contains("dpo@belvezet.fr"));
@@ -95,7 +95,7 @@ fn report_from_sarif_is_the_scan_report() {
         &["report", "scan.sarif", "--html", "en.html", "--lang", "en"],
     );
     assert_eq!(out.status.code(), Some(0));
-    assert!(read(&d.join("en.html")).contains("Fixes are needed: 4 serious problems"));
+    assert!(read(&d.join("en.html")).contains("Fixes are needed: 7 serious problems"));
 
     let out = vigie_in(d, &["report", "missing.sarif", "--html", "x.html"]);
     assert_eq!(out.status.code(), Some(2));

@@ -272,10 +272,12 @@ fn render(e: &Expr, binding: &str, depth: usize) -> (String, String, bool) {
     }
     let args = |a: &Punctuated<Expr, syn::Token![,]>, b: &str| -> (String, bool) {
         let mut dynamic = false;
+        let n = a.len();
         let parts: Vec<String> = a
             .iter()
-            .map(|x| {
-                let (_, t, d) = render(x, b, depth + 1);
+            .enumerate()
+            .map(|(i, x)| {
+                let (_, t, d) = render(x, &arg_binding(b, i, n), depth + 1);
                 dynamic |= d;
                 t
             })
@@ -357,10 +359,27 @@ fn render(e: &Expr, binding: &str, depth: usize) -> (String, String, bool) {
     }
 }
 
+/// The name an argument is bound to: the callee's last segment, except the first of
+/// several arguments of a credentials call (`set_credentials(user, password)`), which is
+/// the user name and not a secret.
+fn arg_binding(callee_last: &str, index: usize, count: usize) -> String {
+    let w = vocab::words(callee_last);
+    let credentials = w
+        .iter()
+        .any(|x| matches!(x.as_str(), "credentials" | "login" | "auth" | "basic"));
+    if credentials && index == 0 && count >= 2 {
+        "username".into()
+    } else {
+        callee_last.to_string()
+    }
+}
+
 fn render_args(a: &Punctuated<Expr, syn::Token![,]>, binding: &str) -> Vec<ArgFact> {
+    let n = a.len();
     a.iter()
-        .map(|x| {
-            let (kind, text, dynamic) = render(x, binding, 0);
+        .enumerate()
+        .map(|(i, x)| {
+            let (kind, text, dynamic) = render(x, &arg_binding(binding, i, n), 0);
             ArgFact {
                 kind,
                 text: cut(text),
@@ -683,11 +702,10 @@ impl<'t> Collector<'t> {
         }
         for l in &links {
             let last = l.name.rsplit("::").next().unwrap_or("").to_string();
-            self.with_binding(last, |s| {
-                for a in l.args {
-                    s.visit_expr(a);
-                }
-            });
+            let n = l.args.len();
+            for (i, a) in l.args.iter().enumerate() {
+                self.with_binding(arg_binding(&last, i, n), |s| s.visit_expr(a));
+            }
         }
         self.last_chain = Some((indices, root_name));
     }

@@ -193,9 +193,11 @@ pub fn entropy(s: &str) -> f64 {
         .sum()
 }
 
-/// Secret shown in outputs: its first 4 characters and a short SHA-256, never the rest.
+/// Secret shown in outputs: its first characters (4 at most, and never more than a third
+/// of the value, so a short password is not given away) and a short SHA-256.
 pub fn mask(value: &str) -> String {
-    let head: String = value.chars().take(4).collect();
+    let n = value.chars().count();
+    let head: String = value.chars().take(4.min(n / 3)).collect();
     let digest = Sha256::digest(value.as_bytes());
     format!("{head}…(sha256:{})", hex::encode(&digest[..4]))
 }
@@ -371,12 +373,20 @@ fn looks_like_secret_value(value: &str, len: usize, ent: f64) -> bool {
         && !value.contains('<')
         && !value.contains('/')
         && !value.contains("://")
-        && !value
-            .bytes()
-            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+        && !is_env_var_name(value)
         && !value
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b == b'_' || b == b'-' || b == b'.')
+}
+
+/// `MQTT_PASSWORD`, `APIKEY`: the name of an environment variable or setting, not a
+/// value. Pure hexadecimal (`8F3A9C2B...`) is a key, not a name.
+fn is_env_var_name(value: &str) -> bool {
+    value.bytes().next().is_some_and(|b| b.is_ascii_uppercase())
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+        && !value.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 /// (scheme, host, userinfo) of a URL-shaped literal, lowercase scheme and host.

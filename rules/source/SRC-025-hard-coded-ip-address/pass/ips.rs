@@ -1,0 +1,12 @@
+fn peers() {
+    // ok: SRC-025
+    let listen = "0.0.0.0:8080";
+    // ok: SRC-025
+    let local = "127.0.0.1";
+    // ok: SRC-025
+    let doc = "192.0.2.10";
+    // ok: SRC-025
+    let version = "1.2.3";
+    // ok: SRC-025
+    let v6 = "::1";
+}
