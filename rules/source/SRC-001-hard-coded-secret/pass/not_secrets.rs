@@ -34,3 +34,14 @@ fn odd() {
     let secret = b"abc";
     let api_key = "";
 }
+
+// Found in the benchmark (winapi): names of privileges, registry keys and functions
+// bound to secret-sounding constants are not secrets.
+// ok: SRC-001
+pub const SE_ASSIGNPRIMARYTOKEN_NAME: &str = "SeAssignPrimaryTokenPrivilege";
+// ok: SRC-001
+pub const CRYPT_OID_EXPORT_PRIVATE_KEY_INFO_FUNC: &str = "CryptDllExportPrivateKeyInfoEx";
+// ok: SRC-001
+pub const SPTOKENKEY_FILES: &str = "Files";
+// ok: SRC-001
+pub const SZ_KEY_PATH: &str = "Software\\Microsoft\\Cryptography\\Key";

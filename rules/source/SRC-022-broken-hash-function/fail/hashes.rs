@@ -10,3 +10,11 @@ fn fingerprints(data: &[u8]) {
     // ruleid: SRC-022
     let e = ring::digest::digest(&ring::digest::SHA1_FOR_LEGACY_USE_ONLY, data);
 }
+
+fn algorithms(name: &str) -> Option<&'static Algorithm> {
+    match name {
+        // ruleid: SRC-022
+        "SHA1" => Some(&digest::SHA1_FOR_LEGACY_USE_ONLY),
+        _ => None,
+    }
+}

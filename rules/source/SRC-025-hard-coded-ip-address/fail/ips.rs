@@ -6,3 +6,9 @@ fn peers() {
     // ruleid: SRC-025
     let api = "https://10.0.4.7/api";
 }
+
+fn dns() {
+    // A dotted quad bound to a network name stays an address.
+    // ruleid: SRC-025
+    let dns_server = "1.1.1.1";
+}

@@ -10,3 +10,9 @@ fn peers() {
     // ok: SRC-025
     let v6 = "::1";
 }
+
+// Found in the benchmark (const-oid, winapi): object identifiers look like IPv4.
+// ok: SRC-025
+pub const SZ_OID_COMMON_NAME: &str = "2.5.4.3";
+// ok: SRC-025
+pub const ID_CE_KEY_USAGE: &str = "2.5.29.15";

@@ -34,6 +34,51 @@ pub fn words(ident: &str) -> Vec<String> {
     out
 }
 
+/// Cheap filter before splitting an identifier: false when no personal-data word can
+/// be in it (most identifiers).
+fn may_be_personal(ident: &str) -> bool {
+    const STEMS: &[&str] = &[
+        "plate",
+        "plaque",
+        "immatric",
+        "lpr",
+        "anpr",
+        "vin",
+        "imei",
+        "imsi",
+        "iccid",
+        "msisdn",
+        "mac",
+        "bssid",
+        "mail",
+        "courriel",
+        "phone",
+        "mobile",
+        "lat",
+        "lon",
+        "lng",
+        "gps",
+        "geo",
+        "face",
+        "facial",
+        "biometric",
+        "fingerprint",
+        "name",
+        "nom",
+        "dob",
+        "birth",
+        "addr",
+        "adresse",
+        "street",
+        "position",
+        "location",
+        "coord",
+        "ip",
+    ];
+    let lower = ident.to_ascii_lowercase();
+    STEMS.iter().any(|s| lower.contains(s))
+}
+
 /// Words that name a person (or the person's vehicle or phone) as the owner of the next
 /// field: `user.name`, `driver.address`.
 const PERSON_WORDS: &[&str] = &[
@@ -68,6 +113,9 @@ const PERSON_WORDS: &[&str] = &[
 /// `user.name`): ambiguous words (`name`, `address`, `position`, `location`) count only
 /// with a person-like owner or a qualifying word in the same identifier.
 pub fn personal_category(ident: &str, owner: Option<&str>) -> Option<&'static str> {
+    if !may_be_personal(ident) {
+        return None;
+    }
     let w = words(ident);
     if w.is_empty() {
         return None;
@@ -149,6 +197,53 @@ pub fn is_secret_name(name: &str) -> bool {
     })
     .as_ref()
     .is_some_and(|re| re.is_match(name))
+}
+
+/// Names that say the value is the *name* of a secret, not the secret: `TOKEN_ID`,
+/// `PRIVATE_KEY_NAME`, `PASSWORD_FIELD`, `SECRET_PATH`, `API_KEY_HEADER`...
+fn names_a_reference(binding: &str) -> bool {
+    let w = words(binding);
+    w.last().is_some_and(|l| {
+        matches!(
+            l.as_str(),
+            "name"
+                | "id"
+                | "func"
+                | "fn"
+                | "path"
+                | "file"
+                | "header"
+                | "field"
+                | "env"
+                | "var"
+                | "url"
+                | "uri"
+                | "type"
+                | "prefix"
+                | "suffix"
+                | "label"
+                | "key_name"
+                | "oid"
+                | "param"
+                | "column"
+                | "attr"
+                | "attribute"
+                | "property"
+                | "format"
+                | "help"
+                | "message"
+                | "msg"
+                | "error"
+                | "description"
+                | "option"
+                | "flag"
+                | "privilege"
+                | "guid"
+                | "clsid"
+                | "class"
+                | "interface"
+        )
+    })
 }
 
 /// Names that hold a password (not a key or token): the slots default credentials go in.
@@ -297,6 +392,36 @@ fn ip_scope(ip: &IpAddr) -> &'static str {
     }
 }
 
+/// `2.5.4.3` is an IPv4 address and also an object identifier (X.500 commonName): a bare
+/// dotted quad starting with 0, 1 or 2 counts as an address only when the name it is
+/// bound to is about networks.
+fn looks_like_oid(ip: &IpAddr, value: &str, binding: &str) -> bool {
+    let IpAddr::V4(v4) = ip else { return false };
+    if v4.octets()[0] > 2 || value.contains(':') {
+        return false;
+    }
+    !words(binding).iter().any(|w| {
+        matches!(
+            w.as_str(),
+            "ip" | "addr"
+                | "address"
+                | "host"
+                | "server"
+                | "dns"
+                | "broker"
+                | "gateway"
+                | "peer"
+                | "remote"
+                | "endpoint"
+                | "resolver"
+                | "nameserver"
+                | "connect"
+                | "bind"
+                | "parse"
+        )
+    })
+}
+
 fn parse_ip(s: &str) -> Option<IpAddr> {
     if let Ok(ip) = s.parse::<IpAddr>() {
         // Dotted version numbers ("1.2.3.4") are rare but possible; four parts are required.
@@ -326,7 +451,7 @@ pub fn classify_literal(value: &str, binding: &str) -> LiteralFact {
             secret = "url-password".into();
         }
     }
-    let secret_name = is_secret_name(binding);
+    let secret_name = is_secret_name(binding) && !names_a_reference(binding);
     if secret.is_empty() && secret_name && looks_like_secret_value(value, len, ent) {
         secret = "named-secret".into();
     }
@@ -334,7 +459,7 @@ pub fn classify_literal(value: &str, binding: &str) -> LiteralFact {
     let ip = if !host.is_empty() {
         parse_ip(&host)
     } else {
-        parse_ip(value)
+        parse_ip(value).filter(|ip| !looks_like_oid(ip, value, binding))
     };
     let (ip, scope) = match ip {
         Some(ip) => (ip.to_string(), ip_scope(&ip).to_string()),
@@ -374,6 +499,10 @@ fn looks_like_secret_value(value: &str, len: usize, ent: f64) -> bool {
         && !value.contains('/')
         && !value.contains("://")
         && !is_env_var_name(value)
+        && !value.contains('\\')
+        // Words glued in CamelCase (`SeAssignPrimaryTokenPrivilege`) name things; secrets
+        // mix in digits or symbols.
+        && value.chars().any(|c| !c.is_ascii_alphabetic())
         && !value
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b == b'_' || b == b'-' || b == b'.')
