@@ -222,7 +222,8 @@ pub fn extract_observed(
         out.facts.extend(f.facts);
         out.notifications.extend(f.notifications);
     }
-    targets::correlate(&mut out.facts);
+    let joined = targets::correlate(&mut out.facts);
+    out.facts.extend(joined);
     let index: HashMap<String, usize> = out
         .artifacts
         .iter()

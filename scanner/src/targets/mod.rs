@@ -48,8 +48,9 @@ pub fn extract(artifact: &Artifact, ctx: &ExtractContext) -> Extracted {
 }
 
 /// Computes facts that depend on several artifacts (chains, key pairs, reuse), once every
-/// artifact has been extracted.
-pub fn correlate(facts: &mut Vec<Fact>) {
+/// artifact has been extracted; returns the new facts this creates (per-crate source
+/// facts), which the caller appends.
+pub fn correlate(facts: &mut [Fact]) -> Vec<Fact> {
     certificate::correlate(facts);
-    source::correlate(facts);
+    source::correlate(facts)
 }

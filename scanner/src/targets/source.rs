@@ -1123,8 +1123,9 @@ impl<'a> Visit<'a> for Collector<'_> {
 /// Per-crate facts for the declaration cross-check: every personal-data identifier
 /// found in logs (`macro` facts) and payload structs (`field` facts with `serde`),
 /// grouped by the crate directory (the nearest `Cargo.toml` above the file, or the
-/// file's top directory).
-pub fn correlate(facts: &mut Vec<Fact>) {
+/// directory above `src/`). Returns one `crate` fact per crate that has any.
+pub fn correlate(facts: &[Fact]) -> Vec<Fact> {
+    let mut out = Vec::new();
     let mut crates: BTreeMap<String, String> = BTreeMap::new();
     for f in facts.iter() {
         if let FactData::Source(s) = &f.data
@@ -1185,7 +1186,7 @@ pub fn correlate(facts: &mut Vec<Fact>) {
             uses: u,
             ..SourceFact::default()
         };
-        facts.push(Fact {
+        out.push(Fact {
             target: Target::Source,
             location: Location {
                 uri: dir.clone(),
@@ -1195,6 +1196,7 @@ pub fn correlate(facts: &mut Vec<Fact>) {
             data: FactData::Source(Box::new(f)),
         });
     }
+    out
 }
 
 /// Logging and printing macros (`println`, `log::info`, `tracing::warn`, `dbg`...).
@@ -1370,7 +1372,8 @@ mod tests {
         };
         let mut facts = extract(&manifest).facts;
         facts.extend(extract(&code).facts);
-        correlate(&mut facts);
+        let crates = correlate(&facts);
+        facts.extend(crates);
         let uses = personal_data_of(&facts, "./src/gw/");
         let got: Vec<(&str, &str, &str, u32)> = uses
             .iter()

@@ -16,3 +16,5 @@ fn peers() {
 pub const SZ_OID_COMMON_NAME: &str = "2.5.4.3";
 // ok: SRC-025
 pub const ID_CE_KEY_USAGE: &str = "2.5.29.15";
+// ok: SRC-025
+pub const SZ_OID_POSTAL_ADDRESS: &str = "2.5.4.16";

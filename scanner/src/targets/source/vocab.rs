@@ -404,7 +404,6 @@ fn looks_like_oid(ip: &IpAddr, value: &str, binding: &str) -> bool {
         matches!(
             w.as_str(),
             "ip" | "addr"
-                | "address"
                 | "host"
                 | "server"
                 | "dns"
