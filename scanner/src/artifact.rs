@@ -114,6 +114,12 @@ pub enum ArtifactKind {
     /// systemd units, `sshd_config`, `authorized_keys`...): read for accounts and boot
     /// services.
     SystemFile,
+    /// Rust source code (a `.rs` file).
+    RustSource,
+    /// A Cargo manifest (`Cargo.toml`).
+    CargoManifest,
+    /// A Cargo lock file (`Cargo.lock`).
+    CargoLock,
 }
 
 impl ArtifactKind {
@@ -140,6 +146,9 @@ impl ArtifactKind {
             ArtifactKind::Bzip2 => "image/bzip2",
             ArtifactKind::UImage => "image/uimage",
             ArtifactKind::SystemFile => "file/system",
+            ArtifactKind::RustSource => "source/rust",
+            ArtifactKind::CargoManifest => "source/cargo-manifest",
+            ArtifactKind::CargoLock => "source/cargo-lock",
         }
     }
 

@@ -7,6 +7,12 @@
 //! to be of interest. The extension is used for one thing: an unrecognised file named like
 //! a certificate (`.pem`, `.crt`, `.p12`, ...) gets a notification, because a certificate
 //! the scan silently skipped would be a finding lost.
+//!
+//! Rust source is the one exception where the name decides: Rust has no magic bytes, so
+//! `*.rs`, `Cargo.toml` and `Cargo.lock` are recognised by name. Source files that the
+//! nearest `.gitignore` files exclude, or that sit under a `target/` directory, are build
+//! output or vendored noise and are skipped (other kinds are always read: a certificate
+//! left in an ignored directory still ships).
 
 use crate::artifact::{Artifact, ArtifactKind, VirtualPath};
 use std::fs::File;
@@ -121,7 +127,53 @@ pub fn walk(inputs: &[PathBuf], notes: &mut Vec<Notification>) -> Vec<Candidate>
     }
     out.sort();
     out.dedup();
+    drop_ignored_sources(inputs, &mut out);
     out
+}
+
+/// Kind decided by the file name: Rust source and Cargo files.
+pub fn kind_by_name(display: &str) -> Option<ArtifactKind> {
+    let name = display.rsplit('/').next().unwrap_or(display);
+    if name == "Cargo.toml" {
+        Some(ArtifactKind::CargoManifest)
+    } else if name == "Cargo.lock" {
+        Some(ArtifactKind::CargoLock)
+    } else if name.ends_with(".rs") && name.len() > 3 {
+        Some(ArtifactKind::RustSource)
+    } else {
+        None
+    }
+}
+
+/// Removes Rust source files that `.gitignore` files exclude or that lie under a
+/// `target/` directory below an input.
+fn drop_ignored_sources(inputs: &[PathBuf], out: &mut Vec<Candidate>) {
+    let is_source = |c: &Candidate| kind_by_name(&c.display) == Some(ArtifactKind::RustSource);
+    if !out.iter().any(is_source) {
+        return;
+    }
+    let mut kept: std::collections::HashSet<PathBuf> = std::collections::HashSet::new();
+    for input in inputs.iter().filter(|i| i.is_dir()) {
+        let walker = ignore::WalkBuilder::new(input)
+            .standard_filters(false)
+            .git_ignore(true)
+            .require_git(false)
+            .parents(true)
+            .follow_links(false)
+            .filter_entry(|e| {
+                !(e.file_type().is_some_and(|t| t.is_dir())
+                    && (e.file_name() == "target" || e.file_name() == ".git"))
+            })
+            .build();
+        for e in walker.flatten() {
+            if e.file_type().is_some_and(|t| t.is_file())
+                && e.path().extension().is_some_and(|x| x == "rs")
+            {
+                kept.insert(e.path().to_path_buf());
+            }
+        }
+    }
+    out.retain(|c| !is_source(c) || kept.contains(&c.path) || inputs.contains(&c.path));
 }
 
 fn walk_error_path(err: &ignore::Error) -> Option<PathBuf> {
@@ -407,7 +459,10 @@ pub fn load(
         ));
         return None;
     }
-    let Some(kind) = sniff(&sample, total).or_else(|| sniff_path(&c.display, &sample)) else {
+    let Some(kind) = kind_by_name(&c.display)
+        .or_else(|| sniff(&sample, total))
+        .or_else(|| sniff_path(&c.display, &sample))
+    else {
         if has_cert_extension(&c.display) {
             let why = if total == 0 {
                 "file is empty".to_string()

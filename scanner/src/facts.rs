@@ -11,6 +11,7 @@ use crate::targets::firmware::ImageFact;
 use crate::targets::firmware::binary::BinaryFact;
 use crate::targets::firmware::filesystem::{AccountFact, BootServiceFact, FileFact};
 use crate::targets::service::{HostFact, ServiceFact};
+use crate::targets::source::SourceFact;
 use serde::Serialize;
 use std::fmt;
 use vigie_reports::Location;
@@ -41,6 +42,8 @@ pub enum Target {
     BootService,
     /// One notable file (special permissions, keys, debug tools).
     File,
+    /// One place in Rust source or Cargo files (call, literal, macro, dependency...).
+    Source,
 }
 
 impl Target {
@@ -76,6 +79,7 @@ impl Target {
             Target::Account => "account",
             Target::BootService => "boot_service",
             Target::File => "file",
+            Target::Source => "source",
         }
     }
 
@@ -93,6 +97,7 @@ impl Target {
             "account" => Some(Target::Account),
             "boot_service" => Some(Target::BootService),
             "file" => Some(Target::File),
+            "source" => Some(Target::Source),
             _ => None,
         }
     }
@@ -130,6 +135,8 @@ pub enum FactData {
     BootService(Box<BootServiceFact>),
     /// A notable file.
     File(Box<FileFact>),
+    /// A place in Rust source or Cargo files.
+    Source(Box<SourceFact>),
 }
 
 impl FactData {

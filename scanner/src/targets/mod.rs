@@ -11,6 +11,7 @@ pub mod deployment;
 pub mod firmware;
 pub mod pem;
 pub mod service;
+pub mod source;
 
 use crate::artifact::{Artifact, ArtifactKind};
 use crate::facts::Fact;
@@ -92,14 +93,20 @@ pub fn extract(artifact: &Artifact, ctx: &ExtractContext) -> Extracted {
             x.children = children;
             x
         }
+        ArtifactKind::RustSource | ArtifactKind::CargoManifest | ArtifactKind::CargoLock => {
+            source::extract(artifact)
+        }
     }
 }
 
 /// Computes facts that depend on several artifacts (chains, key pairs, reuse), once every
-/// artifact has been extracted. Returns new facts built from several others: the
-/// `deployment` facts joining each declared device with its evidence.
+/// artifact has been extracted. Returns new facts built from several others: per-crate
+/// source facts and the `deployment` facts joining each declared device with its
+/// evidence; the caller appends them.
 pub fn correlate(facts: &mut [Fact]) -> Vec<Fact> {
     certificate::correlate(facts);
     firmware::correlate(facts);
-    deployment::join(facts)
+    let mut new = source::correlate(facts);
+    new.extend(deployment::join(facts));
+    new
 }
