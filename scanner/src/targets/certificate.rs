@@ -1300,6 +1300,25 @@ pub fn correlate(facts: &mut [Fact]) {
     // Signature checks dominate the cost of a large scan and only read the facts: run
     // them in parallel, one certificate per task. `found` is the verifying issuer.
     let facts_ro: &[Fact] = facts;
+    // Parse each possible issuer once (a CA signs thousands of leaves): the certificates
+    // whose subject is the issuer of another one.
+    let issuer_names: std::collections::HashSet<&[u8]> = facts_ro
+        .iter()
+        .filter_map(|f| match &f.data {
+            FactData::Certificate(c) if !c.self_issued => Some(c.issuer_raw.as_slice()),
+            _ => None,
+        })
+        .collect();
+    let parsed_issuers: HashMap<usize, X509Certificate<'_>> = facts_ro
+        .par_iter()
+        .enumerate()
+        .filter_map(|(j, f)| match &f.data {
+            FactData::Certificate(c) if issuer_names.contains(c.subject_raw.as_slice()) => {
+                X509Certificate::from_der(&c.der).ok().map(|(_, x)| (j, x))
+            }
+            _ => None,
+        })
+        .collect();
     let results: Vec<(usize, ChainFact, Option<usize>)> = facts_ro
         .par_iter()
         .enumerate()
@@ -1327,8 +1346,8 @@ pub fn correlate(facts: &mut [Fact]) {
                         continue;
                     }
                     chain.issuer_found = true;
-                    let outcome = match (&child, X509Certificate::from_der(&parent.der).ok()) {
-                        (Some(child), Some((_, p))) => check_signature(child, p.public_key()),
+                    let outcome = match (&child, parsed_issuers.get(&j)) {
+                        (Some(child), Some(p)) => check_signature(child, p.public_key()),
                         _ => SigCheck::Invalid,
                     };
                     match outcome {
