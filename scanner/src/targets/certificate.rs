@@ -1319,6 +1319,14 @@ pub fn correlate(facts: &mut [Fact]) {
             _ => None,
         })
         .collect();
+    // The same certificate often appears several times (a CA repeated in every
+    // fullchain file): its chain facts are computed once, for its first copy.
+    let mut first_copy: HashMap<&str, usize> = HashMap::new();
+    for (i, f) in facts_ro.iter().enumerate() {
+        if let FactData::Certificate(c) = &f.data {
+            first_copy.entry(c.sha256.as_str()).or_insert(i);
+        }
+    }
     let results: Vec<(usize, ChainFact, Option<usize>)> = facts_ro
         .par_iter()
         .enumerate()
@@ -1326,6 +1334,9 @@ pub fn correlate(facts: &mut [Fact]) {
             let FactData::Certificate(c) = &f.data else {
                 return None;
             };
+            if first_copy.get(c.sha256.as_str()) != Some(&i) {
+                return None;
+            }
             let mut found: Option<usize> = None;
             let mut chain = ChainFact::default();
             if c.self_issued {
@@ -1381,11 +1392,24 @@ pub fn correlate(facts: &mut [Fact]) {
     // issuer[i] = index of the verifying issuer of certificate i.
     let mut issuer: BTreeMap<usize, usize> = BTreeMap::new();
     let mut updates: Vec<(usize, ChainFact)> = Vec::with_capacity(results.len());
+    let mut by_first: HashMap<usize, (ChainFact, Option<usize>)> = HashMap::new();
     for (i, chain, found) in results {
+        by_first.insert(i, (chain, found));
+    }
+    for (i, f) in facts_ro.iter().enumerate() {
+        let FactData::Certificate(c) = &f.data else {
+            continue;
+        };
+        let Some((chain, found)) = first_copy
+            .get(c.sha256.as_str())
+            .and_then(|first| by_first.get(first))
+        else {
+            continue;
+        };
         if let Some(j) = found {
-            issuer.insert(i, j);
+            issuer.insert(i, *j);
         }
-        updates.push((i, chain));
+        updates.push((i, chain.clone()));
     }
     for (i, mut chain) in updates {
         // Walk up verified issuers to a self-signed anchor.
