@@ -711,6 +711,22 @@ fn scaffold_validate_test_and_document() {
     ));
     assert!(d.join("pk/certificate/LOC-001-weak-thing/fail").is_dir());
     assert!(d.join("pk/certificate/LOC-001-weak-thing/pass").is_dir());
+    // The scaffold's texts are still to write: validation refuses them, with positions.
+    let o = vigie_in(d, &["rules", "validate", "pk"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("replace the `FILL IN`") && err.contains("LOC-001-weak-thing.yaml"),
+        "{err}"
+    );
+    // Once written, the rule is valid.
+    let rule = d.join("pk/certificate/LOC-001-weak-thing.yaml");
+    let written = std::fs::read_to_string(&rule)
+        .unwrap()
+        .replace("FILL IN: reference id", "LOC-PSSI-1")
+        .replace("FILL IN : ", "")
+        .replace("FILL IN: ", "");
+    std::fs::write(&rule, written).unwrap();
     let o = ok(vigie_in(d, &["rules", "validate", "pk"]));
     assert!(String::from_utf8_lossy(&o.stdout).contains("1 rules valid"));
     // Without fixtures, `rules test` fails and says why.

@@ -193,9 +193,20 @@ pub fn new_rule(dir: &Path, target: &str, id_name: &str) -> Result<PathBuf, CliE
         "certificate" => "key.algorithm == \"rsa\" && key.bits < 2048",
         _ => "false",
     };
+    // What the message can quote: the certificate's name for certificate rules; other
+    // targets start from plain text (`vigie facts FILE` lists the fields they can use).
+    let (msg_en, msg_fr) = match target {
+        "certificate" => (
+            "FILL IN: what was found in `{{ subject_cn }}`",
+            "FILL IN : ce qui a été trouvé dans `{{ subject_cn }}`",
+        ),
+        _ => ("FILL IN: what was found", "FILL IN : ce qui a été trouvé"),
+    };
+    // Every `FILL IN` left in the file is refused by `vigie rules validate` (and so by
+    // `rules test`, packs and scans), so a half-written rule cannot be shipped.
     let text = format!(
-        r#"# Scaffolded by `vigie rules new`. Replace every TODO, put files that must be flagged in
-# {id_name}/fail/ and near misses that must not in {id_name}/pass/, then run
+        r#"# Scaffolded by `vigie rules new`. Replace every FILL IN text, put files that must be
+# flagged in {id_name}/fail/ and near misses that must not in {id_name}/pass/, then run
 # `vigie rules validate DIR` and `vigie rules test DIR`. See `vigie facts FILE` for the
 # fields the condition can use.
 id: {id}
@@ -205,28 +216,23 @@ severity: medium
 status: preview
 condition: {condition}
 title:
-  en: "TODO: the bad thing, in a few words"
-  fr: "TODO : le problème, en quelques mots"
+  en: "FILL IN: the bad thing, in a few words"
+  fr: "FILL IN : le problème, en quelques mots"
 message:
-  en: "TODO: what was found in `{{{{ subject_cn }}}}`"
-  fr: "TODO : ce qui a été trouvé dans `{{{{ subject_cn }}}}`"
+  en: "{msg_en}"
+  fr: "{msg_fr}"
 docs:
   why:
-    en: TODO why it matters, in plain words (a DPO reads this).
-    fr: TODO pourquoi c'est important, en mots simples (un DPO lit ce texte).
+    en: "FILL IN: why it matters, in plain words (a DPO reads this)."
+    fr: "FILL IN : pourquoi c'est important, en mots simples (un DPO lit ce texte)."
   fix:
-    en: TODO what to do.
-    fr: TODO que faire.
+    en: "FILL IN: what to do."
+    fr: "FILL IN : que faire."
 references:
-  - {{ id: TODO-reference, url: "https://example.org/TODO" }}
+  - {{ id: "FILL IN: reference id", url: "https://example.org/fill-in" }}
 profiles: []
 "#
     );
-    let text = if target == "certificate" {
-        text
-    } else {
-        text.replace("`{{ subject_cn }}`", "TODO")
-    };
     for sub in ["fail", "pass"] {
         let d = rule_dir.join(id_name).join(sub);
         std::fs::create_dir_all(&d).map_err(io(&d))?;

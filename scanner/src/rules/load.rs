@@ -20,6 +20,9 @@ pub fn core_files() -> &'static [(&'static str, &'static str)] {
     embedded::CORE_RULES
 }
 
+/// Marker of the texts `vigie rules new` leaves for the author to write.
+pub const SCAFFOLD_MARK: &str = "FILL IN";
+
 /// A problem in a rule file or pack, with its position.
 #[derive(Debug, Clone)]
 pub struct RuleError {
@@ -213,6 +216,21 @@ pub fn parse_rule(
     let rf: RuleFile =
         serde_saphyr::from_str(text).map_err(|e| vec![yaml_error(file, &src, &e)])?;
     let mut errs = Vec::new();
+    // Texts left as `vigie rules new` wrote them: the rule is not finished.
+    for (i, line) in text.lines().enumerate() {
+        if line.trim_start().starts_with('#') {
+            continue;
+        }
+        if let Some(col) = line.find(SCAFFOLD_MARK) {
+            errs.push(RuleError::new(
+                file,
+                i as u32 + 1,
+                col as u32 + 1,
+                "text still to write: replace the `FILL IN` left by `vigie rules new`",
+                Some(src.clone()),
+            ));
+        }
+    }
     let id = rf.id.value.clone();
     let id_loc = (
         rf.id.referenced.line() as u32,
@@ -840,6 +858,16 @@ references:
             all.iter().any(|e| e.contains("`title` needs both")),
             "{all:?}"
         );
+    }
+
+    #[test]
+    fn unfinished_scaffold_text_is_refused_with_its_line() {
+        let bad = GOOD.replace("en: Small key", "en: \"FILL IN: the bad thing\"");
+        let errs = parse_rule("t.yaml", "CERT-900-test-rule", &bad, 0).unwrap_err();
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert_eq!((errs[0].line, errs[0].column), (6, 15), "{}", errs[0]);
+        let commented = format!("# replace every FILL IN text\n{GOOD}");
+        assert!(parse_rule("t.yaml", "CERT-900-test-rule", &commented, 0).is_ok());
     }
 
     #[test]
