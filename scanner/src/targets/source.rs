@@ -810,51 +810,46 @@ impl Collector<'_> {
     fn take_last_chain(&mut self) -> Option<(Vec<usize>, String)> {
         self.last_chain.take()
     }
+
+    /// Entering a function with a body (free or in an impl): records `unsafe fn`, opens its
+    /// scope and test context. Returns whether it is a test, for [`Self::leave_fn`].
+    fn enter_fn(&mut self, attrs: &[syn::Attribute], sig: &syn::Signature) -> bool {
+        let test = attr_is_test(attrs);
+        if let syn::Safety::Unsafe(u) = &sig.safety {
+            let f = SourceFact {
+                kind: "unsafe".into(),
+                name: "fn".into(),
+                documented: self.documented(u.span.start()),
+                text: format!("unsafe fn {}", sig.ident),
+                ..SourceFact::default()
+            };
+            self.push(u.span.start(), f);
+        }
+        self.test_depth += usize::from(test);
+        self.scopes.push(FnScope {
+            name: sig.ident.to_string(),
+            ..FnScope::default()
+        });
+        test
+    }
+
+    fn leave_fn(&mut self, test: bool) {
+        self.scopes.pop();
+        self.test_depth -= usize::from(test);
+    }
 }
 
 impl<'a> Visit<'a> for Collector<'_> {
     fn visit_item_fn(&mut self, i: &'a syn::ItemFn) {
-        let test = attr_is_test(&i.attrs);
-        if let syn::Safety::Unsafe(u) = &i.sig.safety {
-            let f = SourceFact {
-                kind: "unsafe".into(),
-                name: "fn".into(),
-                documented: self.documented(u.span.start()),
-                text: format!("unsafe fn {}", i.sig.ident),
-                ..SourceFact::default()
-            };
-            self.push(u.span.start(), f);
-        }
-        self.test_depth += usize::from(test);
-        self.scopes.push(FnScope {
-            name: i.sig.ident.to_string(),
-            ..FnScope::default()
-        });
+        let test = self.enter_fn(&i.attrs, &i.sig);
         visit::visit_item_fn(self, i);
-        self.scopes.pop();
-        self.test_depth -= usize::from(test);
+        self.leave_fn(test);
     }
 
     fn visit_impl_item_fn(&mut self, i: &'a syn::ImplItemFn) {
-        let test = attr_is_test(&i.attrs);
-        if let syn::Safety::Unsafe(u) = &i.sig.safety {
-            let f = SourceFact {
-                kind: "unsafe".into(),
-                name: "fn".into(),
-                documented: self.documented(u.span.start()),
-                text: format!("unsafe fn {}", i.sig.ident),
-                ..SourceFact::default()
-            };
-            self.push(u.span.start(), f);
-        }
-        self.test_depth += usize::from(test);
-        self.scopes.push(FnScope {
-            name: i.sig.ident.to_string(),
-            ..FnScope::default()
-        });
+        let test = self.enter_fn(&i.attrs, &i.sig);
         visit::visit_impl_item_fn(self, i);
-        self.scopes.pop();
-        self.test_depth -= usize::from(test);
+        self.leave_fn(test);
     }
 
     fn visit_trait_item_fn(&mut self, i: &'a syn::TraitItemFn) {
