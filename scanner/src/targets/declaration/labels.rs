@@ -2,6 +2,10 @@
 //! a DPO can correct a label without touching Rust).
 
 use super::model::*;
+use super::stewardship::{
+    EnergyMethod, ExportFormat, HostingEnergyCommitment, OpenLicence, SovereigntyCommitment,
+    TakeBack, UpdateFrequency,
+};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -42,6 +46,13 @@ pub const ENUMS: &[(&str, &[&str])] = &[
     ("ai_role", AiRole::ALL),
     ("fria_status", FriaStatus::ALL),
     ("art35_3", Art353::ALL),
+    ("take_back", TakeBack::ALL),
+    ("energy_method", EnergyMethod::ALL),
+    ("hosting_energy_commitment", HostingEnergyCommitment::ALL),
+    ("open_licence", OpenLicence::ALL),
+    ("update_frequency", UpdateFrequency::ALL),
+    ("export_format", ExportFormat::ALL),
+    ("sovereignty_commitment", SovereigntyCommitment::ALL),
 ];
 
 #[derive(Deserialize)]

@@ -10,6 +10,7 @@
 pub mod labels;
 pub mod model;
 pub mod spans;
+pub mod stewardship;
 pub mod templates;
 
 use crate::artifact::Artifact;
@@ -129,6 +130,8 @@ pub struct Derived {
     pub ai_functions: Vec<AiFunction>,
     /// DPIA triggers computed from the fields.
     pub dpia_triggers: DpiaTriggersFound,
+    /// Service life, support and eco-design dates ([`stewardship`]).
+    pub sustainability: stewardship::StewardshipDerived,
 }
 
 /// The `declaration` fact: one processing record.
@@ -270,6 +273,7 @@ pub fn derive(r: &ProcessingRecord, as_of: Date, spans: &SpanIndex) -> Derived {
         sensitive_data,
         ai_functions,
         dpia_triggers,
+        sustainability: stewardship::derive(r, as_of),
     }
 }
 

@@ -123,6 +123,7 @@ macro_rules! labelled_enum {
         }
     };
 }
+pub(crate) use labelled_enum;
 
 labelled_enum!(
     /// Legal framework: GDPR, or the "police-justice" directive (LIL title III).
@@ -906,6 +907,12 @@ pub struct OpenData {
     pub method: Option<String>,
     /// Dataset.
     pub dataset_url: Option<String>,
+    /// Reuse licence (CRPA L323-2, D323-2-1).
+    pub licence: Option<super::stewardship::OpenLicence>,
+    /// How often the published data is updated.
+    pub update_frequency: Option<super::stewardship::UpdateFrequency>,
+    /// Data standard the published data follows (a schema.data.gouv.fr name or URL).
+    pub data_standard: Option<String>,
 }
 
 /// The document kind of a processing record.
@@ -1001,6 +1008,12 @@ pub struct ProcessingRecord {
     /// Open data.
     #[serde(default)]
     pub open_data: OpenData,
+    /// Ecological transition: service life, support, end of life, sobriety, eco-design.
+    #[serde(default)]
+    pub sustainability: super::stewardship::Sustainability,
+    /// Data governance: sharing agreements, reversibility, hosting sovereignty.
+    #[serde(default)]
+    pub governance: super::stewardship::Governance,
 }
 
 impl ProcessingRecord {
@@ -1026,5 +1039,10 @@ impl ProcessingRecord {
         set(&mut self.ai_system.systems, "ai_system.systems", |x| {
             &mut x.path
         });
+        set(
+            &mut self.governance.sharing_agreements,
+            "governance.sharing_agreements",
+            |x| &mut x.path,
+        );
     }
 }
