@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes the fail/ and pass/ fixtures of the GDPR-, ETH- and XREF- rules.
+"""Writes the fail/ and pass/ fixtures of the GDPR-, ETH-, ECO-, GOV- and XREF- rules.
 
 Every fixture is the clean record BASE with a few edits; the edited line gets a
 `# ruleid: ID` (fail) or `# ok: ID` (near miss in pass) comment above it, so that
@@ -8,7 +8,11 @@ directories holding a record and the certificates it joins; certificates are mad
 with python3-cryptography, with dates fixed relative to the pack's fixtures_as_of
 (2026-11-28), so the output is stable apart from keys and signatures.
 
-Run from the repository root: python3 scripts/make-declaration-fixtures.py
+ECO- and GOV- fixtures start from ECO_BASE: BASE with the sustainability and governance
+blocks filled in, so that its clean record passes those rules too.
+
+Run from the repository root: python3 scripts/make-declaration-fixtures.py [PREFIX...]
+(e.g. `ECO GOV` rewrites only the rules whose id starts with one of the prefixes).
 """
 import datetime as dt
 import os
@@ -225,6 +229,107 @@ CASES = {
                 [([("open_data:\n  published: false", "open_data:\n  published: true\n  anonymised: true")], "anonymised: true")]),
 }
 
+ECO_BASE = edit(BASE, [
+    ("  staff_fte: 80\n", "  staff_fte: 80\n  population: 18500\n"),
+    ("  purpose_kind: [parking_management]\n", "  purpose_kind: [parking_management]\n  start_date: 2025-03-01\n"),
+    (CAT, """  - id: stats
+    label: "Taux d'occupation par rue et par heure"
+    category: aggregate_count
+    identifying: non_personal
+    source: sensor
+    retention: {duration_days: 3650, trigger: collection, final_disposition: definitive_archiving}
+""" + CAT),
+    ('  - {name: "Service mobilité", type: internal_service}\n',
+     '  - {name: "Service mobilité", type: internal_service}\n  - {name: "Observatoire métropolitain", type: third_party}\n'),
+    ("  hosting_location: eea_cloud\n",
+     "  hosting_location: eea_cloud\n  update_policy: {signed_updates: true, support_until: 2036-12-31, patch_sla_days: 30}\n"),
+    ("open_data:\n  published: false\n", """open_data:
+  published: true
+  anonymised: true
+  dataset_url: "https://data.fixville.fr/stationnement"
+  licence: licence_ouverte_2_0
+  update_frequency: hourly
+  data_standard: "etalab/schema-stationnement"
+sustainability:
+  planned_service_life_years: 10
+  sourcing: {refurbished_share_percent: 0, spare_parts_years: 10}
+  end_of_life: {take_back: manufacturer, plan_ref: "Marché 2024-112, art. 18"}
+  energy: {per_device_wh_per_day: 0.4, method: supplier_datasheet}
+  sampling:
+    measurement_interval_seconds: 60
+    transmission_interval_seconds: 300
+    needed_resolution_seconds: 300
+    justification: "Une place libérée doit apparaître dans l'application en moins de 5 minutes"
+  hosting_energy: {commitments: [renewable_electricity, pue_reported], pue: 1.3}
+  rgesn: {version: "2024", score_percent: 62, date: 2025-09-15, reference: "Déclaration d'écoconception 2025"}
+  reen_strategy: {covers_deployment: false}
+governance:
+  sharing_agreements:
+    - recipient: "Observatoire métropolitain"
+      agreement_ref: "Convention 2025-07"
+      date: 2025-05-02
+      data: "Taux d'occupation agrégés"
+  reversibility:
+    clause: true
+    contract_ref: "Marché 2024-112, art. 21"
+    export_formats: [csv, geojson]
+    export_delay_days: 30
+  hosting: {provider: "Hébergeur SAS", country: FR, sovereignty: [eu_data_location, eu_headquarters]}
+"""),
+])
+ECO_CAT = "  - id: stats\n"
+SAMPLING = "    measurement_interval_seconds: 60\n    transmission_interval_seconds: 300\n    needed_resolution_seconds: 300\n"
+ECO_CASES = {
+    "ECO-001": ([("support_until: 2036-12-31", "support_until: 2029-12-31")], "update_policy:",
+                [([("planned_service_life_years: 10", "planned_service_life_years: 4")], "update_policy:")]),
+    "ECO-002": ([("  update_policy: {signed_updates: true, support_until: 2036-12-31, patch_sla_days: 30}\n", "  update_policy: {signed_updates: true, patch_sla_days: 30}\n")], "update_policy:",
+                [([("  update_policy: {signed_updates: true, support_until: 2036-12-31, patch_sla_days: 30}\n", "  update_policy: {signed_updates: true, patch_sla_days: 30}\n"),
+                   ("""devices:
+  - id: SENSOR-1
+    kind: parking_sensor
+    public_space: true
+    sensing: [magnetometer]
+""", "devices: []\n")], "update_policy:")]),
+    "ECO-003": ([("take_back: manufacturer", "take_back: none")], "end_of_life:",
+                [([("take_back: manufacturer", "take_back: eco_organisation")], "end_of_life:")]),
+    "ECO-004": ([("transmission_interval_seconds: 300", "transmission_interval_seconds: 60")], "needed_resolution_seconds:",
+                [([("transmission_interval_seconds: 300", "transmission_interval_seconds: 200")], "needed_resolution_seconds:"),
+                 ([("measurement_interval_seconds: 60", "measurement_interval_seconds: 40")], "needed_resolution_seconds:")]),
+    "ECO-005": ([('    justification: "Une place libérée doit apparaître dans l\'application en moins de 5 minutes"\n', "")], "  sampling:",
+                [([(SAMPLING, "")], "  sampling:")]),
+    "ECO-006": ([("retention: {duration_days: 3650, trigger: collection, final_disposition: definitive_archiving}", "retention: {duration_days: indefinite}")], "duration_days: indefinite",
+                [([("retention: {duration_days: 3650, trigger: collection, final_disposition: definitive_archiving}", "retention: {duration_days: 365, trigger: collection, final_disposition: anonymisation}")], "duration_days: 365")]),
+    "ECO-007": ([('  rgesn: {version: "2024", score_percent: 62, date: 2025-09-15, reference: "Déclaration d\'écoconception 2025"}\n', "")], "sustainability:",
+                [([('  rgesn: {version: "2024", score_percent: 62, date: 2025-09-15, reference: "Déclaration d\'écoconception 2025"}\n', '  rgesn: {version: "2024", date: 2026-03-01}\n')], "rgesn:")]),
+    "ECO-008": ([("date: 2025-09-15", "date: 2022-10-01")], "rgesn:",
+                [([("date: 2025-09-15", "date: 2023-12-15")], "rgesn:")]),
+    "ECO-009": ([("population: 18500", "population: 120000")], "reen_strategy:",
+                [([("population: 18500", "population: 120000"), ("reen_strategy: {covers_deployment: false}", 'reen_strategy: {covers_deployment: true, reference: "Délibération 2024-118", adopted: 2024-12-12}')], "reen_strategy:"),
+                 ([("population: 18500", "population: 120000"), ("type: commune", "type: departement")], "reen_strategy:")]),
+    "GOV-001": ([("open_data:\n  published: true", "open_data:\n  published: false")], "published: false",
+                [([("open_data:\n  published: true", "open_data:\n  published: false"), ("population: 18500", "population: 2900")], "published: false"),
+                 ([("open_data:\n  published: true", "open_data:\n  published: false"), ("staff_fte: 80", "staff_fte: 35")], "published: false")]),
+    "GOV-002": ([("licence: licence_ouverte_2_0", "licence: other")], "licence:",
+                [([("licence: licence_ouverte_2_0", "licence: odbl")], "licence:")]),
+    "GOV-003": ([("  update_frequency: hourly\n", "")], "open_data:",
+                [([("  update_frequency: hourly\n", "  update_frequency: irregular\n")], "update_frequency:")]),
+    "GOV-004": ([("    clause: true\n", "    clause: false\n")], "clause: false",
+                [([("    clause: true\n", "    clause: false\n"), ("""processors:
+  - name: "CapteurPark SAS"
+    country: FR
+    art28_contract: true
+    sub_processors: []
+    sub_processing_authorised: false
+""", "processors: []\n")], "clause: false")]),
+    "GOV-005": ([("export_formats: [csv, geojson]", "export_formats: [proprietary]")], "export_formats:",
+                [([("export_formats: [csv, geojson]", "export_formats: [proprietary, csv]")], "export_formats:")]),
+    "GOV-006": ([(ECO_CAT, "  - id: mac\n    category: device_identifier\n    identifying: anonymised\n    source: sensor\n    retention: {duration_days: 1}\n" + ECO_CAT)], "identifying: anonymised",
+                [([(ECO_CAT, "  - id: mac\n    category: device_identifier\n    identifying: anonymised\n    source: sensor\n    retention: {duration_days: 1}\n" + ECO_CAT),
+                   ("anonymisation_at_collection: false", "anonymisation_at_collection: true")], "identifying: anonymised")]),
+    "GOV-007": ([('      agreement_ref: "Convention 2025-07"\n', "")], "type: third_party",
+                [([('  - {name: "Observatoire métropolitain", type: third_party}\n', '  - {name: "Observatoire métropolitain", type: other_public_authority}\n'), ('      agreement_ref: "Convention 2025-07"\n', "")], "type: other_public_authority")]),
+}
+
 AS_OF = dt.datetime(2026, 11, 28, tzinfo=dt.timezone.utc)
 
 
@@ -325,24 +430,30 @@ def xref_cases():
 
 
 def rule_dir(rule):
-    for d in ("declaration", "ethics", "deployment"):
+    for d in ("declaration", "ethics", "deployment", "ecology", "governance"):
         for f in os.listdir(f"rules/{d}"):
             if f.startswith(rule + "-") and f.endswith(".yaml"):
                 return f"rules/{d}/{f[:-5]}"
     raise SystemExit(f"no rule file for {rule}")
 
 
-def main():
-    for rule, (edits, marker, passes) in CASES.items():
-        d = rule_dir(rule)
-        shutil.rmtree(d, ignore_errors=True)
-        os.makedirs(f"{d}/fail")
-        os.makedirs(f"{d}/pass")
-        open(f"{d}/fail/declaration.yaml", "w").write(edit(BASE, edits, "ruleid", rule, marker))
-        open(f"{d}/pass/clean.yaml", "w").write(BASE)
-        for i, (pedits, pmarker) in enumerate(passes):
-            open(f"{d}/pass/near-miss-{i + 1}.yaml", "w").write(edit(BASE, pedits, "ok", rule, pmarker))
+def main(prefixes):
+    wanted = lambda rule: not prefixes or rule.startswith(tuple(prefixes))
+    for base, cases in ((BASE, CASES), (ECO_BASE, ECO_CASES)):
+        for rule, (edits, marker, passes) in cases.items():
+            if not wanted(rule):
+                continue
+            d = rule_dir(rule)
+            shutil.rmtree(d, ignore_errors=True)
+            os.makedirs(f"{d}/fail")
+            os.makedirs(f"{d}/pass")
+            open(f"{d}/fail/declaration.yaml", "w").write(edit(base, edits, "ruleid", rule, marker))
+            open(f"{d}/pass/clean.yaml", "w").write(base)
+            for i, (pedits, pmarker) in enumerate(passes):
+                open(f"{d}/pass/near-miss-{i + 1}.yaml", "w").write(edit(base, pedits, "ok", rule, pmarker))
     for rule, (fails, passes) in xref_cases().items():
+        if not wanted(rule):
+            continue
         d = rule_dir(rule)
         shutil.rmtree(d, ignore_errors=True)
         for kind, cases, tag in (("fail", fails, "ruleid"), ("pass", passes, "ok")):
@@ -356,4 +467,5 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+    main(sys.argv[1:])
