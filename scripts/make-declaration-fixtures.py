@@ -294,7 +294,7 @@ ECO_CASES = {
                 [([("take_back: manufacturer", "take_back: eco_organisation")], "end_of_life:")]),
     "ECO-004": ([("transmission_interval_seconds: 300", "transmission_interval_seconds: 60")], "needed_resolution_seconds:",
                 [([("transmission_interval_seconds: 300", "transmission_interval_seconds: 200")], "needed_resolution_seconds:"),
-                 ([("measurement_interval_seconds: 60", "measurement_interval_seconds: 40")], "needed_resolution_seconds:")]),
+                 ([("measurement_interval_seconds: 60", "measurement_interval_seconds: 1")], "needed_resolution_seconds:")]),
     "ECO-005": ([('    justification: "Une place libérée doit apparaître dans l\'application en moins de 5 minutes"\n', "")], "  sampling:",
                 [([(SAMPLING, "")], "  sampling:")]),
     "ECO-006": ([("retention: {duration_days: 3650, trigger: collection, final_disposition: definitive_archiving}", "retention: {duration_days: indefinite}")], "duration_days: indefinite",
