@@ -25,9 +25,10 @@ pub enum Area {
     Ethics,
     /// Application source code.
     Source,
-    /// Energy and hardware sobriety (`ECO-*`).
+    /// Ecological transition (`ECO-*`): service life, support, end of life, sobriety,
+    /// eco-design.
     Ecology,
-    /// Governance: contracts, owners, processes (`GOV-*`).
+    /// Data governance (`GOV-*`): open data, sharing agreements, reversibility.
     Governance,
 }
 
