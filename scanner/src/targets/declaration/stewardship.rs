@@ -277,20 +277,42 @@ mod tests {
         );
         let d = derive(&r, parse_date("2026-11-28").unwrap());
         assert_eq!(d.service_end.as_deref(), Some("2034-02-28"));
-        let gap = (parse_date("2034-02-28").unwrap() - parse_date("2030-12-31").unwrap())
-            .whole_days();
+        let gap =
+            (parse_date("2034-02-28").unwrap() - parse_date("2030-12-31").unwrap()).whole_days();
         assert_eq!(d.unsupported_days, Some(gap));
         assert_eq!(d.rgesn_age_days, None);
     }
 
     #[test]
     fn without_a_start_the_scan_date_is_used_and_unknowns_stay_null() {
-        let r = record("sustainability: {planned_service_life_years: 5, rgesn: {date: 2026-10-29}}\n");
+        let r =
+            record("sustainability: {planned_service_life_years: 5, rgesn: {date: 2026-10-29}}\n");
         let d = derive(&r, parse_date("2026-11-28").unwrap());
         assert_eq!(d.service_end.as_deref(), Some("2031-11-28"));
         assert_eq!(d.unsupported_days, None);
         assert_eq!(d.rgesn_age_days, Some(30));
         let d = derive(&record(""), parse_date("2026-11-28").unwrap());
         assert_eq!(d.service_end, None);
+    }
+
+    #[test]
+    fn blocks_are_strict_and_keep_positions() {
+        let text = "schema_version: \"1.0\"\nkind: processing_record\nid: t\nsustainability:\n  rgesn:\n    date: 2020-01-01\n  sampling: {every: 5, x_note: ok}\ngovernance:\n  reversibility: {clause: true, export_formats: [pdf]}\n";
+        let err = super::super::parse("t.yaml", text, parse_date("2026-11-28").unwrap())
+            .err()
+            .unwrap();
+        assert!(err.message.contains("pdf"), "{}", err.message);
+        let text = text.replace("[pdf]", "[csv]");
+        let (f, notes) =
+            super::super::parse("t.yaml", &text, parse_date("2026-11-28").unwrap()).unwrap();
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert!(notes[0].message.contains("sustainability.sampling.every"));
+        let line = |p: &str| match f.locate(p) {
+            Some(vigie_reports::Region::Text { start_line, .. }) => start_line,
+            _ => 0,
+        };
+        assert_eq!(line("sustainability.rgesn.date"), 6);
+        assert_eq!(line("governance.reversibility.export_formats"), 9);
+        assert_eq!(f.derived.sustainability.rgesn_age_days, Some(2523));
     }
 }
