@@ -26,6 +26,7 @@ use crate::targets::declaration::DeclarationFact;
 use crate::targets::declaration::model::{
     DataCategoryKind, Device, DpiaStatus, SecurityMeasures, Transfer,
 };
+use crate::targets::declaration::spans::SpanIndex;
 use crate::targets::firmware::filesystem::{AccountFact, BootServiceFact, FileFact};
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap};
@@ -234,19 +235,24 @@ pub struct DeploymentFact {
     /// Evidence locations (related locations of findings).
     #[serde(skip)]
     pub related: Vec<Location>,
+    /// Field positions of the record.
     #[serde(skip)]
-    spans: Option<Arc<DeclarationFact>>,
+    spans: Option<Arc<SpanIndex>>,
 }
 
 impl DeploymentFact {
     /// Region of `device.X` or `declaration.X` in the declaration file.
     pub fn locate(&self, path: &str) -> Option<Region> {
-        let decl = self.spans.as_ref()?;
-        if let Some(rest) = path.strip_prefix("device") {
-            let dev = self.device.as_ref()?;
-            return decl.locate(&format!("{}{rest}", dev.path));
-        }
-        decl.locate(path.strip_prefix("declaration.")?)
+        let spans = self.spans.as_ref()?;
+        let path = match path.strip_prefix("device") {
+            Some(rest) => format!("{}{rest}", self.device.as_ref()?.path),
+            None => path.strip_prefix("declaration.")?.to_string(),
+        };
+        spans.locate(&path).map(|p| Region::Text {
+            start_line: p.line,
+            start_column: Some(p.column),
+            end_line: None,
+        })
     }
 }
 
@@ -541,7 +547,7 @@ pub fn join(facts: &[Fact], input: JoinInput) -> Vec<Fact> {
             ai_used: d.record.ai_system.used,
             dpia_status: d.record.dpia.status,
         };
-        let shared = Arc::new((*d).clone());
+        let shared = d.spans.clone();
         for dev in &d.record.devices {
             let mut joined = Vec::new();
             let mut related = Vec::new();
