@@ -426,7 +426,7 @@ fn attach(
         Some(Frame::Map(_, nodes, values, pending)) => match pending.take() {
             None => {
                 let k = key_text?.to_string();
-                if values.contains_key(&k) || nodes.iter().any(|(n, _, _)| *n == k) {
+                if values.contains_key(&k) {
                     return None;
                 }
                 *pending = Some((k, pos));
