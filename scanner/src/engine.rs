@@ -1048,6 +1048,37 @@ mod tests {
     }
 
     #[test]
+    fn join_keeps_streamed_hosts_within_its_budget() {
+        use crate::facts::FactData;
+        use crate::targets::service::HostFact;
+        let host = |a: &str| Fact {
+            target: Target::Host,
+            location: Location {
+                uri: "scan.xml".into(),
+                ..Location::default()
+            },
+            identity: format!("host:{a}"),
+            data: FactData::Host(Box::new(HostFact {
+                address: a.into(),
+                status: "up".into(),
+                ..HostFact::default()
+            })),
+        };
+        let facts = vec![host("10.0.0.1"), host("10.0.0.2"), host("10.0.0.3")];
+        let budget = AtomicUsize::new(2);
+        let mut out = PerFile::default();
+        keep_for_join(&facts, &budget, &mut out);
+        assert_eq!(out.network.len(), 2);
+        assert_eq!(out.notifications.len(), 1);
+        assert_eq!(out.notifications[0].code, "deployment-evidence-truncated");
+        // Later files of the same scan keep nothing more, and say so once each.
+        let mut more = PerFile::default();
+        keep_for_join(&facts, &budget, &mut more);
+        assert!(more.network.is_empty());
+        assert_eq!(more.notifications.len(), 1);
+    }
+
+    #[test]
     fn dates() {
         let d = parse_date("2026-11-28").unwrap();
         assert_eq!(fmt_date(d), "2026-11-28");
