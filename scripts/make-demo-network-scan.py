@@ -85,6 +85,13 @@ hosts.append(host("10.42.3.20", "C0:56:E3:7A:00:20", "Hangzhou Hikvision Digital
     port("udp", 1900, '<service name="upnp" method="probed" conf="10"/>',
          '<script id="upnp-info" output="&#xa;10.42.3.20&#xa;    Server: Linux/3.0.8, UPnP/1.0, Portable SDK for UPnP devices/1.6.18&#xa;    Location: http://10.42.3.20:49152/rootDesc.xml"/>'),
 ], T + 200))
+# A camera at the gymnasium that no processing record lists (installed by the sports
+# department): an RTSP stream and its HTTPS configuration page.
+hosts.append(host("10.42.3.31", "C0:56:E3:7A:00:31", "Hangzhou Hikvision Digital Technology", "cam-gymnase.belvezet.fr", [
+    port("tcp", 443, '<service name="http" product="Hikvision IP camera httpd" tunnel="ssl" devicetype="webcam" method="probed" conf="10"/>', MODERN),
+    port("tcp", 554, '<service name="rtsp" product="Hikvision 7513 POE IP camera rtspd" devicetype="webcam" method="probed" conf="10"/>',
+         '<script id="rtsp-methods" output="OPTIONS, DESCRIBE, PLAY, PAUSE, SETUP, TEARDOWN, SET_PARAMETER, GET_PARAMETER"/>'),
+], T + 250))
 # Building management controller of the school: BACnet/IP reachable from the IoT network.
 hosts.append(host("10.42.5.2", "00:A0:03:12:34:56", "Siemens Building Technologies", "gtb-ecole-jaures.belvezet.fr", [
     port("udp", 47808, '<service name="bacnet" method="probed" conf="10"/>',
@@ -96,7 +103,7 @@ doc = ('<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE nmaprun>\n<?xml-styles
        '<nmaprun scanner="nmap" args="nmap -sS -sU -sV -O --script ssl-enum-ciphers,ssl-cert,banner,http-title,http-headers,ssh2-enum-algos,snmp-sysdescr,mqtt-subscribe,rtsp-methods,upnp-info,bacnet-info -p T:22,23,80,443,554,1883,8883,U:161,1700,1900,47808 -oX iot-network.xml 10.42.0.0/16" start="1795860000" startstr="Sat Nov 28 10:00:00 2026" version="7.93" xmloutputversion="1.05">\n'
        '<scaninfo type="syn" protocol="tcp" numservices="7" services="22-23,80,443,554,1883,8883"/>\n<scaninfo type="udp" protocol="udp" numservices="4" services="161,1700,1900,47808"/>\n'
        '<verbose level="0"/>\n<debugging level="0"/>\n' + "\n".join(hosts) +
-       '\n<runstats><finished time="1795863742" timestr="Sat Nov 28 11:02:22 2026" summary="Nmap done at Sat Nov 28 11:02:22 2026; 65536 IP addresses (4 hosts up) scanned in 3742.31 seconds" elapsed="3742.31" exit="success"/><hosts up="4" down="65532" total="65536"/>\n</runstats>\n</nmaprun>\n')
+       '\n<runstats><finished time="1795863742" timestr="Sat Nov 28 11:02:22 2026" summary="Nmap done at Sat Nov 28 11:02:22 2026; 65536 IP addresses (5 hosts up) scanned in 3742.31 seconds" elapsed="3742.31" exit="success"/><hosts up="5" down="65531" total="65536"/>\n</runstats>\n</nmaprun>\n')
 out = os.path.join(ROOT, "fixtures/demo-territory/network/iot-network.xml")
 open(out, "w").write(doc)
 print("wrote", out)

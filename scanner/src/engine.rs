@@ -14,6 +14,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 use time::format_description::well_known::Rfc3339;
 use time::{Date, OffsetDateTime};
@@ -138,6 +139,8 @@ struct PerFile {
     notifications: Vec<Notification>,
     findings: Vec<Finding>,
     rule_errors: Vec<RuleError>,
+    /// What the deployment join keeps of streamed host and service facts.
+    network: Vec<targets::deployment::NetEvidence>,
 }
 
 /// Facts that are evaluated as they are read and then dropped, so that memory does not
@@ -181,6 +184,7 @@ fn stream_nmap(
             Some(index) => {
                 let (keep, now): (Vec<Fact>, Vec<Fact>) =
                     facts.into_iter().partition(|f| !streamed(f.target));
+                keep_for_join(&now, &ctx.net_budget, &mut out);
                 let results: Vec<Evaluated> = now.par_iter().map(|f| index.eval_fact(f)).collect();
                 for (f, e, spent) in results {
                     out.findings.extend(f);
@@ -208,6 +212,40 @@ fn stream_nmap(
         started.elapsed(),
     ));
     out
+}
+
+/// Keeps the projection of streamed facts for the deployment join, within the scan's
+/// budget; the first fact over it gives one notification.
+fn keep_for_join(facts: &[Fact], budget: &AtomicUsize, out: &mut PerFile) {
+    for f in facts {
+        let Some(p) = targets::deployment::project(f) else {
+            continue;
+        };
+        let taken = budget.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1));
+        match taken {
+            Ok(_) => out.network.push(p),
+            Err(_) => {
+                if !out
+                    .notifications
+                    .iter()
+                    .any(|n| n.code == "deployment-evidence-truncated")
+                {
+                    out.notifications.push(Notification {
+                        level: NotificationLevel::Warning,
+                        code: "deployment-evidence-truncated".into(),
+                        message: format!(
+                            "more than {} hosts and open ports in this scan: the later ones \
+                             are checked but not joined with the processing records",
+                            targets::deployment::MAX_NET_EVIDENCE
+                        ),
+                        location: Some(f.location.clone()),
+                        rule_id: None,
+                    });
+                }
+                return;
+            }
+        }
+    }
 }
 
 fn panic_note(uri: String) -> Notification {
@@ -438,6 +476,7 @@ fn extract_with(
             limits: opts.discover.image_limits,
             budget: Default::default(),
         },
+        net_budget: std::sync::Arc::new(AtomicUsize::new(targets::deployment::MAX_NET_EVIDENCE)),
     };
     let per_file: Vec<PerFile> = run_in_pool(opts.jobs, || {
         candidates
@@ -454,6 +493,7 @@ fn extract_with(
         ..Extraction::default()
     };
     let mut parents: Vec<Option<String>> = Vec::new();
+    let mut network = Vec::new();
     for f in per_file {
         for (kind, d) in f.kinds {
             let e = timings.extractors.entry(kind).or_default();
@@ -468,8 +508,18 @@ fn extract_with(
         out.notifications.extend(f.notifications);
         out.findings.extend(f.findings);
         out.rule_errors.extend(f.rule_errors);
+        network.extend(f.network);
     }
-    let joined = targets::correlate(&mut out.facts);
+    let sha256 = out
+        .artifacts
+        .iter()
+        .filter(|a| !a.sha256.is_empty())
+        .map(|a| (a.uri.clone(), a.sha256.clone()))
+        .collect();
+    let joined = targets::correlate(
+        &mut out.facts,
+        targets::deployment::JoinInput { network, sha256 },
+    );
     out.facts.extend(joined);
     let index: HashMap<String, usize> = out
         .artifacts
@@ -995,6 +1045,37 @@ mod tests {
         assert_ne!(a, fingerprint("CERT-002", "a.pem", "certificate:abc"));
         assert_ne!(a, fingerprint("CERT-001", "b.pem", "certificate:abc"));
         assert_eq!(a.len(), 32);
+    }
+
+    #[test]
+    fn join_keeps_streamed_hosts_within_its_budget() {
+        use crate::facts::FactData;
+        use crate::targets::service::HostFact;
+        let host = |a: &str| Fact {
+            target: Target::Host,
+            location: Location {
+                uri: "scan.xml".into(),
+                ..Location::default()
+            },
+            identity: format!("host:{a}"),
+            data: FactData::Host(Box::new(HostFact {
+                address: a.into(),
+                status: "up".into(),
+                ..HostFact::default()
+            })),
+        };
+        let facts = vec![host("10.0.0.1"), host("10.0.0.2"), host("10.0.0.3")];
+        let budget = AtomicUsize::new(2);
+        let mut out = PerFile::default();
+        keep_for_join(&facts, &budget, &mut out);
+        assert_eq!(out.network.len(), 2);
+        assert_eq!(out.notifications.len(), 1);
+        assert_eq!(out.notifications[0].code, "deployment-evidence-truncated");
+        // Later files of the same scan keep nothing more, and say so once each.
+        let mut more = PerFile::default();
+        keep_for_join(&facts, &budget, &mut more);
+        assert!(more.network.is_empty());
+        assert_eq!(more.notifications.len(), 1);
     }
 
     #[test]

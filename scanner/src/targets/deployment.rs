@@ -7,9 +7,15 @@
 //! - certificates: by `certificate_ref` (a path, file or directory, matched on path
 //!   boundaries against the certificate's path; or `spki-sha256:HEX`, `sha256:HEX`), by
 //!   `hostname` (subject CN or a DNS SAN, wildcards honoured), by `ip` (an IP SAN);
-//! - services (nmap, not in this build yet): by `ip` / `ip_range` / `hostname` against
-//!   the scanned host. [`ServiceEvidence`] is the shape a `service` fact maps to; adding
-//!   it is one arm in [`join`]'s evidence loop.
+//! - network scans: by `ip` / `ip_range` / `hostname` against the scanned host's
+//!   addresses and names. Host and service facts are evaluated while the nmap file is
+//!   streamed and then dropped; the join works on their compact projection
+//!   ([`HostEvidence`], [`ServiceEvidence`], at most [`MAX_NET_EVIDENCE`] per scan);
+//! - firmware images: by `firmware_ref` (path of the image, or `sha256:HEX` of it), with
+//!   the accounts, boot services, notable files and certificates found inside the image.
+//!   New kinds of firmware facts join by adding a list to [`FirmwareEvidence`] and one
+//!   arm where the image's content is gathered;
+//! - Rust source: by `source_ref` (path of the crate directory): its dependencies.
 //!
 //! A finding on a `deployment` fact sits on the device's line in the declaration; the
 //! evidence locations are its `related` locations.
@@ -17,8 +23,14 @@
 use crate::facts::{Fact, FactData, Target};
 use crate::targets::certificate::CertificateFact;
 use crate::targets::declaration::DeclarationFact;
-use crate::targets::declaration::model::{Device, SecurityMeasures, Transfer};
+use crate::targets::declaration::model::{
+    DataCategoryKind, Device, DpiaStatus, SecurityMeasures, Transfer,
+};
+use crate::targets::declaration::spans::SpanIndex;
+use crate::targets::firmware::filesystem::{AccountFact, BootServiceFact, FileFact};
 use serde::Serialize;
+use std::collections::{BTreeSet, HashMap};
+use std::net::IpAddr;
 use std::sync::Arc;
 use vigie_reports::{Location, LogicalLocation, Region};
 
@@ -35,6 +47,12 @@ pub struct DeclarationSide {
     pub transfers: Vec<Transfer>,
     /// Whether the record covers personal data.
     pub personal_data: bool,
+    /// Categories of the record's data (`video`, `location`...).
+    pub categories: Vec<DataCategoryKind>,
+    /// `ai_system.used` as declared.
+    pub ai_used: Option<bool>,
+    /// `dpia.status` as declared.
+    pub dpia_status: Option<DpiaStatus>,
 }
 
 /// A certificate joined to a device.
@@ -52,30 +70,146 @@ pub struct CertificateEvidence {
     pub cert: CertificateFact,
 }
 
-/// A network service joined to a device (filled once `service` facts exist).
+/// An open port of a scanned host, as kept for the join: the compact projection of a
+/// `service` fact (whose full form is evaluated while the scan is streamed, then dropped).
 #[derive(Debug, Clone, Serialize)]
 pub struct ServiceEvidence {
     /// Path of the scan file.
     pub uri: String,
     /// Address of the host.
     pub address: String,
-    /// `tcp` or `udp`.
+    /// Host names of the host.
+    pub hostnames: Vec<String>,
+    /// `tcp`, `udp` or `sctp`.
     pub protocol: String,
     /// Port.
-    pub port: u32,
-    /// Service name (`telnet`, `rtsp`, `mqtt`...).
+    pub port: i64,
+    /// `protocol/port` as in `exposed_services` (`tcp/443`).
+    pub key: String,
+    /// Service name from nmap (`telnet`, `rtsp`, `mqtt`...).
     pub name: String,
-    /// Whether the service runs over TLS/DTLS.
+    /// Product from version detection.
+    pub product: String,
+    /// `ssl` when nmap spoke TLS to reach it.
+    pub tunnel: String,
+    /// Device type from version detection (`webcam`...).
+    pub devicetype: String,
+    /// The service runs over TLS (tunnel or a TLS script answered).
     pub tls: bool,
+    /// Default credentials were accepted (`http-default-accounts`).
+    pub default_credentials: bool,
+    /// Where the port is in the scan file.
+    #[serde(skip)]
+    pub location: Location,
 }
 
-/// What the scan contained, so a rule can tell "absent" from "not scanned".
+/// A scanned host, as kept for the join.
+#[derive(Debug, Clone, Serialize)]
+pub struct HostEvidence {
+    /// Path of the scan file.
+    pub uri: String,
+    /// Main address.
+    pub address: String,
+    /// Every address (IPv4, IPv6).
+    pub addresses: Vec<String>,
+    /// Host names.
+    pub hostnames: Vec<String>,
+    /// `up`, `down` or `unknown`.
+    pub status: String,
+    /// Open ports as `port/protocol`.
+    pub open_ports: Vec<String>,
+    /// Where the host is in the scan file.
+    #[serde(skip)]
+    pub location: Location,
+}
+
+/// What the join keeps of a network scan.
+#[derive(Debug, Clone)]
+pub enum NetEvidence {
+    /// A host.
+    Host(HostEvidence),
+    /// An open port.
+    Service(ServiceEvidence),
+}
+
+/// The projection the join keeps of a `host` or `service` fact (open ports only).
+pub fn project(f: &Fact) -> Option<NetEvidence> {
+    match &f.data {
+        FactData::Service(s) if s.state == "open" => Some(NetEvidence::Service(ServiceEvidence {
+            uri: f.location.uri.clone(),
+            address: s.address.clone(),
+            hostnames: s.hostnames.clone(),
+            protocol: s.protocol.clone(),
+            port: s.port,
+            key: format!("{}/{}", s.protocol, s.port),
+            name: s.name.clone(),
+            product: s.product.clone(),
+            tunnel: s.tunnel.clone(),
+            devicetype: s.devicetype.clone(),
+            tls: s.tls,
+            default_credentials: s.default_credentials,
+            location: f.location.clone(),
+        })),
+        FactData::Host(h) => Some(NetEvidence::Host(HostEvidence {
+            uri: f.location.uri.clone(),
+            address: h.address.clone(),
+            addresses: h
+                .addresses
+                .iter()
+                .filter(|a| a.addr_type != "mac")
+                .map(|a| a.addr.clone())
+                .collect(),
+            hostnames: h.hostnames.clone(),
+            status: h.status.clone(),
+            open_ports: h.open_ports.clone(),
+            location: f.location.clone(),
+        })),
+        _ => None,
+    }
+}
+
+/// Most hosts and open ports kept for the join in one scan (about 200 bytes each). Past
+/// it, the scan gives a `deployment-evidence-truncated` notification and later hosts
+/// are not joined.
+pub const MAX_NET_EVIDENCE: usize = 500_000;
+
+/// A firmware image joined to a device, with what was found inside it.
+#[derive(Debug, Clone, Serialize)]
+pub struct FirmwareEvidence {
+    /// Path of the image.
+    pub uri: String,
+    /// How it was joined: `firmware_ref` (path) or `sha256`.
+    pub matched_by: String,
+    /// SHA-256 of the image.
+    pub sha256: String,
+    /// Accounts of its `passwd`/`shadow`.
+    pub accounts: Vec<AccountFact>,
+    /// Programs it starts at boot.
+    pub boot_services: Vec<BootServiceFact>,
+    /// Notable files (keys, special permissions, debug tools).
+    pub files: Vec<FileFact>,
+    /// Leaf certificates it holds (servers it talks to, or its own identity).
+    pub certificates: Vec<CertificateFact>,
+}
+
+/// Rust source joined to a device by `source_ref` (a path of the crate).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SourceEvidence {
+    /// Crates depended on (`Cargo.toml`/`Cargo.lock`), sorted, without duplicates.
+    pub dependencies: Vec<String>,
+    /// Files of the crate that were scanned.
+    pub files: usize,
+}
+
+/// What kinds of evidence the scan held, so a rule can tell "absent" from "not scanned".
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Scanned {
     /// Certificates were scanned.
     pub certificates: bool,
     /// Network scans were read.
     pub services: bool,
+    /// Firmware images were read.
+    pub firmware: bool,
 }
 
 /// One declared device and its evidence, or one piece of evidence no declaration covers
@@ -88,26 +222,37 @@ pub struct DeploymentFact {
     pub device: Option<Device>,
     /// Certificates joined.
     pub certificates: Vec<CertificateEvidence>,
-    /// Services joined.
+    /// Scanned hosts joined (by `ip`, `ip_range` or `hostname`).
+    pub hosts: Vec<HostEvidence>,
+    /// Open ports of the joined hosts.
     pub services: Vec<ServiceEvidence>,
+    /// Firmware images joined (by `firmware_ref`).
+    pub firmware: Vec<FirmwareEvidence>,
+    /// Rust source joined (by `source_ref`).
+    pub source: Option<SourceEvidence>,
     /// What kinds of evidence the scan held.
     pub scanned: Scanned,
     /// Evidence locations (related locations of findings).
     #[serde(skip)]
     pub related: Vec<Location>,
+    /// Field positions of the record.
     #[serde(skip)]
-    spans: Option<Arc<DeclarationFact>>,
+    spans: Option<Arc<SpanIndex>>,
 }
 
 impl DeploymentFact {
     /// Region of `device.X` or `declaration.X` in the declaration file.
     pub fn locate(&self, path: &str) -> Option<Region> {
-        let decl = self.spans.as_ref()?;
-        if let Some(rest) = path.strip_prefix("device") {
-            let dev = self.device.as_ref()?;
-            return decl.locate(&format!("{}{rest}", dev.path));
-        }
-        decl.locate(path.strip_prefix("declaration.")?)
+        let spans = self.spans.as_ref()?;
+        let path = match path.strip_prefix("device") {
+            Some(rest) => format!("{}{rest}", self.device.as_ref()?.path),
+            None => path.strip_prefix("declaration.")?.to_string(),
+        };
+        spans.locate(&path).map(|p| Region::Text {
+            start_line: p.line,
+            start_column: Some(p.column),
+            end_line: None,
+        })
     }
 }
 
@@ -173,8 +318,96 @@ fn cert_match(dev: &Device, uri: &str, c: &CertificateFact) -> Option<&'static s
     None
 }
 
+/// Whether `addr` falls in `cidr` (`10.42.10.16/29`, IPv4 or IPv6; a bare address is a
+/// range of one).
+fn in_range(cidr: &str, addr: &str) -> bool {
+    let (net, bits) = match cidr.split_once('/') {
+        Some((n, b)) => (n.trim(), b.trim().parse::<u32>().ok()),
+        None => (cidr.trim(), None),
+    };
+    match (net.parse::<IpAddr>(), addr.parse::<IpAddr>()) {
+        (Ok(IpAddr::V4(n)), Ok(IpAddr::V4(a))) => {
+            let b = bits.unwrap_or(32).min(32);
+            let mask = if b == 0 { 0 } else { u32::MAX << (32 - b) };
+            u32::from(n) & mask == u32::from(a) & mask
+        }
+        (Ok(IpAddr::V6(n)), Ok(IpAddr::V6(a))) => {
+            let b = bits.unwrap_or(128).min(128);
+            let mask = if b == 0 { 0 } else { u128::MAX << (128 - b) };
+            u128::from(n) & mask == u128::from(a) & mask
+        }
+        _ => false,
+    }
+}
+
+fn same_addr(a: &str, b: &str) -> bool {
+    match (a.parse::<IpAddr>(), b.parse::<IpAddr>()) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a.eq_ignore_ascii_case(b),
+    }
+}
+
+/// How a scanned host (its addresses and names) is joined to a device, if it is.
+fn net_match(dev: &Device, addresses: &[&str], hostnames: &[String]) -> bool {
+    if let Some(ip) = dev.ip.as_deref()
+        && addresses.iter().any(|a| same_addr(ip, a))
+    {
+        return true;
+    }
+    if let Some(r) = dev.ip_range.as_deref()
+        && addresses.iter().any(|a| in_range(r, a))
+    {
+        return true;
+    }
+    dev.hostname
+        .as_deref()
+        .is_some_and(|h| hostnames.iter().any(|n| n.eq_ignore_ascii_case(h)))
+}
+
+/// Evidence of the scan that is not a kept fact: the network projection streamed out of
+/// nmap files, and the SHA-256 of every artifact (for `firmware_ref: sha256:...`).
+#[derive(Debug, Default)]
+pub struct JoinInput {
+    /// Hosts and open ports of nmap scans whose facts were evaluated and dropped.
+    pub network: Vec<NetEvidence>,
+    /// Artifact path → SHA-256.
+    pub sha256: HashMap<String, String>,
+}
+
+/// The outermost file of a virtual path (`fw.squashfs!/etc/passwd` → `fw.squashfs`).
+fn outer(uri: &str) -> &str {
+    uri.split("!/").next().unwrap_or(uri)
+}
+
+/// What one image holds, gathered once for every device that refers to it.
+#[derive(Default)]
+struct ImageContent<'a> {
+    accounts: Vec<&'a Fact>,
+    boot_services: Vec<&'a Fact>,
+    files: Vec<&'a Fact>,
+    certificates: Vec<(usize, &'a Fact)>,
+}
+
+/// Facts found inside one image that are worth pointing at in a finding.
+fn notable(f: &Fact) -> bool {
+    match &f.data {
+        FactData::Account(a) => a.default_password || (a.empty_password && a.login_shell),
+        FactData::BootService(b) => b.telnet || b.shell_without_login || b.debug_tool,
+        FactData::File(_) | FactData::Certificate(_) => true,
+        _ => false,
+    }
+}
+
+fn firmware_match(dev: &Device, uri: &str, sha256: &str) -> Option<&'static str> {
+    let r = dev.firmware_ref.as_deref()?;
+    match r.strip_prefix("sha256:") {
+        Some(h) => (!sha256.is_empty() && h.eq_ignore_ascii_case(sha256)).then_some("sha256"),
+        None => boundary_suffix(uri, r).then_some("firmware_ref"),
+    }
+}
+
 /// Builds the `deployment` facts from the declaration and evidence facts of a scan.
-pub fn join(facts: &[Fact]) -> Vec<Fact> {
+pub fn join(facts: &[Fact], input: JoinInput) -> Vec<Fact> {
     let decls: Vec<(&Fact, &DeclarationFact)> = facts
         .iter()
         .filter_map(|f| match &f.data {
@@ -192,11 +425,106 @@ pub fn join(facts: &[Fact]) -> Vec<Fact> {
             _ => None,
         })
         .collect();
+    // Network evidence: the streamed projection plus host/service facts that were kept.
+    let mut network = input.network;
+    network.extend(facts.iter().filter_map(project));
+    let mut hosts: Vec<HostEvidence> = Vec::new();
+    let mut services: Vec<ServiceEvidence> = Vec::new();
+    for n in network {
+        match n {
+            NetEvidence::Host(h) => hosts.push(h),
+            NetEvidence::Service(s) => services.push(s),
+        }
+    }
+    let by_loc = |a: &Location, b: &Location| {
+        a.uri
+            .cmp(&b.uri)
+            .then_with(|| format!("{:?}", a.region).cmp(&format!("{:?}", b.region)))
+    };
+    hosts.sort_by(|a, b| by_loc(&a.location, &b.location));
+    services.sort_by(|a, b| by_loc(&a.location, &b.location));
+    // Firmware: images on disk (not nested) and what each holds.
+    let images: Vec<&Fact> = facts
+        .iter()
+        .filter(|f| matches!(&f.data, FactData::Image(i) if i.depth == 0))
+        .collect();
+    let mut content: HashMap<&str, ImageContent<'_>> = HashMap::new();
+    if !images.is_empty() {
+        for img in &images {
+            content.insert(img.location.uri.as_str(), ImageContent::default());
+        }
+        let cert_index: HashMap<*const Fact, usize> = certs
+            .iter()
+            .enumerate()
+            .map(|(i, (f, _))| (*f as *const Fact, i))
+            .collect();
+        for f in facts {
+            if !f.location.uri.contains("!/") {
+                continue;
+            }
+            let Some(c) = content.get_mut(outer(&f.location.uri)) else {
+                continue;
+            };
+            match &f.data {
+                FactData::Account(_) => c.accounts.push(f),
+                FactData::BootService(_) => c.boot_services.push(f),
+                FactData::File(_) => c.files.push(f),
+                FactData::Certificate(x) if !x.is_ca => {
+                    if let Some(i) = cert_index.get(&(f as *const Fact)) {
+                        c.certificates.push((*i, f));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
     let scanned = Scanned {
         certificates: !certs.is_empty(),
-        services: false,
+        services: !hosts.is_empty() || !services.is_empty(),
+        firmware: !images.is_empty(),
     };
+    // Source: dependencies per file, for `source_ref`.
+    let deps: Vec<(&str, &str)> = facts
+        .iter()
+        .filter_map(|f| match &f.data {
+            FactData::Source(s) if s.kind == "dependency" => {
+                Some((f.location.uri.as_str(), s.name.as_str()))
+            }
+            _ => None,
+        })
+        .collect();
+    let source_files: BTreeSet<&str> = facts
+        .iter()
+        .filter(|f| matches!(f.data, FactData::Source(_)))
+        .map(|f| f.location.uri.as_str())
+        .collect();
+    // Indexes of hosts and services by address and by lower-case host name.
+    let mut addr_index: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut name_index: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, h) in hosts.iter().enumerate() {
+        for a in h.addresses.iter().chain(std::iter::once(&h.address)) {
+            let key = a
+                .parse::<IpAddr>()
+                .map(|x| x.to_string())
+                .unwrap_or(a.clone());
+            let e = addr_index.entry(key).or_default();
+            if e.last() != Some(&i) {
+                e.push(i);
+            }
+        }
+        for n in &h.hostnames {
+            name_index
+                .entry(n.to_ascii_lowercase())
+                .or_default()
+                .push(i);
+        }
+    }
+    let mut svc_by_addr: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, s) in services.iter().enumerate() {
+        svc_by_addr.entry(s.address.as_str()).or_default().push(i);
+    }
     let mut covered = vec![false; certs.len()];
+    let mut host_covered = vec![false; hosts.len()];
     let mut out = Vec::new();
     for (df, d) in &decls {
         let side = DeclarationSide {
@@ -205,8 +533,21 @@ pub fn join(facts: &[Fact]) -> Vec<Fact> {
             security_measures: d.record.security_measures.clone(),
             transfers: d.record.transfers.clone(),
             personal_data: d.derived.personal_data,
+            categories: {
+                let mut c: Vec<DataCategoryKind> = d
+                    .record
+                    .data_categories
+                    .iter()
+                    .filter_map(|c| c.category)
+                    .collect();
+                c.sort();
+                c.dedup();
+                c
+            },
+            ai_used: d.record.ai_system.used,
+            dpia_status: d.record.dpia.status,
         };
-        let shared = Arc::new((*d).clone());
+        let shared = d.spans.clone();
         for dev in &d.record.devices {
             let mut joined = Vec::new();
             let mut related = Vec::new();
@@ -225,12 +566,119 @@ pub fn join(facts: &[Fact]) -> Vec<Fact> {
                     });
                 }
             }
+            // Hosts: by address, by name, or every host for a range.
+            let mut hi: BTreeSet<usize> = BTreeSet::new();
+            if let Some(ip) = dev.ip.as_deref() {
+                let key = ip
+                    .parse::<IpAddr>()
+                    .map(|x| x.to_string())
+                    .unwrap_or(ip.to_string());
+                hi.extend(addr_index.get(&key).into_iter().flatten());
+            }
+            if let Some(h) = dev.hostname.as_deref() {
+                hi.extend(
+                    name_index
+                        .get(&h.to_ascii_lowercase())
+                        .into_iter()
+                        .flatten(),
+                );
+            }
+            if dev.ip_range.is_some() {
+                hi.extend((0..hosts.len()).filter(|&i| {
+                    let h = &hosts[i];
+                    let addrs: Vec<&str> = h.addresses.iter().map(String::as_str).collect();
+                    net_match(dev, &addrs, &h.hostnames)
+                }));
+            }
+            let mut dev_hosts = Vec::new();
+            let mut dev_services = Vec::new();
+            for i in hi {
+                host_covered[i] = true;
+                let h = &hosts[i];
+                related.push(h.location.clone());
+                for &si in svc_by_addr.get(h.address.as_str()).into_iter().flatten() {
+                    if services[si].uri == h.uri {
+                        related.push(services[si].location.clone());
+                        dev_services.push(services[si].clone());
+                    }
+                }
+                dev_hosts.push(h.clone());
+            }
+            // Firmware images.
+            let mut dev_fw = Vec::new();
+            for img in &images {
+                let uri = img.location.uri.as_str();
+                let sha = input.sha256.get(uri).map(String::as_str).unwrap_or("");
+                let Some(how) = firmware_match(dev, uri, sha) else {
+                    continue;
+                };
+                related.push(img.location.clone());
+                let mut fw = FirmwareEvidence {
+                    uri: uri.to_string(),
+                    matched_by: how.to_string(),
+                    sha256: sha.to_string(),
+                    accounts: Vec::new(),
+                    boot_services: Vec::new(),
+                    files: Vec::new(),
+                    certificates: Vec::new(),
+                };
+                if let Some(c) = content.get(uri) {
+                    let all = c
+                        .accounts
+                        .iter()
+                        .chain(&c.boot_services)
+                        .chain(&c.files)
+                        .chain(c.certificates.iter().map(|(_, f)| f));
+                    related.extend(all.filter(|f| notable(f)).map(|f| f.location.clone()));
+                    for f in &c.accounts {
+                        if let FactData::Account(a) = &f.data {
+                            fw.accounts.push((**a).clone());
+                        }
+                    }
+                    for f in &c.boot_services {
+                        if let FactData::BootService(b) = &f.data {
+                            fw.boot_services.push((**b).clone());
+                        }
+                    }
+                    for f in &c.files {
+                        if let FactData::File(x) = &f.data {
+                            fw.files.push((**x).clone());
+                        }
+                    }
+                    for (i, f) in &c.certificates {
+                        if let FactData::Certificate(x) = &f.data {
+                            covered[*i] = true;
+                            fw.certificates.push((**x).clone());
+                        }
+                    }
+                }
+                dev_fw.push(fw);
+            }
+            // Source: dependencies of the files under `source_ref`.
+            let source = dev.source_ref.as_deref().map(|r| {
+                let r = r.trim_end_matches('/');
+                let under = |uri: &str| boundary_suffix(uri, &format!("{r}/"));
+                let mut dependencies: Vec<String> = deps
+                    .iter()
+                    .filter(|(uri, _)| under(uri))
+                    .map(|(_, n)| n.to_string())
+                    .collect();
+                dependencies.sort();
+                dependencies.dedup();
+                SourceEvidence {
+                    dependencies,
+                    files: source_files.iter().filter(|u| under(u)).count(),
+                }
+            });
             let name = dev.id.clone().unwrap_or_else(|| dev.path.clone());
             let fact = DeploymentFact {
                 declaration: Some(side.clone()),
                 device: Some(dev.clone()),
                 certificates: joined,
-                services: Vec::new(),
+                hosts: dev_hosts,
+                services: dev_services,
+                firmware: dev_fw,
+                source,
                 scanned: scanned.clone(),
                 related,
                 spans: Some(shared.clone()),
@@ -252,7 +700,23 @@ pub fn join(facts: &[Fact]) -> Vec<Fact> {
             });
         }
     }
-    // Evidence no declaration covers: leaf certificates only (a CA is not a device).
+    let uncovered = |certificates: Vec<CertificateEvidence>,
+                     hosts: Vec<HostEvidence>,
+                     services: Vec<ServiceEvidence>| {
+        FactData::Deployment(Box::new(DeploymentFact {
+            declaration: None,
+            device: None,
+            certificates,
+            hosts,
+            services,
+            firmware: Vec::new(),
+            source: None,
+            scanned: scanned.clone(),
+            related: Vec::new(),
+            spans: None,
+        }))
+    };
+    // Evidence no declaration covers: leaf certificates only (a CA is not a device)...
     for (i, (cf, c)) in certs.iter().enumerate() {
         if covered[i] || c.is_ca {
             continue;
@@ -261,21 +725,43 @@ pub fn join(facts: &[Fact]) -> Vec<Fact> {
             target: Target::Deployment,
             location: cf.location.clone(),
             identity: format!("deployment:uncovered:{}", c.sha256),
-            data: FactData::Deployment(Box::new(DeploymentFact {
-                declaration: None,
-                device: None,
-                certificates: vec![CertificateEvidence {
+            data: uncovered(
+                vec![CertificateEvidence {
                     uri: cf.location.uri.clone(),
                     matched_by: String::new(),
                     names_device_host: false,
                     cert: (*c).clone(),
                 }],
-                services: Vec::new(),
-                scanned: scanned.clone(),
-                related: Vec::new(),
-                spans: None,
-            })),
+                Vec::new(),
+                Vec::new(),
+            ),
         });
+    }
+    // ...and hosts that are up with open ports.
+    for (i, h) in hosts.iter().enumerate() {
+        if host_covered[i] || h.status != "up" || h.open_ports.is_empty() {
+            continue;
+        }
+        let svcs: Vec<ServiceEvidence> = svc_by_addr
+            .get(h.address.as_str())
+            .into_iter()
+            .flatten()
+            .map(|&si| &services[si])
+            .filter(|s| s.uri == h.uri)
+            .cloned()
+            .collect();
+        let mut related: Vec<Location> = svcs.iter().map(|s| s.location.clone()).collect();
+        related.dedup();
+        let mut fact = Fact {
+            target: Target::Deployment,
+            location: h.location.clone(),
+            identity: format!("deployment:uncovered-host:{}", h.address),
+            data: uncovered(Vec::new(), vec![h.clone()], svcs),
+        };
+        if let FactData::Deployment(d) = &mut fact.data {
+            d.related = related;
+        }
+        out.push(fact);
     }
     out
 }
@@ -301,5 +787,16 @@ mod tests {
         assert!(host_matches("*.belvezet.fr", "mqtt.belvezet.fr"));
         assert!(!host_matches("*.belvezet.fr", "a.b.belvezet.fr"));
         assert!(host_matches("CAM.local", "cam.local"));
+    }
+
+    #[test]
+    fn ranges_and_addresses() {
+        assert!(in_range("10.42.10.16/29", "10.42.10.23"));
+        assert!(!in_range("10.42.10.16/29", "10.42.10.24"));
+        assert!(in_range("10.42.10.2", "10.42.10.2"));
+        assert!(in_range("fd00::/8", "fd12::1"));
+        assert!(!in_range("fd00::/8", "10.0.0.1"));
+        assert!(!in_range("not-a-range", "10.0.0.1"));
+        assert!(same_addr("fd00::1", "fd00:0::1"));
     }
 }

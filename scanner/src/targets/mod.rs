@@ -40,6 +40,9 @@ pub struct ExtractContext {
     pub decl: declaration::DeclOptions,
     /// Image unpacking limits and the scan's extracted-bytes budget.
     pub firmware: firmware::FirmwareOptions,
+    /// Hosts and open ports the deployment join may still keep in this scan (see
+    /// [`deployment::MAX_NET_EVIDENCE`]).
+    pub net_budget: std::sync::Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl ExtractContext {
@@ -102,11 +105,11 @@ pub fn extract(artifact: &Artifact, ctx: &ExtractContext) -> Extracted {
 /// Computes facts that depend on several artifacts (chains, key pairs, reuse), once every
 /// artifact has been extracted. Returns new facts built from several others: per-crate
 /// source facts and the `deployment` facts joining each declared device with its
-/// evidence; the caller appends them.
-pub fn correlate(facts: &mut [Fact]) -> Vec<Fact> {
+/// evidence (`join`: what the join needs beyond the kept facts); the caller appends them.
+pub fn correlate(facts: &mut [Fact], join: deployment::JoinInput) -> Vec<Fact> {
     certificate::correlate(facts);
     firmware::correlate(facts);
     let mut new = source::correlate(facts);
-    new.extend(deployment::join(facts));
+    new.extend(deployment::join(facts, join));
     new
 }

@@ -21,7 +21,7 @@ use model::{
 };
 use schemars::JsonSchema;
 use serde::Serialize;
-use spans::{Node, SpanIndex};
+use spans::SpanIndex;
 use std::sync::{Arc, OnceLock};
 use time::Date;
 use vigie_reports::{Location, LogicalLocation, Notification, NotificationLevel, Region};
@@ -436,25 +436,35 @@ pub fn parse(
     text: &str,
     as_of: Date,
 ) -> Result<(DeclarationFact, Vec<Notification>), Box<Notification>> {
-    let mut record: ProcessingRecord = serde_saphyr::from_str(text).map_err(|e| {
-        let (line, column) = e
-            .location()
-            .map(|l| (l.line() as u32, l.column() as u32))
-            .unwrap_or((0, 0));
-        note(
-            uri,
-            "invalid-declaration",
-            line,
-            column,
-            format!("invalid processing record: {}", yaml_message(&e)),
-        )
-    })?;
+    // One pass over the text gives positions and values; the typed model is read from
+    // the values. Anything that pass declines or the model refuses is read again by
+    // serde-saphyr, whose errors carry the position and the expected type.
+    let fast = spans::one_pass(text).and_then(|(tree, value)| {
+        serde_json::from_value::<ProcessingRecord>(value)
+            .ok()
+            .map(|r| (r, tree))
+    });
+    let (mut record, tree) = match fast {
+        Some(x) => x,
+        None => {
+            let record: ProcessingRecord = serde_saphyr::from_str(text).map_err(|e| {
+                let (line, column) = e
+                    .location()
+                    .map(|l| (l.line() as u32, l.column() as u32))
+                    .unwrap_or((0, 0));
+                note(
+                    uri,
+                    "invalid-declaration",
+                    line,
+                    column,
+                    format!("invalid processing record: {}", yaml_message(&e)),
+                )
+            })?;
+            (record, spans::positioned(text))
+        }
+    };
     record.assign_paths();
     let mut notes = Vec::new();
-    let tree: Node = match serde_saphyr::from_str::<serde_saphyr::Spanned<Node>>(text) {
-        Ok(t) => t.value,
-        Err(_) => Node::Scalar,
-    };
     for u in spans::unknown_keys(&tree, json_schema()) {
         notes.push(note(
             uri,

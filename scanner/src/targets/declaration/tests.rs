@@ -93,3 +93,68 @@ fn templates_parse_without_notifications() {
         assert!(notes.is_empty(), "{name}: {notes:?}");
     }
 }
+
+/// Every record of the demo and of the rule fixtures reads the same through the one-pass
+/// parser as through serde-saphyr: same typed record, same positions; and none of them
+/// needs the fallback.
+#[test]
+fn one_pass_matches_the_serde_path() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut files = Vec::new();
+    for dir in ["fixtures/demo-territory/declarations", "rules"] {
+        for e in ignore::WalkBuilder::new(root.join(dir))
+            .standard_filters(false)
+            .build()
+            .flatten()
+        {
+            let p = e.path().to_path_buf();
+            if p.extension().is_some_and(|x| x == "yaml")
+                && std::fs::read(&p).is_ok_and(|b| sniff(&b))
+            {
+                files.push(p);
+            }
+        }
+    }
+    assert!(files.len() > 100, "{}", files.len());
+    let mut checked = 0;
+    for p in &files {
+        let text = std::fs::read_to_string(p).unwrap();
+        let Ok(slow) = serde_saphyr::from_str::<ProcessingRecord>(&text) else {
+            // Invalid on purpose: the fast path must decline too.
+            let fast = spans::one_pass(&text)
+                .and_then(|(_, v)| serde_json::from_value::<ProcessingRecord>(v).ok());
+            assert!(fast.is_none(), "{}", p.display());
+            continue;
+        };
+        let (tree, value) = spans::one_pass(&text).unwrap_or_else(|| panic!("{}", p.display()));
+        let fast: ProcessingRecord =
+            serde_json::from_value(value).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+        assert_eq!(
+            serde_json::to_value(&fast).unwrap(),
+            serde_json::to_value(&slow).unwrap(),
+            "{}",
+            p.display()
+        );
+        assert_eq!(tree, spans::positioned(&text), "{}", p.display());
+        checked += 1;
+    }
+    assert!(checked > 100);
+}
+
+#[test]
+fn one_pass_declines_what_it_does_not_handle() {
+    for text in [
+        "a: &x 1\nb: *x\n",
+        "a: !!str 1\n",
+        "a: 1\na: 2\n",
+        "a: 1\n---\nb: 2\n",
+        "? [a]\n: 1\n",
+    ] {
+        assert!(spans::one_pass(text).is_none(), "{text}");
+    }
+    let (_, v) = spans::one_pass("a: 12\nb: 1.5\nc: '7'\nd: ~\ne: true\nf: 2026-01-01\n").unwrap();
+    assert_eq!(
+        v,
+        serde_json::json!({"a": 12, "b": 1.5, "c": "7", "d": null, "e": true, "f": "2026-01-01"})
+    );
+}

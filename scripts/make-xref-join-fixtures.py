@@ -1,0 +1,149 @@
+#!/usr/bin/env python3
+"""Writes the fixtures of the XREF- rules that join processing records with network
+scans (nmap XML), firmware images and Rust source.
+
+Each case is a directory: the clean record of make-declaration-fixtures.py (with one
+camera, CAM-1, at 10.42.9.10) edited for the case, plus the evidence it joins. The line
+where a finding must land carries `# ruleid: ID` (or `<!-- ruleid: ID -->` in a scan).
+Firmware images are small tar archives written with fixed owners and dates; the one
+certificate (XREF-008) is made with python3-cryptography, so only its key and
+signature change between runs.
+
+Run from the repository root: python3 scripts/make-xref-join-fixtures.py
+"""
+import importlib.util
+import io
+import os
+import shutil
+import tarfile
+
+spec = importlib.util.spec_from_file_location("decl", "scripts/make-declaration-fixtures.py")
+decl = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(decl)
+
+# `vigie rules test` scans each case directory as one deployment.
+DECL = decl.XDECL.replace('    certificate_ref: "cam1.pem"\n', "    ip: 10.42.9.10\n")
+# crypt(3) MD5 of "admin" with a fixed salt (openssl passwd -1 -salt fixture admin).
+MD5_ADMIN = "$1$fixture$R4an.HY9QULhPw1tG.UB3."
+
+HEAD = """<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE nmaprun>
+<nmaprun scanner="nmap" args="nmap -sV -sU -sS 10.42.9.0/24" start="1795860000" version="7.93" xmloutputversion="1.05">
+"""
+TAIL = """<runstats><finished time="1795860100" elapsed="100.00" exit="success"/></runstats>
+</nmaprun>
+"""
+SVC = {
+    "telnet": '<port protocol="tcp" portid="23"><state state="open" reason="syn-ack"/><service name="telnet" product="BusyBox telnetd" method="probed" conf="10"/></port>',
+    "ssh": '<port protocol="tcp" portid="22"><state state="open" reason="syn-ack"/><service name="ssh" product="OpenSSH" method="probed" conf="10"/></port>',
+    "https": '<port protocol="tcp" portid="443"><state state="open" reason="syn-ack"/><service name="http" product="nginx" tunnel="ssl" method="probed" conf="10"/></port>',
+    "rtsp": '<port protocol="tcp" portid="554"><state state="open" reason="syn-ack"/><service name="rtsp" product="IP camera rtspd" devicetype="webcam" method="probed" conf="10"/></port>',
+}
+
+
+def host(addr, services, tag=None, state="up"):
+    mark = f"<!-- {tag} -->\n" if tag else ""
+    ports = "\n".join(SVC[s] for s in services)
+    return (f'{mark}<host starttime="1795860001" endtime="1795860100"><status state="{state}" reason="syn-ack"/>\n'
+            f'<address addr="{addr}" addrtype="ipv4"/>\n<hostnames></hostnames>\n<ports>\n{ports}\n</ports>\n</host>\n')
+
+
+def scan(*hosts):
+    return HEAD + "".join(hosts) + TAIL
+
+
+def tar(files):
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w", format=tarfile.USTAR_FORMAT) as t:
+        for name, (content, mode) in sorted(files.items()):
+            data = content.encode() if isinstance(content, str) else content
+            info = tarfile.TarInfo(name)
+            info.size, info.mode, info.mtime = len(data), mode, 0
+            t.addfile(info, io.BytesIO(data))
+    return buf.getvalue()
+
+
+PASSWD = "root:x:0:0:root:/root:/bin/sh\ndaemon:x:1:1:daemon:/usr/sbin:/bin/false\n"
+
+
+def firmware(root_field, extra=None):
+    files = {
+        "etc/passwd": (PASSWD, 0o644),
+        "etc/shadow": (f"root:{root_field}:19000:0:99999:7:::\ndaemon:*:19000:0:99999:7:::\n", 0o600),
+        "bin/busybox": (b"\0BusyBox v1.36.1 multi-call binary.\0", 0o755),
+    }
+    files.update(extra or {})
+    return tar(files)
+
+
+FW = '    firmware_ref: "cam-fw.tar"\n'
+PUBLIC = ("    public_space: false", "    public_space: true")
+VIDEO = ("    category: presence_event", "    category: video")
+
+
+def cases():
+    us, _ = decl.cert("cam1.fixville.fr", ["cam1.fixville.fr", "iot.us-east-1.cloudvendor.example"])
+    eu, _ = decl.cert("cam1.fixville.fr", ["cam1.fixville.fr", "iot.eu-west-3.cloudvendor.example"])
+    fw_cert = lambda c: firmware("!", {"etc/ssl/certs/cloud.pem": (decl.pem(c), 0o644)})
+    ip = "    ip: 10.42.9.10\n"
+    return {
+        "XREF-001": (
+            [("telnet", [], "encryption_in_transit: true", {"scan.xml": scan(host("10.42.9.10", ["https", "telnet"]))})],
+            [("tls-only", [], "encryption_in_transit: true", {"scan.xml": scan(host("10.42.9.10", ["https"]))})]),
+        "XREF-002": (
+            [("uncovered-host", [], None, {"scan.xml": scan(host("10.42.9.10", ["https"]), host("10.42.9.77", ["ssh"], "ruleid: XREF-002"))})],
+            [("covered-host", [], None, {"scan.xml": scan(host("10.42.9.10", ["https", "ssh"]))})]),
+        "XREF-003": (
+            [("address-absent", [], "ip: 10.42.9.10", {"scan.xml": scan(host("10.42.9.10", [], state="down"))}),
+             ("firmware-absent", [(ip, ip + FW)], "firmware_ref:", {"scan.xml": scan(host("10.42.9.10", ["https"]))})],
+            [("address-up", [], "ip: 10.42.9.10", {"scan.xml": scan(host("10.42.9.10", ["https"]))}),
+             ("firmware-present", [(ip, ip + FW)], "firmware_ref:", {"scan.xml": scan(host("10.42.9.10", ["https"])), "cam-fw.tar": firmware("!")})]),
+        "XREF-004": (
+            [("extra-port", [("    sensing: [camera]", '    sensing: [camera]\n    exposed_services: ["tcp/443"]')], "exposed_services:",
+              {"scan.xml": scan(host("10.42.9.10", ["https", "ssh"]))})],
+            [("declared-ports", [("    sensing: [camera]", '    sensing: [camera]\n    exposed_services: ["tcp/443", "tcp/22"]')], "exposed_services:",
+              {"scan.xml": scan(host("10.42.9.10", ["https", "ssh"]))})]),
+        "XREF-005": (
+            [("firmware-default-password", [(ip, ip + FW)], "- id: CAM-1", {"cam-fw.tar": firmware(MD5_ADMIN)}),
+             ("declared-no-default", [(ip, ip + FW), ("  device_identity: per_device_key", "  device_identity: per_device_key\n  no_default_credentials: true")],
+              "no_default_credentials:", {"cam-fw.tar": firmware(MD5_ADMIN)})],
+            [("locked-account", [(ip, ip + FW)], "- id: CAM-1", {"cam-fw.tar": firmware("!")}),
+             ("non-personal", [(ip, ip + FW), ("    identifying: indirect", "    identifying: non_personal")], "- id: CAM-1",
+              {"cam-fw.tar": firmware(MD5_ADMIN)})]),
+        "XREF-006": (
+            [("rtsp-no-video", [], "data_categories:", {"scan.xml": scan(host("10.42.9.10", ["https", "rtsp"]))})],
+            [("rtsp-video-declared", [VIDEO], "data_categories:", {"scan.xml": scan(host("10.42.9.10", ["https", "rtsp"]))})]),
+        "XREF-007": (
+            [("onnx-runtime", [(ip, ip + '    source_ref: "passerelle"\n')], "  used: false",
+              {"passerelle/Cargo.toml": '[package]\nname = "passerelle"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\nserde = "1"\ntract-onnx = "0.21"\n'})],
+            [("no-ml", [(ip, ip + '    source_ref: "passerelle"\n')], "  used: false",
+              {"passerelle/Cargo.toml": '[package]\nname = "passerelle"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\nserde = "1"\n'})]),
+        "XREF-008": (
+            [("firmware-us-endpoint", [(ip, ip + FW)], "transfers: []", {"cam-fw.tar": fw_cert(us)})],
+            [("firmware-eu-endpoint", [(ip, ip + FW)], "transfers: []", {"cam-fw.tar": fw_cert(eu)})]),
+        "XREF-015": (
+            [("public-camera", [PUBLIC], "status: not_required", {"scan.xml": scan(host("10.42.9.10", ["https", "rtsp"]))})],
+            [("private-camera", [], "status: not_required", {"scan.xml": scan(host("10.42.9.10", ["https", "rtsp"]))})]),
+        "XREF-023": (
+            [("undeclared-camera", [], None, {"scan.xml": scan(host("10.42.9.10", ["https"]), host("10.42.9.66", ["rtsp"], "ruleid: XREF-023"))})],
+            [("declared-camera", [], None, {"scan.xml": scan(host("10.42.9.10", ["https", "rtsp"]), host("10.42.9.66", ["ssh"], "ok: XREF-023"))})]),
+    }
+
+
+def main():
+    for rule, (fails, passes) in cases().items():
+        d = decl.rule_dir(rule)
+        for kind, cs, tag in (("fail", fails, "ruleid"), ("pass", passes, "ok")):
+            for name, edits, marker, files in cs:
+                case = f"{d}/{kind}/{name}"
+                shutil.rmtree(case, ignore_errors=True)
+                os.makedirs(case)
+                text = decl.edit(DECL, edits, tag, rule, marker) if marker else decl.edit(DECL, edits)
+                open(f"{case}/declaration.yaml", "w").write(text)
+                for fname, content in files.items():
+                    os.makedirs(os.path.dirname(f"{case}/{fname}"), exist_ok=True)
+                    open(f"{case}/{fname}", "wb" if isinstance(content, bytes) else "w").write(content)
+
+
+if __name__ == "__main__":
+    main()
