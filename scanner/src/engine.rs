@@ -280,6 +280,8 @@ fn process_artifact(
         Ok(x) => {
             out.facts.extend(x.facts);
             out.notifications.extend(x.notifications);
+            out.artifacts
+                .extend(x.files.into_iter().map(|a| (a, Some(uri.clone()))));
             if !x.children.is_empty() {
                 process_children(x.children, &uri, ctx, out);
             }
@@ -335,6 +337,8 @@ fn stream_image(
         Ok(x) => {
             out.facts.extend(x.facts);
             out.notifications.extend(x.notifications);
+            out.artifacts
+                .extend(x.files.into_iter().map(|a| (a, Some(uri.clone()))));
         }
         Err(_) => out.notifications.push(panic_note(uri)),
     }

@@ -33,7 +33,7 @@ pub fn run(a: FactsArgs) -> Result<i32, CliError> {
     let target = match &a.target {
         Some(t) => Some(Target::from_name(t).ok_or_else(|| {
             CliError::Usage(format!(
-                "unknown or not yet extracted target `{t}` (available: certificate, private_key, service, host, declaration, deployment, binary, image, account, boot_service, file, source)"
+                "unknown or not yet extracted target `{t}` (available: certificate, private_key, service, host, declaration, deployment, binary, image, account, boot_service, file, config, source)"
             ))
         })?),
         None => None,
