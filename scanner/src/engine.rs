@@ -241,6 +241,54 @@ fn process_children(batch: Vec<Artifact>, parent: &str, ctx: &ExtractContext, ou
     }
 }
 
+/// Batches of an image's files being checked while the image is still being read.
+const BATCHES_IN_FLIGHT: usize = 2;
+
+/// Runs `unpack` (which reads an image and hands its files over in batches) while the
+/// batches are checked on other threads, so that decompression and checks overlap. At
+/// most [`BATCHES_IN_FLIGHT`] batches wait or run at once: the reading thread helps
+/// with pending work instead of reading further, which bounds memory and cannot
+/// deadlock on a one-thread pool. Results are merged into `inner` in batch order.
+fn pipelined_children<R: Send>(
+    parent: &str,
+    ctx: &ExtractContext,
+    inner: &mut PerFile,
+    unpack: impl FnOnce(&mut dyn FnMut(Vec<Artifact>)) -> R + Send,
+) -> R {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let done: Mutex<Vec<(usize, PerFile)>> = Mutex::new(Vec::new());
+    let in_flight = AtomicUsize::new(0);
+    let r = rayon::scope(|s| {
+        let (done, in_flight) = (&done, &in_flight);
+        let mut next = 0usize;
+        let mut sink = |batch: Vec<Artifact>| {
+            while in_flight.load(Ordering::Acquire) >= BATCHES_IN_FLIGHT {
+                if rayon::yield_now() != Some(rayon::Yield::Executed) {
+                    std::thread::yield_now();
+                }
+            }
+            in_flight.fetch_add(1, Ordering::AcqRel);
+            let idx = next;
+            next += 1;
+            s.spawn(move |_| {
+                let mut pf = PerFile::default();
+                process_children(batch, parent, ctx, &mut pf);
+                if let Ok(mut d) = done.lock() {
+                    d.push((idx, pf));
+                }
+                in_flight.fetch_sub(1, Ordering::AcqRel);
+            });
+        };
+        unpack(&mut sink)
+    });
+    let mut done = done.into_inner().unwrap_or_default();
+    done.sort_by_key(|(i, _)| *i);
+    for (_, pf) in done {
+        merge(inner, pf);
+    }
+    r
+}
+
 /// Extracts one artifact in memory (and, for images, everything inside it).
 fn process_artifact(
     artifact: &Artifact,
@@ -257,14 +305,16 @@ fn process_artifact(
         // counted under their own kinds.
         let mut inner = PerFile::default();
         let x = std::panic::catch_unwind(AssertUnwindSafe(|| {
-            targets::firmware::extract_image(
-                &artifact.path,
-                artifact.kind,
-                &targets::firmware::image::Source::Bytes(artifact.bytes.clone()),
-                artifact.bytes.len() as u64,
-                &ctx.firmware,
-                &mut |batch| process_children(batch, &uri, ctx, &mut inner),
-            )
+            pipelined_children(&uri, ctx, &mut inner, |sink| {
+                targets::firmware::extract_image(
+                    &artifact.path,
+                    artifact.kind,
+                    &targets::firmware::image::Source::Bytes(artifact.bytes.clone()),
+                    artifact.bytes.len() as u64,
+                    &ctx.firmware,
+                    sink,
+                )
+            })
         }));
         out.kinds
             .push((artifact.kind.label().to_string(), started.elapsed()));
@@ -321,14 +371,16 @@ fn stream_image(
     let started = Instant::now();
     let mut inner = PerFile::default();
     let x = std::panic::catch_unwind(AssertUnwindSafe(|| {
-        targets::firmware::extract_image(
-            &path,
-            kind,
-            &targets::firmware::image::Source::File(c.path.clone()),
-            size,
-            &ctx.firmware,
-            &mut |batch| process_children(batch, &uri, ctx, &mut inner),
-        )
+        pipelined_children(&uri, ctx, &mut inner, |sink| {
+            targets::firmware::extract_image(
+                &path,
+                kind,
+                &targets::firmware::image::Source::File(c.path.clone()),
+                size,
+                &ctx.firmware,
+                sink,
+            )
+        })
     }));
     out.kinds
         .push((kind.label().to_string(), started.elapsed()));

@@ -622,14 +622,19 @@ pub fn extract_image(
 /// the `@0x...` offset of a carved image (two partitions of one dump are one device).
 pub fn image_of(uri: &str) -> Option<&str> {
     let (outer, _) = uri.split_once("!/")?;
-    Some(match outer.rfind("@0x") {
-        Some(i) if outer[i + 3..].chars().all(|c| c.is_ascii_hexdigit()) => &outer[..i],
-        _ => outer,
-    })
+    Some(strip_offset(outer))
 }
 
-/// Fleet checks across images: the same password hash for the same account in two
-/// different images (a universal password, ETSI EN 303 645 5.1-1), and the same
+/// `flash.bin@0x40000` without its carving offset.
+fn strip_offset(outer: &str) -> &str {
+    match outer.rfind("@0x") {
+        Some(i) if outer[i + 3..].chars().all(|c| c.is_ascii_hexdigit()) => &outer[..i],
+        _ => outer,
+    }
+}
+
+/// Fleet checks across images: the same salted password hash in two different images
+/// (a universal password, ETSI EN 303 645 5.1-1), and the same
 /// private key (by its public key) in two different images (ETSI EN 303 645 5.4-4).
 pub fn correlate(facts: &mut [Fact]) {
     let mut by_key: HashMap<String, BTreeSet<String>> = HashMap::new();
@@ -652,23 +657,68 @@ pub fn correlate(facts: &mut [Fact]) {
             k.reused_in_images = images.iter().filter(|i| **i != img).cloned().collect();
         }
     }
-    let mut by_hash: HashMap<(String, String), BTreeSet<String>> = HashMap::new();
+    // The same salt and hash is the same password whatever the account's name.
+    let mut by_hash: HashMap<String, BTreeSet<String>> = HashMap::new();
     for f in facts.iter() {
         if let FactData::Account(a) = &f.data
             && !a.hash_id.is_empty()
             && !a.image.is_empty()
         {
             by_hash
-                .entry((a.user.clone(), a.hash_id.clone()))
+                .entry(a.hash_id.clone())
                 .or_default()
-                .insert(a.image.clone());
+                .insert(strip_offset(&a.image).to_string());
         }
     }
     for f in facts.iter_mut() {
         if let FactData::Account(a) = &mut f.data
-            && let Some(images) = by_hash.get(&(a.user.clone(), a.hash_id.clone()))
+            && let Some(images) = by_hash.get(&a.hash_id)
         {
-            a.reused_in = images.iter().filter(|i| **i != a.image).cloned().collect();
+            let own = strip_offset(&a.image);
+            a.reused_in = images.iter().filter(|i| *i != own).cloned().collect();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn account(uri: &str, user: &str, hash_id: &str) -> Fact {
+        let (_, (_, mut a)) = filesystem::accounts(None, Some("root:!:1::::::\n"), "")
+            .pop()
+            .unwrap_or_else(|| unreachable!());
+        a.user = user.into();
+        a.hash_id = hash_id.into();
+        a.image = uri.split("!/").next().unwrap_or("").into();
+        Fact {
+            target: Target::Account,
+            location: text_location(uri.into(), 1),
+            identity: String::new(),
+            data: FactData::Account(Box::new(a)),
+        }
+    }
+
+    #[test]
+    fn password_reuse_ignores_user_names_and_dump_partitions() {
+        let mut f = vec![
+            account("north.img!/etc/shadow", "root", "h1"),
+            account("south.img!/etc/shadow", "admin", "h1"),
+            account("dump.bin@0x40000!/etc/shadow", "root", "h2"),
+            account("dump.bin@0x20000!/payload!/etc/shadow", "root", "h2"),
+        ];
+        correlate(&mut f);
+        let reused: Vec<Vec<String>> = f
+            .iter()
+            .map(|x| match &x.data {
+                FactData::Account(a) => a.reused_in.clone(),
+                _ => Vec::new(),
+            })
+            .collect();
+        assert_eq!(reused[0], ["south.img"]);
+        assert_eq!(reused[1], ["north.img"]);
+        assert!(reused[2].is_empty() && reused[3].is_empty(), "{reused:?}");
+        assert_eq!(image_of("dump.bin@0x40000!/etc/x"), Some("dump.bin"));
+        assert_eq!(image_of("loose/etc/shadow"), None);
     }
 }
