@@ -246,35 +246,13 @@ pub fn accounts(
     out
 }
 
-const DAEMONS: &[&str] = &[
-    "telnetd",
-    "utelnetd",
-    "ftpd",
-    "vsftpd",
-    "tftpd",
-    "in.tftpd",
-    "dropbear",
-    "sshd",
-    "inetd",
-    "httpd",
-    "lighttpd",
-    "uhttpd",
-    "miniupnpd",
-    "gdbserver",
-    "snmpd",
-    "mosquitto",
-    "strace",
-    "tcpdump",
-    "nc",
-    "getty",
-    "agetty",
-    "dnsmasq",
-    "nginx",
-    "boa",
-    "goahead",
-    "thttpd",
-    "mini_httpd",
-];
+/// Programs worth a boot-service fact besides network servers: debugging and
+/// capture tools, and gettys (for shells without login).
+const OTHER_PROGRAMS: &[&str] = &["gdbserver", "strace", "tcpdump", "nc", "getty", "agetty"];
+
+fn known_program(p: &str) -> bool {
+    NETWORK_DAEMONS.contains(&p) || OTHER_PROGRAMS.contains(&p)
+}
 
 const NETWORK_DAEMONS: &[&str] = &[
     "telnetd",
@@ -412,7 +390,7 @@ fn daemon_in(line: &str) -> Option<&str> {
     let code = line.split('#').next().unwrap_or("");
     code.split(|c: char| c.is_whitespace() || c == ';' || c == '&' || c == '|' || c == '"')
         .map(basename)
-        .find(|t| DAEMONS.contains(t))
+        .find(|t| known_program(t))
 }
 
 /// Services of one system file, by its path inside the image.
@@ -454,7 +432,7 @@ pub fn boot_services(path: &str, text: &str) -> Vec<Lined<BootServiceFact>> {
                     .map(basename)
                     .unwrap_or(prog);
             }
-            let prog = if DAEMONS.contains(&prog) || is_shell(prog) {
+            let prog = if known_program(prog) || is_shell(prog) {
                 prog
             } else if let Some(d) = daemon_in(process) {
                 d
