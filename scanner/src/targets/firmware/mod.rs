@@ -253,18 +253,26 @@ pub fn sensing_of(path: &str) -> Option<&'static str> {
     None
 }
 
-/// The model format and suggested purpose of a file, if it is a model.
+/// The model format and suggested purpose of a file, if it is a model. `head` is the
+/// start of its content.
 pub fn ml_model(path: &str, head: &[u8]) -> Option<(&'static str, &'static str)> {
     let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
     let ext = name.rsplit('.').next().unwrap_or("");
+    // Content checks where a short extension is shared with other files (Python's
+    // `.pth` path files): TFLite's `TFL3` identifier, ONNX's leading `ir_version`
+    // field, PyTorch's zip or pickle container.
     let format = match ext {
-        "tflite" => "tflite",
-        "onnx" => "onnx",
+        "tflite" if head.get(4..8) == Some(b"TFL3") => "tflite",
+        "onnx" if head.first() == Some(&0x08) => "onnx",
         "rknn" => "rknn",
         "caffemodel" => "caffe",
         "kmodel" => "kmodel",
         "mnn" => "mnn",
-        "pt" | "pth" | "torchscript" => "pytorch",
+        "pt" | "pth" | "torchscript"
+            if head.starts_with(b"PK\x03\x04") || head.first() == Some(&0x80) =>
+        {
+            "pytorch"
+        }
         "xml" if name.starts_with("haarcascade") => "opencv-haar",
         "xml" if memchr::memmem::find(&head[..head.len().min(1024)], b"<net ").is_some() => {
             "openvino"
@@ -697,6 +705,30 @@ mod tests {
             identity: String::new(),
             data: FactData::Account(Box::new(a)),
         }
+    }
+
+    #[test]
+    fn ml_models_need_their_container() {
+        assert_eq!(
+            ml_model("m/face_det.tflite", b"\x1c\0\0\0TFL3\0\0"),
+            Some(("tflite", "face"))
+        );
+        assert_eq!(
+            ml_model("m/plate.pth", b"PK\x03\x04rest"),
+            Some(("pytorch", "licence-plate"))
+        );
+        assert_eq!(
+            ml_model("lib/python3/dist-packages/x.pth", b"import os\n"),
+            None
+        );
+        assert_eq!(
+            ml_model("share/haarcascade_frontalface_default.xml", b"<?xml"),
+            Some(("opencv-haar", "face"))
+        );
+        assert_eq!(
+            ml_model("model/reid.xml", b"<?xml?>\n<net name=\"reid\">"),
+            Some(("openvino", "person-reid"))
+        );
     }
 
     #[test]
