@@ -37,6 +37,10 @@ pub struct DiscoverOptions {
     pub max_file_size: u64,
     /// Limits on unpacking images.
     pub image_limits: crate::targets::firmware::image::Limits,
+    /// Compute the SHA-256 of every artifact (reports list them with it). `vigie facts`
+    /// turns it off: its output has no artifact list, and hashing is most of the cost
+    /// of reading large binaries.
+    pub hash_artifacts: bool,
 }
 
 impl Default for DiscoverOptions {
@@ -44,6 +48,7 @@ impl Default for DiscoverOptions {
         DiscoverOptions {
             max_file_size: 64 * 1024 * 1024,
             image_limits: crate::targets::firmware::image::Limits::default(),
+            hash_artifacts: true,
         }
     }
 }

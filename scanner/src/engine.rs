@@ -297,8 +297,10 @@ fn process_artifact(
     out: &mut PerFile,
 ) {
     let uri = artifact.path.to_string();
-    out.artifacts
-        .push((artifact_info(artifact), parent.map(str::to_string)));
+    out.artifacts.push((
+        artifact_info(artifact, ctx.hash_artifacts),
+        parent.map(str::to_string),
+    ));
     let started = Instant::now();
     let extracted = if artifact.kind.is_image() {
         // Children are checked batch by batch as the image is read; their time is
@@ -357,7 +359,11 @@ fn stream_image(
     let mut out = PerFile::default();
     let path = crate::artifact::VirtualPath::file(&c.display);
     let uri = path.to_string();
-    let sha256 = file_sha256(&c.path).unwrap_or_default();
+    let sha256 = if ctx.hash_artifacts {
+        file_sha256(&c.path).unwrap_or_default()
+    } else {
+        String::new()
+    };
     out.artifacts.push((
         ArtifactInfo {
             uri: uri.clone(),
@@ -440,12 +446,12 @@ fn extract_one(
     out
 }
 
-fn artifact_info(a: &Artifact) -> ArtifactInfo {
+fn artifact_info(a: &Artifact, hash: bool) -> ArtifactInfo {
     ArtifactInfo {
         uri: a.path.to_string(),
         parent: None,
         length: a.bytes.len() as u64,
-        sha256: a.sha256(),
+        sha256: if hash { a.sha256() } else { String::new() },
         kind: a.kind.label().to_string(),
     }
 }
@@ -494,6 +500,7 @@ fn extract_with(
             limits: opts.discover.image_limits,
             budget: Default::default(),
         },
+        hash_artifacts: opts.discover.hash_artifacts,
     };
     let per_file: Vec<PerFile> = run_in_pool(opts.jobs, || {
         candidates

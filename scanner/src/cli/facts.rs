@@ -43,7 +43,10 @@ pub fn run(a: FactsArgs) -> Result<i32, CliError> {
         as_of: a.as_of.unwrap_or_else(today),
         p12_passwords: a.p12_password,
         jobs: 0,
-        discover: DiscoverOptions::default(),
+        discover: DiscoverOptions {
+            hash_artifacts: false,
+            ..DiscoverOptions::default()
+        },
         no_suppressions: false,
         previous_scan: a.previous_scan,
     };

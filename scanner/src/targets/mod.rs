@@ -44,6 +44,8 @@ pub struct ExtractContext {
     pub decl: declaration::DeclOptions,
     /// Image unpacking limits and the scan's extracted-bytes budget.
     pub firmware: firmware::FirmwareOptions,
+    /// Compute artifacts' SHA-256 (see [`crate::discover::DiscoverOptions::hash_artifacts`]).
+    pub hash_artifacts: bool,
 }
 
 impl ExtractContext {

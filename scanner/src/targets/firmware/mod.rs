@@ -74,6 +74,8 @@ pub fn extract_binary(artifact: &Artifact) -> Extracted {
             identity: "binary".into(),
             data: FactData::Binary(Box::new(fact)),
         }),
+        // Not a program: nothing to report, nothing to check.
+        Ok(Err(e)) if e == binary::DEBUG_ONLY => {}
         Ok(Err(e)) => out.notifications.push(note(
             NotificationLevel::Warning,
             "malformed-binary",
