@@ -69,7 +69,7 @@ def ref(r):
 def write(r, base):
     slug = f"{r['id']}-{r['name']}"
     lines = [f"id: {r['id']}", f"name: {r['name']}", f"target: {r['target']}",
-             f"severity: {r['severity']}", "status: stable", f"condition: {q(r['condition'])}",
+             f"severity: {r['severity']}", f"status: {r.get('status', 'stable')}", f"condition: {q(r['condition'])}",
              "title:", f"  en: {q(r['title'][0])}", f"  fr: {q(r['title'][1])}",
              "message:", f"  en: {q(r['message'][0])}", f"  fr: {q(r['message'][1])}",
              "docs:", "  why:", f"    en: {q(r['why'][0])}", f"    fr: {q(r['why'][1])}",
@@ -84,9 +84,9 @@ def write(r, base):
 if __name__ == "__main__":
     import importlib.util, sys
     here = os.path.dirname(os.path.abspath(__file__))
-    extra = os.path.join(here, "fw_rules_more.py")
-    if os.path.exists(extra):
-        spec = importlib.util.spec_from_file_location("more", extra)
+    # Every scripts/fw_rules_*.py adds its RULES table.
+    for extra in sorted(f for f in os.listdir(here) if f.startswith("fw_rules_") and f.endswith(".py")):
+        spec = importlib.util.spec_from_file_location(extra[:-3], os.path.join(here, extra))
         m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m)
         RULES += m.RULES
     for r in RULES:

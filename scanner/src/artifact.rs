@@ -45,6 +45,17 @@ impl VirtualPath {
         last.rsplit('/').next().unwrap_or(last)
     }
 
+    /// The same path with `suffix` appended to its innermost segment: an image carved
+    /// at offset 0x40000 of `fw/dump.bin` is `fw/dump.bin@0x40000`, and its files
+    /// `fw/dump.bin@0x40000!/etc/shadow`.
+    pub fn with_suffix(&self, suffix: &str) -> Self {
+        let mut segments = self.segments.clone();
+        if let Some(last) = segments.last_mut() {
+            last.push_str(suffix);
+        }
+        VirtualPath { segments }
+    }
+
     /// The directory of the innermost segment, as a virtual path string (for
     /// "next to" relations such as a key beside its certificate).
     pub fn parent_dir(&self) -> String {
@@ -110,6 +121,10 @@ pub enum ArtifactKind {
     Bzip2,
     /// A legacy U-Boot image (big-endian magic `27 05 19 56`).
     UImage,
+    /// A raw dump (flash read-out, vendor update file) named like firmware (`.bin`,
+    /// `.img`, `.rom`, `.fw`, `.dump`, `.mtd`, `.flash`) with images embedded at non-zero
+    /// offsets; each is carved out as `dump.bin@0x40000`.
+    FlashDump,
     /// A system file known by its path (`etc/shadow`, `etc/inittab`, init scripts,
     /// systemd units, `sshd_config`, `authorized_keys`...): read for accounts and boot
     /// services.
@@ -145,6 +160,7 @@ impl ArtifactKind {
             ArtifactKind::Zstd => "image/zstd",
             ArtifactKind::Bzip2 => "image/bzip2",
             ArtifactKind::UImage => "image/uimage",
+            ArtifactKind::FlashDump => "image/dump",
             ArtifactKind::SystemFile => "file/system",
             ArtifactKind::RustSource => "source/rust",
             ArtifactKind::CargoManifest => "source/cargo-manifest",
@@ -164,6 +180,7 @@ impl ArtifactKind {
                 | ArtifactKind::Zstd
                 | ArtifactKind::Bzip2
                 | ArtifactKind::UImage
+                | ArtifactKind::FlashDump
         )
     }
 }
@@ -199,5 +216,11 @@ mod tests {
         assert_eq!(inner.file_name(), "cert.pem");
         assert_eq!(inner.parent_dir(), "fw/light.squashfs!/etc/ssl");
         assert_eq!(inner.outer(), "fw/light.squashfs");
+        let carved = VirtualPath::file("fw/dump.bin").with_suffix("@0x40000");
+        assert_eq!(
+            carved.join_inner("etc/shadow").to_string(),
+            "fw/dump.bin@0x40000!/etc/shadow"
+        );
+        assert_eq!(carved.depth(), 0);
     }
 }

@@ -37,6 +37,10 @@ pub struct DiscoverOptions {
     pub max_file_size: u64,
     /// Limits on unpacking images.
     pub image_limits: crate::targets::firmware::image::Limits,
+    /// Compute the SHA-256 of every artifact (reports list them with it). `vigie facts`
+    /// turns it off: its output has no artifact list, and hashing is most of the cost
+    /// of reading large binaries.
+    pub hash_artifacts: bool,
 }
 
 impl Default for DiscoverOptions {
@@ -44,6 +48,7 @@ impl Default for DiscoverOptions {
         DiscoverOptions {
             max_file_size: 64 * 1024 * 1024,
             image_limits: crate::targets::firmware::image::Limits::default(),
+            hash_artifacts: true,
         }
     }
 }
@@ -310,8 +315,33 @@ pub fn sniff_path(path: &str, sample: &[u8]) -> Option<ArtifactKind> {
     let p = path.replace('\\', "/");
     let name = p.rsplit('/').next().unwrap_or(&p);
     let dir_has = |d: &str| p.contains(&format!("/{d}/")) || p.starts_with(&format!("{d}/"));
-    let known =
-        matches!(
+    let in_dir = |ds: &[&str]| ds.iter().any(|d| dir_has(d));
+    let shell_script = sample.starts_with(b"#!")
+        && sample.split(|c| *c == b'\n').next().is_some_and(|l| {
+            l.ends_with(b"sh") || l.ends_with(b"sh ") || l.windows(3).any(|w| w == b"sh ")
+        });
+    // Scripts and configuration files read for update, TLS, SSH, SNMP and UPnP settings.
+    let config = matches!(name, "miniupnpd.conf" | "sshd_config" | "snmpd.conf")
+        || (dir_has("etc")
+            && (name.ends_with(".conf")
+                || name.ends_with(".cfg")
+                || name.ends_with(".ini")
+                || name.ends_with(".sh")
+                || dir_has("etc/config")))
+        || ((shell_script || name.ends_with(".sh"))
+            && in_dir(&[
+                "etc",
+                "bin",
+                "sbin",
+                "usr/bin",
+                "usr/sbin",
+                "usr/libexec",
+                "lib/upgrade",
+                "www",
+                "cgi-bin",
+            ]));
+    let known = config
+        || matches!(
             name,
             "passwd"
                 | "shadow"
@@ -324,10 +354,10 @@ pub fn sniff_path(path: &str, sample: &[u8]) -> Option<ArtifactKind> {
                 | "authorized_keys2"
                 | "snmpd.conf"
         ) && (dir_has("etc") || name.starts_with("authorized_keys") || name == "sshd_config")
-            || dir_has("etc/init.d")
-            || dir_has("etc/rc.d")
-            || (dir_has("etc") && p.contains("/rc") && p.contains(".d/"))
-            || ((name.ends_with(".service") || name.ends_with(".socket")) && dir_has("systemd"));
+        || dir_has("etc/init.d")
+        || dir_has("etc/rc.d")
+        || (dir_has("etc") && p.contains("/rc") && p.contains(".d/"))
+        || ((name.ends_with(".service") || name.ends_with(".socket")) && dir_has("systemd"));
     let text = !sample.contains(&0);
     (known && text).then_some(ArtifactKind::SystemFile)
 }
@@ -459,10 +489,11 @@ pub fn load(
         ));
         return None;
     }
-    let Some(kind) = kind_by_name(&c.display)
+    let kind = kind_by_name(&c.display)
         .or_else(|| sniff(&sample, total))
         .or_else(|| sniff_path(&c.display, &sample))
-    else {
+        .or_else(|| dump_name(&c.display).then_some(ArtifactKind::FlashDump));
+    let Some(kind) = kind else {
         if has_cert_extension(&c.display) {
             let why = if total == 0 {
                 "file is empty".to_string()
@@ -501,11 +532,29 @@ pub fn load(
         ));
         return None;
     }
+    // A file named like a dump is one only if an image is embedded in it.
+    if kind == ArtifactKind::FlashDump && crate::targets::firmware::image::carve(&bytes).is_empty()
+    {
+        return None;
+    }
     Some(Artifact {
         path: VirtualPath::file(&c.display),
         bytes: Arc::from(bytes.into_boxed_slice()),
         kind,
     })
+}
+
+/// A file name under which raw firmware dumps are usually kept (`flash.bin`,
+/// `nand.img`, `fw.rom`, `update.fw`, `mtd3.dump`).
+pub fn dump_name(display: &str) -> bool {
+    let name = display
+        .rsplit('/')
+        .next()
+        .unwrap_or(display)
+        .to_ascii_lowercase();
+    [".bin", ".img", ".rom", ".fw", ".dump", ".mtd", ".flash"]
+        .iter()
+        .any(|e| name.ends_with(e) && name.len() > e.len())
 }
 
 #[cfg(test)]

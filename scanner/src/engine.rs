@@ -279,6 +279,54 @@ fn process_children(batch: Vec<Artifact>, parent: &str, ctx: &ExtractContext, ou
     }
 }
 
+/// Batches of an image's files being checked while the image is still being read.
+const BATCHES_IN_FLIGHT: usize = 2;
+
+/// Runs `unpack` (which reads an image and hands its files over in batches) while the
+/// batches are checked on other threads, so that decompression and checks overlap. At
+/// most [`BATCHES_IN_FLIGHT`] batches wait or run at once: the reading thread helps
+/// with pending work instead of reading further, which bounds memory and cannot
+/// deadlock on a one-thread pool. Results are merged into `inner` in batch order.
+fn pipelined_children<R: Send>(
+    parent: &str,
+    ctx: &ExtractContext,
+    inner: &mut PerFile,
+    unpack: impl FnOnce(&mut dyn FnMut(Vec<Artifact>)) -> R + Send,
+) -> R {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let done: Mutex<Vec<(usize, PerFile)>> = Mutex::new(Vec::new());
+    let in_flight = AtomicUsize::new(0);
+    let r = rayon::scope(|s| {
+        let (done, in_flight) = (&done, &in_flight);
+        let mut next = 0usize;
+        let mut sink = |batch: Vec<Artifact>| {
+            while in_flight.load(Ordering::Acquire) >= BATCHES_IN_FLIGHT {
+                if rayon::yield_now() != Some(rayon::Yield::Executed) {
+                    std::thread::yield_now();
+                }
+            }
+            in_flight.fetch_add(1, Ordering::AcqRel);
+            let idx = next;
+            next += 1;
+            s.spawn(move |_| {
+                let mut pf = PerFile::default();
+                process_children(batch, parent, ctx, &mut pf);
+                if let Ok(mut d) = done.lock() {
+                    d.push((idx, pf));
+                }
+                in_flight.fetch_sub(1, Ordering::AcqRel);
+            });
+        };
+        unpack(&mut sink)
+    });
+    let mut done = done.into_inner().unwrap_or_default();
+    done.sort_by_key(|(i, _)| *i);
+    for (_, pf) in done {
+        merge(inner, pf);
+    }
+    r
+}
+
 /// Extracts one artifact in memory (and, for images, everything inside it).
 fn process_artifact(
     artifact: &Artifact,
@@ -287,22 +335,26 @@ fn process_artifact(
     out: &mut PerFile,
 ) {
     let uri = artifact.path.to_string();
-    out.artifacts
-        .push((artifact_info(artifact), parent.map(str::to_string)));
+    out.artifacts.push((
+        artifact_info(artifact, ctx.hash_artifacts),
+        parent.map(str::to_string),
+    ));
     let started = Instant::now();
     let extracted = if artifact.kind.is_image() {
         // Children are checked batch by batch as the image is read; their time is
         // counted under their own kinds.
         let mut inner = PerFile::default();
         let x = std::panic::catch_unwind(AssertUnwindSafe(|| {
-            targets::firmware::extract_image(
-                &artifact.path,
-                artifact.kind,
-                &targets::firmware::image::Source::Bytes(artifact.bytes.clone()),
-                artifact.bytes.len() as u64,
-                &ctx.firmware,
-                &mut |batch| process_children(batch, &uri, ctx, &mut inner),
-            )
+            pipelined_children(&uri, ctx, &mut inner, |sink| {
+                targets::firmware::extract_image(
+                    &artifact.path,
+                    artifact.kind,
+                    &targets::firmware::image::Source::Bytes(artifact.bytes.clone()),
+                    artifact.bytes.len() as u64,
+                    &ctx.firmware,
+                    sink,
+                )
+            })
         }));
         out.kinds
             .push((artifact.kind.label().to_string(), started.elapsed()));
@@ -318,6 +370,8 @@ fn process_artifact(
         Ok(x) => {
             out.facts.extend(x.facts);
             out.notifications.extend(x.notifications);
+            out.artifacts
+                .extend(x.files.into_iter().map(|a| (a, Some(uri.clone()))));
             if !x.children.is_empty() {
                 process_children(x.children, &uri, ctx, out);
             }
@@ -343,7 +397,11 @@ fn stream_image(
     let mut out = PerFile::default();
     let path = crate::artifact::VirtualPath::file(&c.display);
     let uri = path.to_string();
-    let sha256 = file_sha256(&c.path).unwrap_or_default();
+    let sha256 = if ctx.hash_artifacts {
+        file_sha256(&c.path).unwrap_or_default()
+    } else {
+        String::new()
+    };
     out.artifacts.push((
         ArtifactInfo {
             uri: uri.clone(),
@@ -357,14 +415,16 @@ fn stream_image(
     let started = Instant::now();
     let mut inner = PerFile::default();
     let x = std::panic::catch_unwind(AssertUnwindSafe(|| {
-        targets::firmware::extract_image(
-            &path,
-            kind,
-            &targets::firmware::image::Source::File(c.path.clone()),
-            size,
-            &ctx.firmware,
-            &mut |batch| process_children(batch, &uri, ctx, &mut inner),
-        )
+        pipelined_children(&uri, ctx, &mut inner, |sink| {
+            targets::firmware::extract_image(
+                &path,
+                kind,
+                &targets::firmware::image::Source::File(c.path.clone()),
+                size,
+                &ctx.firmware,
+                sink,
+            )
+        })
     }));
     out.kinds
         .push((kind.label().to_string(), started.elapsed()));
@@ -373,6 +433,8 @@ fn stream_image(
         Ok(x) => {
             out.facts.extend(x.facts);
             out.notifications.extend(x.notifications);
+            out.artifacts
+                .extend(x.files.into_iter().map(|a| (a, Some(uri.clone()))));
         }
         Err(_) => out.notifications.push(panic_note(uri)),
     }
@@ -422,12 +484,12 @@ fn extract_one(
     out
 }
 
-fn artifact_info(a: &Artifact) -> ArtifactInfo {
+fn artifact_info(a: &Artifact, hash: bool) -> ArtifactInfo {
     ArtifactInfo {
         uri: a.path.to_string(),
         parent: None,
         length: a.bytes.len() as u64,
-        sha256: a.sha256(),
+        sha256: if hash { a.sha256() } else { String::new() },
         kind: a.kind.label().to_string(),
     }
 }
@@ -477,6 +539,7 @@ fn extract_with(
             budget: Default::default(),
         },
         net_budget: std::sync::Arc::new(AtomicUsize::new(targets::deployment::MAX_NET_EVIDENCE)),
+        hash_artifacts: opts.discover.hash_artifacts,
     };
     let per_file: Vec<PerFile> = run_in_pool(opts.jobs, || {
         candidates

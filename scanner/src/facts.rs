@@ -9,6 +9,7 @@ use crate::targets::declaration::DeclarationFact;
 use crate::targets::deployment::DeploymentFact;
 use crate::targets::firmware::ImageFact;
 use crate::targets::firmware::binary::BinaryFact;
+use crate::targets::firmware::config::ConfigFact;
 use crate::targets::firmware::filesystem::{AccountFact, BootServiceFact, FileFact};
 use crate::targets::service::{HostFact, ServiceFact};
 use crate::targets::source::SourceFact;
@@ -42,6 +43,9 @@ pub enum Target {
     BootService,
     /// One notable file (special permissions, keys, debug tools).
     File,
+    /// One setting or flagged line of a configuration file or script (SSH, SNMP,
+    /// update and TLS settings).
+    Config,
     /// One place in Rust source or Cargo files (call, literal, macro, dependency...).
     Source,
 }
@@ -54,6 +58,7 @@ impl Target {
         "boot_service",
         "account",
         "file",
+        "config",
         "secret",
         "component",
         "certificate",
@@ -79,6 +84,7 @@ impl Target {
             Target::Account => "account",
             Target::BootService => "boot_service",
             Target::File => "file",
+            Target::Config => "config",
             Target::Source => "source",
         }
     }
@@ -97,6 +103,7 @@ impl Target {
             "account" => Some(Target::Account),
             "boot_service" => Some(Target::BootService),
             "file" => Some(Target::File),
+            "config" => Some(Target::Config),
             "source" => Some(Target::Source),
             _ => None,
         }
@@ -135,6 +142,8 @@ pub enum FactData {
     BootService(Box<BootServiceFact>),
     /// A notable file.
     File(Box<FileFact>),
+    /// A setting or script line.
+    Config(Box<ConfigFact>),
     /// A place in Rust source or Cargo files.
     Source(Box<SourceFact>),
 }

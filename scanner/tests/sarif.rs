@@ -357,3 +357,39 @@ expires = "2026-01-31"
         Some(1)
     );
 }
+
+#[test]
+fn files_inside_images_are_artifacts_with_their_image_as_parent() {
+    let (_, doc) = scan_sarif(&["--as-of", "2026-11-28", "fixtures/firmware/carving"]);
+    let run = &doc["runs"][0];
+    let arts = run["artifacts"].as_array().unwrap();
+    let uri = |i: usize| arts[i]["location"]["uri"].as_str().unwrap().to_string();
+    let find = |suffix: &str| {
+        (0..arts.len())
+            .find(|&i| uri(i).ends_with(suffix))
+            .unwrap_or_else(|| panic!("no artifact ending with {suffix}: {arts:#?}"))
+    };
+    // The raw dump, the squashfs carved at 0x40000 inside it, and its shadow file.
+    let dump = find("carving/lumiere-flash.bin");
+    let carved = find("lumiere-flash.bin@0x40000");
+    let shadow = find("lumiere-flash.bin@0x40000!/etc/shadow");
+    assert_eq!(arts[carved]["parentIndex"], dump as u64);
+    assert_eq!(arts[shadow]["parentIndex"], carved as u64);
+    assert_eq!(arts[shadow]["properties"]["kind"], "file/system");
+    assert!(arts[dump]["parentIndex"].is_null());
+    // Every result inside an image points at a listed artifact.
+    let results = run["results"].as_array().unwrap();
+    let mut inside = 0;
+    for r in results {
+        let loc = &r["locations"][0]["physicalLocation"]["artifactLocation"];
+        let u = loc["uri"].as_str().unwrap();
+        if u.contains("!/") {
+            inside += 1;
+            let i = loc["index"]
+                .as_u64()
+                .unwrap_or_else(|| panic!("{u} has no artifact index"));
+            assert_eq!(uri(i as usize), u);
+        }
+    }
+    assert!(inside >= 5, "{inside}");
+}

@@ -33,7 +33,7 @@ pub fn run(a: FactsArgs) -> Result<i32, CliError> {
     let target = match &a.target {
         Some(t) => Some(Target::from_name(t).ok_or_else(|| {
             CliError::Usage(format!(
-                "unknown or not yet extracted target `{t}` (available: certificate, private_key, service, host, declaration, deployment, binary, image, account, boot_service, file, source)"
+                "unknown or not yet extracted target `{t}` (available: certificate, private_key, service, host, declaration, deployment, binary, image, account, boot_service, file, config, source)"
             ))
         })?),
         None => None,
@@ -43,7 +43,10 @@ pub fn run(a: FactsArgs) -> Result<i32, CliError> {
         as_of: a.as_of.unwrap_or_else(today),
         p12_passwords: a.p12_password,
         jobs: 0,
-        discover: DiscoverOptions::default(),
+        discover: DiscoverOptions {
+            hash_artifacts: false,
+            ..DiscoverOptions::default()
+        },
         no_suppressions: false,
         previous_scan: a.previous_scan,
     };

@@ -253,6 +253,9 @@ pub struct PrivateKeyFact {
     pub key_id: String,
     /// The certificate of this key, when scanned.
     pub certificate: KeyCertificateFact,
+    /// Other firmware images (outermost files, carving offsets removed) holding the same
+    /// key, by `key_id`; empty outside images. Filled once every image is read.
+    pub reused_in_images: Vec<String>,
 }
 
 pub use super::Extracted;

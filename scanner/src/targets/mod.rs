@@ -27,6 +27,10 @@ pub struct Extracted {
     /// Artifacts found inside this one (files of an image or archive), to be fed back
     /// through discovery.
     pub children: Vec<Artifact>,
+    /// Files read inside an image that are not artifacts of their own (system files,
+    /// notable files), so that reports can name them and their image; the engine sets
+    /// their parent.
+    pub files: Vec<vigie_reports::ArtifactInfo>,
 }
 
 /// Settings every extractor may need.
@@ -43,6 +47,8 @@ pub struct ExtractContext {
     /// Hosts and open ports the deployment join may still keep in this scan (see
     /// [`deployment::MAX_NET_EVIDENCE`]).
     pub net_budget: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    /// Compute artifacts' SHA-256 (see [`crate::discover::DiscoverOptions::hash_artifacts`]).
+    pub hash_artifacts: bool,
 }
 
 impl ExtractContext {
@@ -83,7 +89,8 @@ pub fn extract(artifact: &Artifact, ctx: &ExtractContext) -> Extracted {
         | ArtifactKind::Xz
         | ArtifactKind::Zstd
         | ArtifactKind::Bzip2
-        | ArtifactKind::UImage => {
+        | ArtifactKind::UImage
+        | ArtifactKind::FlashDump => {
             let mut children = Vec::new();
             let mut x = firmware::extract_image(
                 &artifact.path,

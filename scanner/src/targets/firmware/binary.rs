@@ -86,6 +86,9 @@ pub struct ElfFact {
     pub elf_type: &'static str,
     /// Non-executable stack: a `PT_GNU_STACK` header exists and lacks `PF_X`. Without
     /// `PT_GNU_STACK` most Linux kernels map the stack executable, so this is false.
+    /// A relocatable object (`rel`: `.o`, kernel module) has no program headers: there
+    /// it is the `.note.GNU-stack` section without `SHF_EXECINSTR`, which the linker
+    /// turns into a non-executable `PT_GNU_STACK`.
     pub nx: bool,
     /// A `PT_GNU_STACK` header exists.
     pub gnu_stack: bool,
@@ -299,11 +302,33 @@ fn gnu_properties(elf: &Elf<'_>, bytes: &[u8]) -> (bool, bool, bool, bool) {
     out
 }
 
+fn section<'a>(elf: &'a Elf<'_>, name: &str) -> Option<&'a goblin::elf::SectionHeader> {
+    elf.section_headers
+        .iter()
+        .find(|sh| elf.shdr_strtab.get_at(sh.sh_name) == Some(name))
+}
+
+/// Why a separate debug-information file gets no binary fact.
+pub const DEBUG_ONLY: &str = "separate debug-information file";
+
+/// A separate debug-information file (`objcopy --only-keep-debug`, files under
+/// `/usr/lib/debug`): its `.text` is `SHT_NOBITS`, the code lives in another file, so
+/// it has no hardening of its own to check.
+pub fn separate_debug_file(elf: &Elf<'_>) -> bool {
+    section(elf, ".text").is_some_and(|sh| sh.sh_type == goblin::elf::section_header::SHT_NOBITS)
+}
+
 /// Hardening facts of a parsed ELF.
 pub fn elf_fact(elf: &Elf<'_>, bytes: &[u8]) -> ElfFact {
     let ph = &elf.program_headers;
     let stack = ph.iter().find(|p| p.p_type == PT_GNU_STACK);
-    let nx = stack.is_some_and(|p| p.p_flags & PF_X == 0);
+    let nx = if elf.header.e_type == ET_REL {
+        section(elf, ".note.GNU-stack").is_some_and(|sh| {
+            sh.sh_flags & u64::from(goblin::elf::section_header::SHF_EXECINSTR) == 0
+        })
+    } else {
+        stack.is_some_and(|p| p.p_flags & PF_X == 0)
+    };
     let (flags, flags_1) = elf
         .dynamic
         .as_ref()
@@ -462,6 +487,7 @@ pub fn macho_fact(m: &goblin::mach::MachO<'_>) -> MachOFact {
 /// Parses a binary. `Err` is goblin's message (malformed input).
 pub fn parse(bytes: &[u8]) -> Result<BinaryFact, String> {
     match goblin::Object::parse(bytes).map_err(|e| e.to_string())? {
+        goblin::Object::Elf(elf) if separate_debug_file(&elf) => Err(DEBUG_ONLY.to_string()),
         goblin::Object::Elf(elf) => Ok(BinaryFact {
             format: "elf",
             elf: Some(elf_fact(&elf, bytes)),
@@ -509,6 +535,27 @@ mod tests {
         assert!(!insecure_dir("/usr/lib"));
         assert!(!insecure_dir("$ORIGIN/../lib"));
         assert!(!insecure_dir("/tmpfoo"));
+    }
+
+    #[test]
+    fn objects_take_nx_from_their_stack_note() {
+        let elf_of = |b: &[u8]| match parse(b).unwrap().elf {
+            Some(e) => e,
+            None => panic!("not an ELF"),
+        };
+        let o = elf_of(include_bytes!("../../../../fixtures/firmware/elf/safe.o"));
+        assert_eq!(o.elf_type, "rel");
+        assert!(o.nx);
+        let x = elf_of(include_bytes!(
+            "../../../../fixtures/firmware/elf/safe-execstack.o"
+        ));
+        assert!(!x.nx);
+    }
+
+    #[test]
+    fn separate_debug_files_are_not_programs() {
+        let d = include_bytes!("../../../../fixtures/firmware/elf/daemon.debug");
+        assert_eq!(parse(d).err().as_deref(), Some(DEBUG_ONLY));
     }
 
     #[test]

@@ -80,6 +80,16 @@ pub struct BootServiceFact {
     pub telnet: bool,
     /// A debugging or capture tool (`gdbserver`, `strace`, `tcpdump`, `nc -e`/`nc -l`).
     pub debug_tool: bool,
+    /// A network server: Telnet, FTP, TFTP, SSH, HTTP (`httpd`, `lighttpd`, `uhttpd`,
+    /// `nginx`, `boa`, `goahead`, `thttpd`, `mini_httpd`), UPnP (`miniupnpd`), SNMP,
+    /// MQTT (`mosquitto`), DNS/DHCP (`dnsmasq`) or `inetd`.
+    pub network_daemon: bool,
+    /// How the program leaves root: the option seen (`-u nobody`,
+    /// `start-stop-daemon -c www`, `User=lamp` in the systemd unit, the user field of
+    /// `inetd.conf`), `built-in` for servers that switch users on their own or must
+    /// keep root by design (`sshd`, `dropbear`, `dnsmasq`, `mosquitto`, `nginx`,
+    /// `vsftpd`, `inetd`), or empty when nothing drops privileges.
+    pub privilege_drop: String,
 }
 
 /// A file worth a fact: special permissions, keys, debug tools.
@@ -236,7 +246,15 @@ pub fn accounts(
     out
 }
 
-const DAEMONS: &[&str] = &[
+/// Programs worth a boot-service fact besides network servers: debugging and
+/// capture tools, and gettys (for shells without login).
+const OTHER_PROGRAMS: &[&str] = &["gdbserver", "strace", "tcpdump", "nc", "getty", "agetty"];
+
+fn known_program(p: &str) -> bool {
+    NETWORK_DAEMONS.contains(&p) || OTHER_PROGRAMS.contains(&p)
+}
+
+const NETWORK_DAEMONS: &[&str] = &[
     "telnetd",
     "utelnetd",
     "ftpd",
@@ -250,15 +268,86 @@ const DAEMONS: &[&str] = &[
     "lighttpd",
     "uhttpd",
     "miniupnpd",
-    "gdbserver",
     "snmpd",
     "mosquitto",
-    "strace",
-    "tcpdump",
-    "nc",
-    "getty",
-    "agetty",
+    "dnsmasq",
+    "nginx",
+    "boa",
+    "goahead",
+    "thttpd",
+    "mini_httpd",
 ];
+
+/// Servers that switch to an unprivileged user on their own, or must keep root by
+/// design (they log users in or start other servers).
+const SELF_DROPPING: &[&str] = &[
+    "sshd",
+    "dropbear",
+    "dnsmasq",
+    "mosquitto",
+    "nginx",
+    "vsftpd",
+    "inetd",
+];
+
+fn is_root(user: &str) -> bool {
+    matches!(
+        user.trim_matches(|c| c == '"' || c == '\''),
+        "root" | "0" | "root:root" | "0:0"
+    )
+}
+
+/// The option of a command line that runs the program as another user.
+fn drop_option(command: &str) -> String {
+    let args: Vec<&str> = command.split_whitespace().collect();
+    for w in args.windows(2) {
+        let opt = w[0];
+        let tool = matches!(basename(opt), "setuidgid" | "s6-setuidgid" | "envuidgid");
+        if tool && !is_root(w[1]) {
+            return format!("{} {}", basename(opt), w[1]);
+        }
+        // `-c` is start-stop-daemon's `--chuid`; for other programs it names a config.
+        let ssd = args.iter().any(|a| basename(a) == "start-stop-daemon");
+        let user_opt = matches!(opt, "-u" | "--user" | "--userspec")
+            || (ssd && matches!(opt, "-c" | "--chuid"));
+        if user_opt && !is_root(w[1]) {
+            return format!("{opt} {}", w[1]);
+        }
+    }
+    for a in &args {
+        for p in ["--user=", "--chuid=", "--userspec="] {
+            if let Some(u) = a.strip_prefix(p)
+                && !is_root(u)
+            {
+                return (*a).to_string();
+            }
+        }
+    }
+    String::new()
+}
+
+/// A file read for services started at boot: `inittab`, `inetd.conf`, `rc.local`,
+/// `rcS`, scripts under `init.d/`, `rc.d/` or `rc*.d/`, systemd units.
+pub fn is_boot_file(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    matches!(name, "inittab" | "inetd.conf" | "rc.local" | "rcS")
+        || path.contains("init.d/")
+        || path.contains("rc.d/")
+        || ((path.contains("/rc") || path.starts_with("rc")) && path.contains(".d/"))
+        || name.ends_with(".service")
+        || name.ends_with(".socket")
+}
+
+/// The daemon a shell line starts, ignoring lines that stop, signal or test it.
+pub(crate) fn started_daemon(line: &str) -> Option<&str> {
+    let stops = ["killall", "kill ", "pidof", "stop", "echo", "test ", "[ "]
+        .iter()
+        .any(|w| line.starts_with(w));
+    if stops {
+        return None;
+    }
+    daemon_in(line)
+}
 
 fn basename(s: &str) -> &str {
     let s = s.trim_start_matches('-');
@@ -282,6 +371,12 @@ fn service(program: &str, command: &str, via: &'static str) -> BootServiceFact {
         shell_without_login: getty_shell,
         telnet: matches!(program, "telnetd" | "utelnetd"),
         debug_tool: matches!(program, "gdbserver" | "strace" | "tcpdump") || nc_exec,
+        network_daemon: NETWORK_DAEMONS.contains(&program),
+        privilege_drop: if SELF_DROPPING.contains(&program) {
+            "built-in".to_string()
+        } else {
+            drop_option(command)
+        },
     }
 }
 
@@ -295,13 +390,26 @@ fn daemon_in(line: &str) -> Option<&str> {
     let code = line.split('#').next().unwrap_or("");
     code.split(|c: char| c.is_whitespace() || c == ';' || c == '&' || c == '|' || c == '"')
         .map(basename)
-        .find(|t| DAEMONS.contains(t))
+        .find(|t| known_program(t))
 }
 
 /// Services of one system file, by its path inside the image.
 pub fn boot_services(path: &str, text: &str) -> Vec<Lined<BootServiceFact>> {
     let name = path.rsplit('/').next().unwrap_or(path);
     let mut out = Vec::new();
+    if !is_boot_file(path) {
+        return out;
+    }
+    // systemd: the unit's `User=` (or `DynamicUser=yes`) applies to every ExecStart.
+    let unit_user = text.lines().find_map(|l| {
+        let l = l.trim();
+        if let Some(u) = l.strip_prefix("User=").filter(|u| !is_root(u)) {
+            Some(format!("User={u}"))
+        } else {
+            l.eq_ignore_ascii_case("DynamicUser=yes")
+                .then(|| "DynamicUser=yes".to_string())
+        }
+    });
     for (i, l) in text.lines().enumerate() {
         let n = i as u32 + 1;
         let t = l.trim();
@@ -324,7 +432,7 @@ pub fn boot_services(path: &str, text: &str) -> Vec<Lined<BootServiceFact>> {
                     .map(basename)
                     .unwrap_or(prog);
             }
-            let prog = if DAEMONS.contains(&prog) || is_shell(prog) {
+            let prog = if known_program(prog) || is_shell(prog) {
                 prog
             } else if let Some(d) = daemon_in(process) {
                 d
@@ -347,23 +455,30 @@ pub fn boot_services(path: &str, text: &str) -> Vec<Lined<BootServiceFact>> {
                 } else {
                     prog
                 };
-                out.push((n, service(prog, t, "inetd")));
+                let mut s = service(prog, t, "inetd");
+                // service socket protocol wait user server args
+                if let Some(user) = f
+                    .get(4)
+                    .filter(|u| !is_root(u.split(['.', ':']).next().unwrap_or(u)))
+                {
+                    s.privilege_drop = format!("inetd user {user}");
+                }
+                out.push((n, s));
             }
         } else if name.ends_with(".service") || name.ends_with(".socket") {
             if let Some(cmd) = t.strip_prefix("ExecStart=") {
                 let cmd = cmd.trim_start_matches(['-', '@', '+', '!']);
                 if let Some(d) = daemon_in(cmd) {
-                    out.push((n, service(d, cmd, "systemd")));
+                    let mut s = service(d, cmd, "systemd");
+                    if let Some(u) = unit_user.as_ref().filter(|_| s.privilege_drop.is_empty()) {
+                        s.privilege_drop = u.clone();
+                    }
+                    out.push((n, s));
                 }
             }
-        } else if let Some(d) = daemon_in(t) {
-            // Shell init scripts: skip lines that only stop, kill or test the daemon.
-            let stops = ["killall", "kill ", "pidof", "stop", "echo", "test ", "[ "]
-                .iter()
-                .any(|w| t.starts_with(w));
-            if !stops {
-                out.push((n, service(d, t, "init.d")));
-            }
+        } else if let Some(d) = started_daemon(t) {
+            // Shell init scripts: lines that only stop, kill or test the daemon are skipped.
+            out.push((n, service(d, t, "init.d")));
         }
     }
     out
@@ -487,6 +602,29 @@ mod tests {
         assert_eq!(s.len(), 2);
         assert!(s[0].1.shell_without_login && s[0].0 == 2);
         assert!(s[1].1.telnet && s[1].0 == 3);
+    }
+
+    #[test]
+    fn privilege_drop_and_network_daemons() {
+        let s = boot_services(
+            "etc/init.d/S60web",
+            "#!/bin/sh\n/usr/sbin/boa -c /etc/boa\nstart-stop-daemon -S -c www -x /usr/sbin/lighttpd\n/usr/sbin/snmpd -u root\n",
+        );
+        assert_eq!(s.len(), 3);
+        assert!(s[0].1.network_daemon && s[0].1.privilege_drop.is_empty());
+        assert_eq!(s[1].1.privilege_drop, "-c www");
+        assert!(s[2].1.privilege_drop.is_empty(), "-u root is no drop");
+        let u = boot_services(
+            "lib/systemd/system/light.service",
+            "[Service]\nUser=light\nExecStart=/usr/sbin/mosquitto -c /etc/m.conf\nExecStartPost=/usr/sbin/lighttpd\n",
+        );
+        assert_eq!(u[0].1.privilege_drop, "built-in");
+        let i = boot_services(
+            "etc/inetd.conf",
+            "ftp stream tcp nowait ftp /usr/sbin/ftpd ftpd\n",
+        );
+        assert_eq!(i[0].1.privilege_drop, "inetd user ftp");
+        assert!(boot_services("usr/bin/tool.sh", "#!/bin/sh\n/usr/sbin/httpd\n").is_empty());
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! In-memory unpacking of firmware images and archives: squashfs (backhand), cpio (newc),
-//! tar (ustar, GNU, pax), gzip/xz/zstd/bzip2 streams and legacy U-Boot uImage headers.
+//! In-memory unpacking of firmware images and archives: squashfs (backhand), cpio (newc
+//! and odc), tar (ustar, GNU, pax), gzip/xz/zstd/bzip2 streams, legacy U-Boot uImage
+//! headers, and images carved out of raw dumps at non-zero offsets ([`carve`]).
 //!
 //! Nothing is written to disk and no link is ever followed: entries are handed to a
 //! callback with a sanitised path (no `..`, no leading `/`), symlinks as their target
@@ -312,29 +313,73 @@ pub fn unpack(
             stream(Box::new(d), stream_name, &mut w, on_entry)
         }
         ArtifactKind::UImage => uimage(reader, &mut w, on_entry),
+        ArtifactKind::FlashDump => match source {
+            Source::Bytes(b) => carve_entries(b, &mut w, on_entry),
+            Source::File(_) => {
+                let mut b = Vec::with_capacity(input_len.min(1 << 30) as usize);
+                let mut r = reader;
+                match r.read_to_end(&mut b) {
+                    Ok(_) => carve_entries(&b, &mut w, on_entry),
+                    Err(e) => w.problem("unreadable-file", format!("cannot read dump: {e}")),
+                }
+            }
+        },
         _ => {}
     }
     w.out
 }
 
-fn stream(
-    mut r: Box<dyn Read + '_>,
-    name: &str,
-    w: &mut Walk<'_>,
-    on_entry: &mut dyn FnMut(Entry),
-) {
+fn stream(r: Box<dyn Read + '_>, name: &str, w: &mut Walk<'_>, on_entry: &mut dyn FnMut(Entry)) {
     if !w.count() {
         return;
     }
-    let Some(data) = w.read_entry(&mut r, 0, name) else {
+    // A stream carved from a dump is followed by other data: what was decoded before
+    // the decoder met it is kept.
+    let mut tolerant = Tolerant {
+        inner: r,
+        failed: None,
+    };
+    let Some(data) = w.read_entry(&mut tolerant, 0, name) else {
         return;
     };
+    if let Some(e) = tolerant.failed {
+        if data.is_empty() {
+            w.problem("malformed-image", format!("cannot read `{name}`: {e}"));
+            return;
+        }
+        w.problem(
+            "image-trailing-data",
+            format!("`{name}`: decoding stopped at {e}; what was decoded before it is checked"),
+        );
+    }
     on_entry(Entry {
         path: name.to_string(),
         mode: 0o644,
         uid: 0,
         kind: EntryKind::File(data),
     });
+}
+
+/// A reader that turns an error into the end of the data, remembering it.
+struct Tolerant<'a> {
+    inner: Box<dyn Read + 'a>,
+    failed: Option<std::io::Error>,
+}
+
+impl Read for Tolerant<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.failed.is_some() {
+            return Ok(0);
+        }
+        match self.inner.read(buf) {
+            Ok(n) => Ok(n),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => Err(e),
+            Err(e) => {
+                self.failed = Some(e);
+                Ok(0)
+            }
+        }
+    }
 }
 
 fn squashfs(reader: Box<dyn ReadSeek>, w: &mut Walk<'_>, on_entry: &mut dyn FnMut(Entry)) {
@@ -448,55 +493,346 @@ fn tar_entries(reader: Box<dyn ReadSeek>, w: &mut Walk<'_>, on_entry: &mut dyn F
     }
 }
 
+/// One cpio header, newc (`070701`/`070702`, hexadecimal fields, 4-byte alignment) or
+/// odc (`070707`, octal fields, no alignment).
+struct CpioHeader {
+    newc: bool,
+    mode: u32,
+    uid: u32,
+    namesize: u64,
+    filesize: u64,
+}
+
+const CPIO_NEWC_LEN: usize = 110;
+const CPIO_ODC_LEN: usize = 76;
+
+fn cpio_field(b: &[u8], radix: u32) -> Option<u64> {
+    let s = std::str::from_utf8(b).ok()?;
+    u64::from_str_radix(s, radix).ok()
+}
+
+/// Parses a header from its first bytes (`CPIO_NEWC_LEN` or `CPIO_ODC_LEN` of them).
+fn cpio_header(h: &[u8]) -> Option<CpioHeader> {
+    match h.get(..6)? {
+        b"070701" | b"070702" => {
+            let f = |i: usize| cpio_field(h.get(6 + i * 8..14 + i * 8)?, 16);
+            Some(CpioHeader {
+                newc: true,
+                mode: f(1)? as u32,
+                uid: f(2)? as u32,
+                filesize: f(6)?,
+                namesize: f(11)?,
+            })
+        }
+        b"070707" => {
+            let f = |a: usize, b: usize| cpio_field(h.get(a..b)?, 8);
+            Some(CpioHeader {
+                newc: false,
+                mode: f(18, 24)? as u32,
+                uid: f(24, 30)? as u32,
+                namesize: f(59, 65)?,
+                filesize: f(65, 76)?,
+            })
+        }
+        _ => None,
+    }
+}
+
+fn pad4(n: u64) -> u64 {
+    (4 - n % 4) % 4
+}
+
+fn skip(r: &mut dyn Read, n: u64) -> std::io::Result<()> {
+    let copied = std::io::copy(&mut r.take(n), &mut std::io::sink())?;
+    if copied < n {
+        return Err(std::io::ErrorKind::UnexpectedEof.into());
+    }
+    Ok(())
+}
+
+/// Reads a cpio archive (newc or odc, detected per entry) as a stream.
 fn cpio_entries(mut reader: Box<dyn ReadSeek>, w: &mut Walk<'_>, on_entry: &mut dyn FnMut(Entry)) {
     loop {
-        if w.stop || !w.count() {
+        if w.stop {
             return;
         }
-        let mut r = match cpio::NewcReader::new(reader) {
-            Ok(r) => r,
-            Err(e) => {
-                w.problem("malformed-image", format!("cpio: {e}"));
-                return;
-            }
+        let mut h = [0u8; CPIO_NEWC_LEN];
+        if reader.read_exact(&mut h[..6]).is_err() {
+            w.problem(
+                "malformed-image",
+                "cpio: archive ends without a trailer".into(),
+            );
+            return;
+        }
+        let len = if &h[..6] == b"070707" {
+            CPIO_ODC_LEN
+        } else {
+            CPIO_NEWC_LEN
         };
-        let e = r.entry();
-        if e.is_trailer() {
+        let header = reader
+            .read_exact(&mut h[6..len])
+            .ok()
+            .and_then(|()| cpio_header(&h[..len]));
+        let Some(hd) = header.filter(|hd| hd.namesize > 0 && hd.namesize <= 4096) else {
+            w.problem("malformed-image", "cpio: bad entry header".into());
+            return;
+        };
+        let mut name = vec![0u8; hd.namesize as usize];
+        let pad = if hd.newc {
+            pad4(len as u64 + hd.namesize)
+        } else {
+            0
+        };
+        if reader.read_exact(&mut name).is_err() || skip(&mut reader, pad).is_err() {
+            w.problem("malformed-image", "cpio: entry name cut short".into());
             return;
         }
-        let raw = e.name().to_string();
-        let mode_full = e.mode();
-        let uid = e.uid();
-        let size = u64::from(e.file_size());
-        let ftype = mode_full & 0o170000;
+        let raw =
+            String::from_utf8_lossy(name.split(|c| *c == 0).next().unwrap_or(&[])).into_owned();
+        if raw == "TRAILER!!!" {
+            return;
+        }
+        if !w.count() {
+            return;
+        }
+        let data_pad = if hd.newc { pad4(hd.filesize) } else { 0 };
         let path = w.path(&raw);
+        let ftype = hd.mode & 0o170000;
         let kind = match ftype {
-            0o100000 => match w.read_entry(&mut r, size, &raw) {
-                Some(d) => EntryKind::File(d),
-                None => return,
-            },
-            0o040000 => EntryKind::Dir,
-            0o120000 => match w.read_entry(&mut r, size, &raw) {
-                Some(d) => EntryKind::Symlink(String::from_utf8_lossy(&d).into_owned()),
-                None => return,
-            },
-            _ => EntryKind::Other,
-        };
-        reader = match r.finish() {
-            Ok(inner) => inner,
-            Err(e) => {
-                w.problem("malformed-image", format!("cpio: {e}"));
-                return;
+            0o100000 | 0o120000 => {
+                let mut limited = (&mut reader).take(hd.filesize);
+                let Some(d) = w.read_entry(&mut limited, hd.filesize, &raw) else {
+                    return;
+                };
+                // Skipped (too large) or short: move past what is left of the data.
+                let left = limited.limit();
+                if skip(&mut reader, left).is_err() {
+                    w.problem("malformed-image", format!("cpio: `{raw}` cut short"));
+                    return;
+                }
+                if ftype == 0o120000 {
+                    EntryKind::Symlink(String::from_utf8_lossy(&d).into_owned())
+                } else {
+                    EntryKind::File(d)
+                }
+            }
+            other => {
+                if skip(&mut reader, hd.filesize).is_err() {
+                    w.problem("malformed-image", format!("cpio: `{raw}` cut short"));
+                    return;
+                }
+                if other == 0o040000 {
+                    EntryKind::Dir
+                } else {
+                    EntryKind::Other
+                }
             }
         };
+        if skip(&mut reader, data_pad).is_err() {
+            w.problem("malformed-image", format!("cpio: `{raw}` cut short"));
+            return;
+        }
         if let Some(path) = path.filter(|p| !p.is_empty()) {
             on_entry(Entry {
                 path,
-                mode: mode_full & 0o7777,
-                uid,
+                mode: hd.mode & 0o7777,
+                uid: hd.uid,
                 kind,
             });
         }
+    }
+}
+
+/// Length of the cpio archive at the start of `b` (up to and including its trailer), by
+/// walking its headers; `None` when it is cut short or malformed.
+fn cpio_len(b: &[u8]) -> Option<usize> {
+    let mut at = 0usize;
+    for _ in 0..1_000_000 {
+        let odc = b.get(at..at + 6)? == b"070707";
+        let len = if odc { CPIO_ODC_LEN } else { CPIO_NEWC_LEN };
+        let hd = cpio_header(b.get(at..at + len)?)?;
+        let name_end = at + len + hd.namesize as usize;
+        let name = b.get(at + len..name_end)?;
+        let mut next = name_end
+            + if hd.newc {
+                pad4(name_end as u64 - at as u64) as usize
+            } else {
+                0
+            };
+        next = next.checked_add(hd.filesize as usize)?;
+        if hd.newc {
+            next += pad4(hd.filesize) as usize;
+        }
+        if name.starts_with(b"TRAILER!!!") {
+            return Some(next.min(b.len()));
+        }
+        if next > b.len() {
+            return None;
+        }
+        at = next;
+    }
+    None
+}
+
+/// An image found inside a raw dump: its format, where it starts and how long it is
+/// (known from its header for squashfs, uImage and cpio; up to the next image or the end
+/// of the dump for compressed streams, whose decoders stop at their own end).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Carved {
+    /// Format, as [`ArtifactKind::label`] names it (`image/squashfs`, ...).
+    pub kind: ArtifactKind,
+    /// Byte offset in the dump.
+    pub offset: usize,
+    /// Length in bytes.
+    pub len: usize,
+}
+
+/// Recognises an image header at `b[0..]` and returns its kind and, when the header
+/// tells, its length.
+fn carve_at(b: &[u8]) -> Option<(ArtifactKind, Option<usize>)> {
+    let u16le = |o: usize| b.get(o..o + 2).map(|x| u16::from_le_bytes([x[0], x[1]]));
+    let u32le = |o: usize| {
+        b.get(o..o + 4)
+            .and_then(|x| <[u8; 4]>::try_from(x).ok())
+            .map(u32::from_le_bytes)
+    };
+    let u64le = |o: usize| {
+        b.get(o..o + 8)
+            .and_then(|x| <[u8; 8]>::try_from(x).ok())
+            .map(u64::from_le_bytes)
+    };
+    match b.get(..4)? {
+        b"hsqs" => {
+            // squashfs 4.0 superblock: block_size (12), version major (28), bytes_used (40).
+            let bs = u32le(12)?;
+            if u16le(28)? != 4 || !bs.is_power_of_two() || !(4096..=1 << 20).contains(&bs) {
+                return None;
+            }
+            let used = usize::try_from(u64le(40)?).ok()?;
+            (used > 96).then_some((ArtifactKind::Squashfs, Some(used)))
+        }
+        [0x27, 0x05, 0x19, 0x56] => {
+            let h = b.get(..64)?;
+            let mut zeroed = [0u8; 64];
+            zeroed.copy_from_slice(h);
+            zeroed[4..8].copy_from_slice(&[0; 4]);
+            let hcrc = u32::from_be_bytes([h[4], h[5], h[6], h[7]]);
+            let size = u32::from_be_bytes([h[12], h[13], h[14], h[15]]) as usize;
+            (crc32fast::hash(&zeroed) == hcrc).then_some((ArtifactKind::UImage, Some(64 + size)))
+        }
+        [0x28, 0xb5, 0x2f, 0xfd] => {
+            // Frame header descriptor: the reserved bit (3) is zero.
+            (b.get(4)? & 0x08 == 0).then_some((ArtifactKind::Zstd, None))
+        }
+        [0x1f, 0x8b, 0x08, flags] => {
+            // Reserved flag bits zero, extra flags 0/2/4, a known OS byte.
+            let (xfl, os) = (*b.get(8)?, *b.get(9)?);
+            (flags & 0xe0 == 0 && matches!(xfl, 0 | 2 | 4) && (os <= 13 || os == 255))
+                .then_some((ArtifactKind::Gzip, None))
+        }
+        b"0707" => {
+            let len = cpio_len(b)?;
+            Some((ArtifactKind::Cpio, Some(len)))
+        }
+        _ => {
+            if b.starts_with(&[0xfd, b'7', b'z', b'X', b'Z', 0x00]) {
+                // Stream flags: first byte zero, check type <= 0x0a.
+                (b.get(6)? == &0 && b.get(7)? & 0xf0 == 0).then_some((ArtifactKind::Xz, None))
+            } else if b.starts_with(b"BZh")
+                && b.get(3).is_some_and(|c| (b'1'..=b'9').contains(c))
+                && b.get(4..10)? == [0x31, 0x41, 0x59, 0x26, 0x53, 0x59]
+            {
+                Some((ArtifactKind::Bzip2, None))
+            } else {
+                None
+            }
+        }
+    }
+}
+
+/// Images embedded in a raw dump (a flash read-out, a vendor update file with its own
+/// header) at non-zero offsets, found by their magic numbers and checked by their
+/// headers. Regions do not overlap: a magic inside an image of known length is part of
+/// that image, not a new one.
+pub fn carve(b: &[u8]) -> Vec<Carved> {
+    const MAGICS: &[&[u8]] = &[
+        b"hsqs",
+        &[0x27, 0x05, 0x19, 0x56],
+        &[0x28, 0xb5, 0x2f, 0xfd],
+        &[0x1f, 0x8b, 0x08],
+        b"07070",
+        &[0xfd, b'7', b'z', b'X', b'Z', 0x00],
+        b"BZh",
+    ];
+    let ac = match aho_corasick::AhoCorasick::new(MAGICS) {
+        Ok(ac) => ac,
+        Err(_) => return Vec::new(),
+    };
+    let mut found: Vec<(usize, ArtifactKind, Option<usize>)> = Vec::new();
+    let mut covered = 0usize;
+    for m in ac.find_overlapping_iter(b) {
+        let off = m.start();
+        if off < covered || found.last().is_some_and(|l| l.0 == off) {
+            continue;
+        }
+        let Some((kind, len)) = carve_at(&b[off..]) else {
+            continue;
+        };
+        if let Some(l) = len {
+            covered = off.saturating_add(l);
+        }
+        found.push((off, kind, len));
+    }
+    let mut out = Vec::with_capacity(found.len());
+    for (i, (off, kind, len)) in found.iter().enumerate() {
+        let next = found.get(i + 1).map(|n| n.0).unwrap_or(b.len());
+        // A stream of unknown length ends before the erased flash (0xff) that pads it.
+        let len = len
+            .unwrap_or_else(|| {
+                let region = &b[*off..next.max(*off)];
+                region.len() - region.iter().rev().take_while(|c| **c == 0xff).count()
+            })
+            .min(b.len() - off);
+        out.push(Carved {
+            kind: *kind,
+            offset: *off,
+            len,
+        });
+    }
+    out
+}
+
+/// Virtual-path segment suffix of an image carved at `offset`: `@0x40000`.
+pub fn offset_suffix(offset: usize) -> String {
+    format!("@{offset:#x}")
+}
+
+fn carve_entries(b: &[u8], w: &mut Walk<'_>, on_entry: &mut dyn FnMut(Entry)) {
+    let regions = carve(b);
+    if regions.is_empty() {
+        w.problem(
+            "malformed-image",
+            "no embedded image found in the dump".into(),
+        );
+    }
+    for c in regions {
+        if w.stop || !w.count() {
+            return;
+        }
+        let name = offset_suffix(c.offset);
+        let slice = &b[c.offset..c.offset + c.len];
+        let Some(data) = w.read_entry(&mut &slice[..], c.len as u64, &name) else {
+            return;
+        };
+        if data.is_empty() {
+            continue;
+        }
+        on_entry(Entry {
+            path: name,
+            mode: 0o644,
+            uid: 0,
+            kind: EntryKind::File(data),
+        });
     }
 }
 
@@ -644,6 +980,69 @@ mod tests {
     }
 
     #[test]
+    fn cpio_odc_entries() {
+        let img = include_bytes!("../../../../fixtures/firmware/carving/initramfs-odc.cpio");
+        assert_eq!(cpio_len(img), Some(img.len()));
+        let (v, u) = collect(ArtifactKind::Cpio, img.to_vec(), Limits::default());
+        assert!(u.problems.is_empty(), "{u:?}");
+        let shadow = v.iter().find(|e| e.path == "etc/shadow").unwrap();
+        assert_eq!(shadow.mode, 0o600);
+        assert!(matches!(&shadow.kind, EntryKind::File(d) if d.starts_with(b"root::")));
+        assert!(
+            v.iter()
+                .any(|e| e.path == "bin/sh" && e.kind == EntryKind::Symlink("busybox".into()))
+        );
+        assert!(
+            v.iter()
+                .any(|e| e.path == "etc" && e.kind == EntryKind::Dir)
+        );
+    }
+
+    #[test]
+    fn carving_finds_images_at_their_offsets() {
+        let dump = include_bytes!("../../../../fixtures/firmware/carving/lumiere-flash.bin");
+        let c = carve(dump);
+        let got: Vec<(ArtifactKind, usize)> = c.iter().map(|c| (c.kind, c.offset)).collect();
+        assert_eq!(
+            got,
+            vec![
+                (ArtifactKind::UImage, 0x20000),
+                (ArtifactKind::Squashfs, 0x40000),
+                (ArtifactKind::Gzip, 0xc0000)
+            ]
+        );
+        assert!(
+            c[2].len < 0x1000,
+            "erased flash after the stream is not part of it"
+        );
+        let (v, u) = collect(ArtifactKind::FlashDump, dump.to_vec(), Limits::default());
+        assert!(u.problems.is_empty(), "{u:?}");
+        let names: Vec<&str> = v.iter().map(|e| e.path.as_str()).collect();
+        assert_eq!(names, ["@0x20000", "@0x40000", "@0xc0000"]);
+        // A magic inside a region of known length is not a new image; noise is none.
+        assert!(carve(&[0xffu8; 4096]).is_empty());
+        let mut fake = vec![0u8; 256];
+        fake[100..104].copy_from_slice(b"hsqs");
+        assert!(carve(&fake).is_empty());
+    }
+
+    #[test]
+    fn carved_entries_respect_the_entry_limit() {
+        let dump = include_bytes!("../../../../fixtures/firmware/carving/lumiere-flash.bin");
+        let limits = Limits {
+            max_entry_size: 4096,
+            ..Limits::default()
+        };
+        let (v, u) = collect(ArtifactKind::FlashDump, dump.to_vec(), limits);
+        assert!(
+            u.problems
+                .iter()
+                .any(|p| p.code == "image-limit-entry-size")
+        );
+        assert!(v.iter().all(|e| e.path != "@0x40000"));
+    }
+
+    #[test]
     fn truncated_inputs_do_not_panic() {
         for k in [
             ArtifactKind::Squashfs,
@@ -654,8 +1053,10 @@ mod tests {
             ArtifactKind::Zstd,
             ArtifactKind::Bzip2,
             ArtifactKind::UImage,
+            ArtifactKind::FlashDump,
         ] {
             let _ = collect(k, b"hsqs\x01\x02070701garbage".to_vec(), Limits::default());
+            let _ = collect(k, b"x070707000000".to_vec(), Limits::default());
         }
     }
 }

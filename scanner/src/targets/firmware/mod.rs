@@ -7,6 +7,7 @@
 //! certificate or binary found inside an image is checked like a loose one.
 
 pub mod binary;
+pub mod config;
 pub mod filesystem;
 pub mod image;
 
@@ -14,10 +15,11 @@ use crate::artifact::{Artifact, ArtifactKind, VirtualPath};
 use crate::facts::{Fact, FactData, Target};
 use crate::targets::Extracted;
 use serde::Serialize;
+use sha2::Digest;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
-use vigie_reports::{Location, Notification, NotificationLevel, Region};
+use vigie_reports::{ArtifactInfo, Location, Notification, NotificationLevel, Region};
 
 /// A notification about `uri`.
 pub(crate) fn note(
@@ -72,6 +74,8 @@ pub fn extract_binary(artifact: &Artifact) -> Extracted {
             identity: "binary".into(),
             data: FactData::Binary(Box::new(fact)),
         }),
+        // Not a program: nothing to report, nothing to check.
+        Ok(Err(e)) if e == binary::DEBUG_ONLY => {}
         Ok(Err(e)) => out.notifications.push(note(
             NotificationLevel::Warning,
             "malformed-binary",
@@ -125,6 +129,173 @@ pub struct ImageFact {
     /// uImage header fields, for uImages.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uimage: Option<image::UImageHeader>,
+    /// Certificate files (`.pem`, `.crt`, `.cer`, `.der`) under `etc/ssl/certs/`,
+    /// `usr/share/ca-certificates/` or `etc/pki/`: CA certificates or pinned ones.
+    pub ca_files: usize,
+    /// TLS libraries of the image by file name (`libssl.so.1.1`, `libmbedtls.so.12`,
+    /// `libwolfssl.so.24`, `libgnutls.so.30`, `libtls.so`, `libaxtls.so`,
+    /// `libbearssl.so`, `libmatrixssl.so`, `libcyassl.so`), sorted.
+    pub tls_libraries: Vec<String>,
+    /// Scripts with a line that installs an update (see
+    /// [`config::ConfigFact::installs_update`]), as paths inside the image, sorted.
+    pub update_scripts: Vec<String>,
+    /// Files with a line that checks a signature (see
+    /// [`config::ConfigFact::verifies_signature`]), sorted.
+    pub update_verification: Vec<String>,
+    /// Sensing capabilities (ETSI EN 303 645 5.8-3) and the files that show them, by
+    /// capability.
+    pub sensing: Vec<SensingFact>,
+    /// Machine-learning models, by path.
+    pub ml_models: Vec<MlModelFact>,
+}
+
+/// A sensing capability of the device and its evidence.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct SensingFact {
+    /// `camera` (`dev/video*`, V4L2 and UVC drivers or libraries, RTSP/MJPEG streaming
+    /// servers), `microphone` (`arecord`, USB audio and digital microphone drivers),
+    /// `gnss` (`gpsd`, `libgps`, `gpspipe`, NMEA tools), `bluetooth` (`bluetoothd`,
+    /// `hcitool`, `hcidump`, `btmon`) or `wifi-monitor` (`airodump-ng`, `kismet`,
+    /// `horst`).
+    pub capability: &'static str,
+    /// Paths inside the image that show it (at most 10, sorted).
+    pub evidence: Vec<String>,
+}
+
+/// A machine-learning model shipped in the image.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct MlModelFact {
+    /// Path inside the image.
+    pub path: String,
+    /// `tflite`, `onnx`, `rknn`, `openvino` (IR `.xml` starting with `<net`), `caffe`,
+    /// `kmodel`, `mnn`, `pytorch` (`.pt`, `.pth`, `.torchscript`) or `opencv-haar`
+    /// (`haarcascade_*.xml`).
+    pub format: &'static str,
+    /// What the file name suggests it recognises: `face`, `licence-plate`,
+    /// `person-reid` (re-identification), `person`, or empty.
+    pub purpose: &'static str,
+}
+
+const TLS_LIBS: &[&str] = &[
+    "libssl.so",
+    "libmbedtls.so",
+    "libwolfssl.so",
+    "libgnutls.so",
+    "libtls.so",
+    "libaxtls.so",
+    "libbearssl.so",
+    "libmatrixssl.so",
+    "libcyassl.so",
+];
+
+fn strip_module_ext(name: &str) -> &str {
+    let n = [".xz", ".gz", ".zst"]
+        .iter()
+        .find_map(|e| name.strip_suffix(e))
+        .unwrap_or(name);
+    n.strip_suffix(".ko").unwrap_or(n)
+}
+
+/// The sensing capability a path shows, if any.
+pub fn sensing_of(path: &str) -> Option<&'static str> {
+    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    let module = strip_module_ext(&name);
+    let starts = |ps: &[&str]| ps.iter().any(|p| name.starts_with(p));
+    if (path.starts_with("dev/video") && name.starts_with("video"))
+        || matches!(
+            module,
+            "uvcvideo" | "videodev" | "v4l2-common" | "videobuf2-core"
+        )
+        || starts(&[
+            "libv4l2.so",
+            "libv4l1.so",
+            "libv4lconvert.so",
+            "v4l2-ctl",
+            "live555",
+            "mjpg_streamer",
+            "mediamtx",
+            "rtsp-simple-server",
+            "libgstrtspserver",
+            "libcamera.so",
+        ])
+        || matches!(
+            name.as_str(),
+            "rtspd" | "rtsp_server" | "rtsp-server" | "v4l2rtspserver"
+        )
+    {
+        return Some("camera");
+    }
+    if matches!(name.as_str(), "arecord" | "parecord")
+        || matches!(
+            module,
+            "snd-usb-audio" | "snd_usb_audio" | "snd-soc-dmic" | "snd_soc_dmic"
+        )
+    {
+        return Some("microphone");
+    }
+    if matches!(
+        name.as_str(),
+        "gpsd" | "gpspipe" | "gpsmon" | "cgps" | "ubxtool" | "gpsctl"
+    ) || starts(&["libgps.so", "libnmea"])
+    {
+        return Some("gnss");
+    }
+    if matches!(
+        name.as_str(),
+        "bluetoothd" | "hcitool" | "hcidump" | "btmon" | "bluetoothctl"
+    ) {
+        return Some("bluetooth");
+    }
+    if matches!(
+        name.as_str(),
+        "airodump-ng" | "kismet" | "kismet_server" | "horst"
+    ) {
+        return Some("wifi-monitor");
+    }
+    None
+}
+
+/// The model format and suggested purpose of a file, if it is a model. `head` is the
+/// start of its content.
+pub fn ml_model(path: &str, head: &[u8]) -> Option<(&'static str, &'static str)> {
+    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    let ext = name.rsplit('.').next().unwrap_or("");
+    // Content checks where a short extension is shared with other files (Python's
+    // `.pth` path files): TFLite's `TFL3` identifier, ONNX's leading `ir_version`
+    // field, PyTorch's zip or pickle container.
+    let format = match ext {
+        "tflite" if head.get(4..8) == Some(b"TFL3") => "tflite",
+        "onnx" if head.first() == Some(&0x08) => "onnx",
+        "rknn" => "rknn",
+        "caffemodel" => "caffe",
+        "kmodel" => "kmodel",
+        "mnn" => "mnn",
+        "pt" | "pth" | "torchscript"
+            if head.starts_with(b"PK\x03\x04") || head.first() == Some(&0x80) =>
+        {
+            "pytorch"
+        }
+        "xml" if name.starts_with("haarcascade") => "opencv-haar",
+        "xml" if memchr::memmem::find(&head[..head.len().min(1024)], b"<net ").is_some() => {
+            "openvino"
+        }
+        _ => return None,
+    };
+    let purpose = if name.contains("face") {
+        "face"
+    } else if ["plate", "lpr", "anpr", "alpr"]
+        .iter()
+        .any(|w| name.contains(w))
+    {
+        "licence-plate"
+    } else if name.contains("reid") || name.contains("re-id") || name.contains("re_id") {
+        "person-reid"
+    } else if name.contains("person") || name.contains("pedestrian") {
+        "person"
+    } else {
+        ""
+    };
+    Some((format, purpose))
 }
 
 const SBOM_PATHS: &[&str] = &[
@@ -186,6 +357,14 @@ pub fn system_facts(
     }
     for (path, bytes) in files {
         let text = String::from_utf8_lossy(bytes);
+        for (line, c) in config::config_lines(path, &text) {
+            facts.push(Fact {
+                target: Target::Config,
+                location: text_location(uri_of(path), line),
+                identity: format!("config:{}:{}", c.directive, c.value),
+                data: FactData::Config(Box::new(c)),
+            });
+        }
         for (line, s) in filesystem::boot_services(path, &text) {
             facts.push(Fact {
                 target: Target::BootService,
@@ -280,6 +459,12 @@ pub fn extract_image(
     let mut has_ca_bundle = false;
     let (mut has_etc, mut has_bin) = (false, false);
     let mut files: Vec<Fact> = Vec::new();
+    let mut inner: Vec<ArtifactInfo> = Vec::new();
+    let mut ca_files = 0usize;
+    let mut tls_libraries: BTreeSet<String> = BTreeSet::new();
+    let mut sensing: std::collections::BTreeMap<&'static str, BTreeSet<String>> =
+        Default::default();
+    let mut ml_models: Vec<MlModelFact> = Vec::new();
     let unpacked = image::unpack(
         kind,
         source,
@@ -292,23 +477,61 @@ pub fn extract_image(
                 || e.path.starts_with("bin/")
                 || e.path == "sbin"
                 || e.path.starts_with("sbin/");
+            if let Some(cap) = sensing_of(&e.path) {
+                sensing.entry(cap).or_default().insert(e.path.clone());
+            }
+            let name = e.path.rsplit('/').next().unwrap_or("");
+            if TLS_LIBS.iter().any(|l| name.starts_with(l)) {
+                tls_libraries.insert(name.to_string());
+            }
             let image::EntryKind::File(data) = e.kind else {
                 return;
             };
-            let name = e.path.rsplit('/').next().unwrap_or("");
             has_sbom |= SBOM_PATHS.contains(&e.path.as_str())
                 || name.ends_with(".cdx.json")
                 || name.contains(".spdx")
                 || name == "bom.json";
             has_ca_bundle |= CA_BUNDLES.contains(&e.path.as_str());
-            let child_path = path.join_inner(&e.path);
-            let child_uri = child_path.to_string();
-            if let Some(f) = filesystem::notable_file(&child_uri, e.mode, e.uid, Some(&data)) {
-                files.push(file_fact(child_uri, data.len(), f));
+            if ["etc/ssl/certs/", "usr/share/ca-certificates/", "etc/pki/"]
+                .iter()
+                .any(|d| e.path.starts_with(d))
+                && [".pem", ".crt", ".cer", ".der"]
+                    .iter()
+                    .any(|x| name.ends_with(x))
+            {
+                ca_files += 1;
             }
+            if let Some((format, purpose)) = ml_model(&e.path, &data) {
+                ml_models.push(MlModelFact {
+                    path: e.path.clone(),
+                    format,
+                    purpose,
+                });
+            }
+            // An image carved from a dump at an offset is named `dump.bin@0x40000`.
+            let child_path = if e.path.starts_with('@') {
+                path.with_suffix(&e.path)
+            } else {
+                path.join_inner(&e.path)
+            };
+            let child_uri = child_path.to_string();
             let sample = &data[..data.len().min(64 * 1024)];
             let kind = crate::discover::sniff(sample, data.len() as u64);
             let kind = kind.or_else(|| crate::discover::sniff_path(&e.path, sample));
+            let own_artifact = !matches!(kind, None | Some(ArtifactKind::SystemFile));
+            let notable = filesystem::notable_file(&child_uri, e.mode, e.uid, Some(&data));
+            if !own_artifact && (notable.is_some() || kind.is_some()) {
+                inner.push(ArtifactInfo {
+                    uri: child_uri.clone(),
+                    parent: None,
+                    length: data.len() as u64,
+                    sha256: hex::encode(sha2::Sha256::digest(&data)),
+                    kind: kind.map(|k| k.label()).unwrap_or("file").to_string(),
+                });
+            }
+            if let Some(f) = notable {
+                files.push(file_fact(child_uri, data.len(), f));
+            }
             match kind {
                 Some(ArtifactKind::SystemFile) => {
                     system.push((e.path, Arc::from(data.into_boxed_slice())));
@@ -333,12 +556,29 @@ pub fn extract_image(
         sink(batch);
     }
     let outer = path.outer().to_string();
-    out.facts.extend(system_facts(
-        &system,
-        &|p: &str| path.join_inner(p).to_string(),
-        &outer,
-    ));
+    let sys = system_facts(&system, &|p: &str| path.join_inner(p).to_string(), &outer);
+    let prefix = format!("{uri}!/");
+    let (mut update_scripts, mut update_verification) = (BTreeSet::new(), BTreeSet::new());
+    for f in &sys {
+        if let FactData::Config(c) = &f.data {
+            let inside = f
+                .location
+                .uri
+                .strip_prefix(&prefix)
+                .unwrap_or(&f.location.uri)
+                .to_string();
+            if c.installs_update {
+                update_scripts.insert(inside.clone());
+            }
+            if c.verifies_signature {
+                update_verification.insert(inside);
+            }
+        }
+    }
+    out.facts.extend(sys);
     out.facts.extend(files);
+    out.files = inner;
+    ml_models.sort_by(|a, b| a.path.cmp(&b.path));
     let incomplete = !unpacked.problems.is_empty();
     for p in unpacked.problems {
         let level = if p.code.starts_with("image-limit") || p.code == "image-unsafe-path" {
@@ -371,31 +611,148 @@ pub fn extract_image(
             has_ca_bundle,
             rootfs: has_etc && has_bin,
             uimage: unpacked.uimage,
+            ca_files,
+            tls_libraries: tls_libraries.into_iter().collect(),
+            update_scripts: update_scripts.into_iter().collect(),
+            update_verification: update_verification.into_iter().collect(),
+            sensing: sensing
+                .into_iter()
+                .map(|(capability, ev)| SensingFact {
+                    capability,
+                    evidence: ev.into_iter().take(10).collect(),
+                })
+                .collect(),
+            ml_models,
         })),
     });
     out
 }
 
-/// Fleet checks across images: the same password hash for the same account in two
-/// different images (a universal password, ETSI EN 303 645 5.1-1).
+/// The image a virtual path belongs to, for fleet checks: its outermost file, without
+/// the `@0x...` offset of a carved image (two partitions of one dump are one device).
+pub fn image_of(uri: &str) -> Option<&str> {
+    let (outer, _) = uri.split_once("!/")?;
+    Some(strip_offset(outer))
+}
+
+/// `flash.bin@0x40000` without its carving offset.
+fn strip_offset(outer: &str) -> &str {
+    match outer.rfind("@0x") {
+        Some(i) if outer[i + 3..].chars().all(|c| c.is_ascii_hexdigit()) => &outer[..i],
+        _ => outer,
+    }
+}
+
+/// Fleet checks across images: the same salted password hash in two different images
+/// (a universal password, ETSI EN 303 645 5.1-1), and the same
+/// private key (by its public key) in two different images (ETSI EN 303 645 5.4-4).
 pub fn correlate(facts: &mut [Fact]) {
-    let mut by_hash: HashMap<(String, String), BTreeSet<String>> = HashMap::new();
+    let mut by_key: HashMap<String, BTreeSet<String>> = HashMap::new();
+    for f in facts.iter() {
+        if let FactData::PrivateKey(k) = &f.data
+            && !k.key_id.is_empty()
+            && let Some(img) = image_of(&f.location.uri)
+        {
+            by_key
+                .entry(k.key_id.clone())
+                .or_default()
+                .insert(img.to_string());
+        }
+    }
+    for f in facts.iter_mut() {
+        let img = image_of(&f.location.uri).map(str::to_string);
+        if let FactData::PrivateKey(k) = &mut f.data
+            && let (Some(img), Some(images)) = (img, by_key.get(&k.key_id))
+        {
+            k.reused_in_images = images.iter().filter(|i| **i != img).cloned().collect();
+        }
+    }
+    // The same salt and hash is the same password whatever the account's name.
+    let mut by_hash: HashMap<String, BTreeSet<String>> = HashMap::new();
     for f in facts.iter() {
         if let FactData::Account(a) = &f.data
             && !a.hash_id.is_empty()
             && !a.image.is_empty()
         {
             by_hash
-                .entry((a.user.clone(), a.hash_id.clone()))
+                .entry(a.hash_id.clone())
                 .or_default()
-                .insert(a.image.clone());
+                .insert(strip_offset(&a.image).to_string());
         }
     }
     for f in facts.iter_mut() {
         if let FactData::Account(a) = &mut f.data
-            && let Some(images) = by_hash.get(&(a.user.clone(), a.hash_id.clone()))
+            && let Some(images) = by_hash.get(&a.hash_id)
         {
-            a.reused_in = images.iter().filter(|i| **i != a.image).cloned().collect();
+            let own = strip_offset(&a.image);
+            a.reused_in = images.iter().filter(|i| *i != own).cloned().collect();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn account(uri: &str, user: &str, hash_id: &str) -> Fact {
+        let (_, (_, mut a)) = filesystem::accounts(None, Some("root:!:1::::::\n"), "")
+            .pop()
+            .unwrap_or_else(|| unreachable!());
+        a.user = user.into();
+        a.hash_id = hash_id.into();
+        a.image = uri.split("!/").next().unwrap_or("").into();
+        Fact {
+            target: Target::Account,
+            location: text_location(uri.into(), 1),
+            identity: String::new(),
+            data: FactData::Account(Box::new(a)),
+        }
+    }
+
+    #[test]
+    fn ml_models_need_their_container() {
+        assert_eq!(
+            ml_model("m/face_det.tflite", b"\x1c\0\0\0TFL3\0\0"),
+            Some(("tflite", "face"))
+        );
+        assert_eq!(
+            ml_model("m/plate.pth", b"PK\x03\x04rest"),
+            Some(("pytorch", "licence-plate"))
+        );
+        assert_eq!(
+            ml_model("lib/python3/dist-packages/x.pth", b"import os\n"),
+            None
+        );
+        assert_eq!(
+            ml_model("share/haarcascade_frontalface_default.xml", b"<?xml"),
+            Some(("opencv-haar", "face"))
+        );
+        assert_eq!(
+            ml_model("model/reid.xml", b"<?xml?>\n<net name=\"reid\">"),
+            Some(("openvino", "person-reid"))
+        );
+    }
+
+    #[test]
+    fn password_reuse_ignores_user_names_and_dump_partitions() {
+        let mut f = vec![
+            account("north.img!/etc/shadow", "root", "h1"),
+            account("south.img!/etc/shadow", "admin", "h1"),
+            account("dump.bin@0x40000!/etc/shadow", "root", "h2"),
+            account("dump.bin@0x20000!/payload!/etc/shadow", "root", "h2"),
+        ];
+        correlate(&mut f);
+        let reused: Vec<Vec<String>> = f
+            .iter()
+            .map(|x| match &x.data {
+                FactData::Account(a) => a.reused_in.clone(),
+                _ => Vec::new(),
+            })
+            .collect();
+        assert_eq!(reused[0], ["south.img"]);
+        assert_eq!(reused[1], ["north.img"]);
+        assert!(reused[2].is_empty() && reused[3].is_empty(), "{reused:?}");
+        assert_eq!(image_of("dump.bin@0x40000!/etc/x"), Some("dump.bin"));
+        assert_eq!(image_of("loose/etc/shadow"), None);
     }
 }
