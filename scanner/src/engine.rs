@@ -370,7 +370,10 @@ fn extract_one(
     }
     let mut notes = Vec::new();
     let Some(artifact) = discover::load(c, opts.discover, &mut notes) else {
+        // Files of no known kind (configuration files, scripts...) are still read for
+        // secrets and endpoints.
         return PerFile {
+            facts: targets::secret::scan_loose(c, opts.discover.max_file_size),
             notifications: notes,
             ..PerFile::default()
         };

@@ -9,8 +9,10 @@ use crate::targets::declaration::DeclarationFact;
 use crate::targets::deployment::DeploymentFact;
 use crate::targets::firmware::ImageFact;
 use crate::targets::firmware::binary::BinaryFact;
+use crate::targets::firmware::components::ComponentFact;
 use crate::targets::firmware::filesystem::{AccountFact, BootServiceFact, FileFact};
 use crate::targets::service::{HostFact, ServiceFact};
+use crate::targets::secret::{EndpointFact, SecretFact};
 use crate::targets::source::SourceFact;
 use serde::Serialize;
 use std::fmt;
@@ -44,6 +46,12 @@ pub enum Target {
     File,
     /// One place in Rust source or Cargo files (call, literal, macro, dependency...).
     Source,
+    /// One hard-coded secret in a file (value masked).
+    Secret,
+    /// One remote endpoint (URL or host setting) named in a file.
+    Endpoint,
+    /// One software component identified by its version string.
+    Component,
 }
 
 impl Target {
@@ -56,6 +64,7 @@ impl Target {
         "file",
         "secret",
         "component",
+        "endpoint",
         "certificate",
         "private_key",
         "service",
@@ -80,6 +89,9 @@ impl Target {
             Target::BootService => "boot_service",
             Target::File => "file",
             Target::Source => "source",
+            Target::Secret => "secret",
+            Target::Endpoint => "endpoint",
+            Target::Component => "component",
         }
     }
 
@@ -98,6 +110,9 @@ impl Target {
             "boot_service" => Some(Target::BootService),
             "file" => Some(Target::File),
             "source" => Some(Target::Source),
+            "secret" => Some(Target::Secret),
+            "endpoint" => Some(Target::Endpoint),
+            "component" => Some(Target::Component),
             _ => None,
         }
     }
@@ -137,6 +152,12 @@ pub enum FactData {
     File(Box<FileFact>),
     /// A place in Rust source or Cargo files.
     Source(Box<SourceFact>),
+    /// A hard-coded secret (masked).
+    Secret(Box<SecretFact>),
+    /// A remote endpoint.
+    Endpoint(Box<EndpointFact>),
+    /// A software component.
+    Component(Box<ComponentFact>),
 }
 
 impl FactData {

@@ -7,6 +7,7 @@
 //! certificate or binary found inside an image is checked like a loose one.
 
 pub mod binary;
+pub mod components;
 pub mod filesystem;
 pub mod image;
 
@@ -309,6 +310,14 @@ pub fn extract_image(
             let sample = &data[..data.len().min(64 * 1024)];
             let kind = crate::discover::sniff(sample, data.len() as u64);
             let kind = kind.or_else(|| crate::discover::sniff_path(&e.path, sample));
+            if matches!(kind, None | Some(ArtifactKind::SystemFile)) {
+                files.extend(crate::targets::secret::scan(
+                    &child_path,
+                    &data,
+                    Default::default(),
+                ));
+                files.extend(components::scan(&child_path, &data));
+            }
             match kind {
                 Some(ArtifactKind::SystemFile) => {
                     system.push((e.path, Arc::from(data.into_boxed_slice())));
