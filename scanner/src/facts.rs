@@ -55,6 +55,9 @@ pub enum Target {
 }
 
 impl Target {
+    /// No target (for [`crate::engine::scan_keeping`]).
+    pub const KEEP_NONE: &'static [Target] = &[];
+
     /// Every target a rule may name, including those whose extractors are planned.
     pub const KNOWN: &'static [&'static str] = &[
         "binary",

@@ -820,7 +820,9 @@ pub fn scan(path: &VirtualPath, bytes: &[u8], skip: Skip) -> Vec<Fact> {
     if web_file {
         web_credentials(bytes, &mut |name, value, offset| {
             let v = String::from_utf8_lossy(value).into_owned();
-            if v.is_empty() || allowlisted(&v) {
+            // A crypt hash starts with `$`, which the allow-list reads as a reference.
+            let hash = v.starts_with('$') && v.len() > 20;
+            if v.is_empty() || (!hash && allowlisted(&v)) {
                 return;
             }
             let mut f = secret("web-credential", name, value, offset);
@@ -958,7 +960,7 @@ fn skipped_loose(display: &str) -> bool {
             .any(|e| name.ends_with(e))
 }
 
-/// Secrets and endpoints of a loose file that discovery did not recognise (a
+/// Secrets, endpoints and components of a loose file that discovery did not recognise (a
 /// configuration file, a script): read whole when not larger than `max_size` bytes.
 /// Unreadable files were already reported by discovery.
 pub fn scan_loose(c: &crate::discover::Candidate, max_size: u64) -> Vec<Fact> {
@@ -967,7 +969,12 @@ pub fn scan_loose(c: &crate::discover::Candidate, max_size: u64) -> Vec<Fact> {
     }
     let small = std::fs::metadata(&c.path).is_ok_and(|m| m.len() <= max_size);
     match std::fs::read(&c.path) {
-        Ok(bytes) if small => scan(&VirtualPath::file(&c.display), &bytes, Skip::default()),
+        Ok(bytes) if small => {
+            let path = VirtualPath::file(&c.display);
+            let mut facts = scan(&path, &bytes, Skip::default());
+            facts.extend(crate::targets::firmware::components::scan(&path, &bytes));
+            facts
+        }
         _ => Vec::new(),
     }
 }
@@ -1057,7 +1064,7 @@ mod tests {
         bin.extend_from_slice(b"\0mqtt://ops:Sk3-ybD4@broker.lumiere.example.eu:1883/x\0");
         let s = secrets("bin/app", std::str::from_utf8(&bin).unwrap_or(""));
         assert_eq!(s.len(), 2, "{s:?}");
-        assert_eq!((s[0].kind, s[0].byte_offset, s[0].line), ("github-token", 30, 0));
+        assert_eq!((s[0].kind, s[0].byte_offset, s[0].line), ("github-token", 29, 0));
         assert_eq!((s[1].kind, s[1].name.as_str()), ("url-password", "ops"));
         let e = endpoints("bin/app", &bin);
         assert_eq!(e.len(), 1);
