@@ -152,7 +152,7 @@ const TOKENS: &[(&str, &str)] = &[
 
 /// Names a secret is assigned to; the name must end the setting (`mqtt_password`,
 /// `"wpa_passphrase"`), so `password_file` or `password_min_length` do not match.
-const ASSIGNMENT: &str = r#"(?i)(?:^|[^A-Za-z0-9_])["']?((?:[A-Za-z0-9_.-]{0,32}[_.-])?(?:password|passwd|passphrase|pass|pwd|mdp|secret|api_?key|apikey|access_?token|auth_?token|token|psk|appkey|app_?s?_?key|nwkkey|nwk_?s?_?key))["']?[ \t]*(?::=|=|:)[ \t]*("[^"\r\n]{0,128}"|'[^'\r\n]{0,128}'|[\x21-\x7e&&[^"',;{}\[\]]]{1,128})"#;
+const ASSIGNMENT: &str = r#"(?i)(?:^|[^A-Za-z0-9_])["']?((?:[A-Za-z0-9_.-]{0,32}[_.-])?(?:password|passwd|passphrase|pass|pwd|mdp|secret|api_?key|apikey|access_?token|auth_?token|token|psk|appkey|app_?s?_?key|nwkkey|nwk_?s?_?key))["']?[ \t]*(?::=|=|:)[ \t]*("[^"\r\n]{0,128}"|'[^'\r\n]{0,128}'|[\x21-\x7e&&[^"',;(){}\[\]]]{1,128})"#;
 
 /// mosquitto bridges: `remote_password VALUE` (space-separated).
 const MOSQUITTO: &str = r"(?m)^[ \t]*(remote_password|bridge_psk)[ \t]+([\x21-\x7e]{1,128})";
@@ -584,14 +584,30 @@ fn ip_scope(ip: &IpAddr) -> &'static str {
     }
 }
 
-fn role(words: &str) -> &'static str {
+/// Role of an endpoint from the words of its setting and URL path, else from the name of
+/// its file and directory (`mosquitto/bridge.conf`, `ntp.conf`, `opkg/feeds.conf`).
+fn role(words: &str, file: &str) -> &'static str {
+    let r = role_of(words);
+    if !r.is_empty() {
+        return r;
+    }
+    let mut parts = file.rsplit(['/', '!']).filter(|p| !p.is_empty());
+    let near = format!(
+        "{} {}",
+        parts.next().unwrap_or(""),
+        parts.next().unwrap_or("")
+    );
+    role_of(&near)
+}
+
+fn role_of(words: &str) -> &'static str {
     let w = words.to_ascii_lowercase();
     let has = |list: &[&str]| list.iter().any(|x| w.contains(x));
     if has(&["update", "upgrade", "firmware", "ota", "swupdate", "opkg", "feed"]) {
         "update"
     } else if has(&["telemetry", "metrics", "stats", "analytics", "syslog", "logging"]) {
         "telemetry"
-    } else if has(&["mqtt", "amqp", "broker", "mosquitto"]) {
+    } else if has(&["mqtt", "amqp", "broker", "mosquitto", "bridge"]) {
         "broker"
     } else if has(&["ntp", "chrony", "timesync"]) {
         "time"
@@ -607,6 +623,7 @@ fn endpoint(
     port: Option<&str>,
     setting: &str,
     words: &str,
+    file: &str,
 ) -> Option<EndpointFact> {
     let host = host
         .trim_end_matches('.')
@@ -650,7 +667,7 @@ fn endpoint(
     }
     Some(EndpointFact {
         url,
-        role: role(&format!("{setting} {scheme} {words}")),
+        role: role(&format!("{setting} {scheme} {host} {words}"), file),
         scheme,
         host,
         port,
@@ -792,13 +809,13 @@ pub fn scan(path: &VirtualPath, bytes: &[u8], skip: Skip) -> Vec<Fact> {
                     }
                     let port = caps.get(4).map(|p| String::from_utf8_lossy(p.as_bytes()));
                     let setting = setting_before(bytes, s.start());
-                    let words = format!(
-                        "{file} {}",
-                        caps.get(5)
-                            .map(|p| String::from_utf8_lossy(p.as_bytes()))
-                            .unwrap_or_default()
-                    );
-                    if let Some(e) = endpoint(&scheme, &host, port.as_deref(), &setting, &words) {
+                    let words = caps
+                        .get(5)
+                        .map(|p| String::from_utf8_lossy(p.as_bytes()).into_owned())
+                        .unwrap_or_default();
+                    if let Some(e) =
+                        endpoint(&scheme, &host, port.as_deref(), &setting, &words, &file)
+                    {
                         endpoints.push((s.start(), e));
                     }
                 }
@@ -810,7 +827,7 @@ pub fn scan(path: &VirtualPath, bytes: &[u8], skip: Skip) -> Vec<Fact> {
                     let host = String::from_utf8_lossy(h.as_bytes()).into_owned();
                     // `server=` inside a URL's query is the URL's business.
                     let port = caps.get(3).map(|p| String::from_utf8_lossy(p.as_bytes()));
-                    if let Some(e) = endpoint("", &host, port.as_deref(), &name, &file) {
+                    if let Some(e) = endpoint("", &host, port.as_deref(), &name, "", &file) {
                         endpoints.push((h.start(), e));
                     }
                 }
