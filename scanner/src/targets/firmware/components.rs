@@ -248,7 +248,7 @@ pub fn sbom(facts: &[Fact], as_of: time::Date) -> Result<Vec<u8>, String> {
             identity: None,
         });
         c.description = Some(NormalizedString::new(&format!(
-            "identified by the string \"{}\"",
+            "identified by its version string: {}",
             first.evidence
         )));
         components.push(c);
