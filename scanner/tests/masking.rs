@@ -77,7 +77,9 @@ fn planted() -> Vec<(&'static str, String, String, &'static str)> {
         (
             "jwt",
             v("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJtYXNrLXRlc3QifQ.M4skTest0nlySignatureAbCdEf"),
-            v("Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJtYXNrLXRlc3QifQ.M4skTest0nlySignatureAbCdEf\n"),
+            v(
+                "Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJtYXNrLXRlc3QifQ.M4skTest0nlySignatureAbCdEf\n",
+            ),
             "config/http.txt",
         ),
         (
@@ -269,7 +271,10 @@ fn no_clear_secret_in_any_output() {
         let masked = mask(value);
         for name in ["json", "sarif", "facts"] {
             let text = &outputs.iter().find(|(n, _)| *n == name).unwrap().1;
-            assert!(text.contains(&masked), "{kind}: {masked} missing from {name}");
+            assert!(
+                text.contains(&masked),
+                "{kind}: {masked} missing from {name}"
+            );
         }
     }
 }

@@ -429,9 +429,7 @@ pub struct Origin<'a> {
 
 fn strip_quotes(v: &[u8]) -> &[u8] {
     match (v.first(), v.last()) {
-        (Some(b'"'), Some(b'"')) | (Some(b'\''), Some(b'\'')) if v.len() >= 2 => {
-            &v[1..v.len() - 1]
-        }
+        (Some(b'"'), Some(b'"')) | (Some(b'\''), Some(b'\'')) if v.len() >= 2 => &v[1..v.len() - 1],
         _ => v,
     }
 }
@@ -603,9 +601,18 @@ fn role(words: &str, file: &str) -> &'static str {
 fn role_of(words: &str) -> &'static str {
     let w = words.to_ascii_lowercase();
     let has = |list: &[&str]| list.iter().any(|x| w.contains(x));
-    if has(&["update", "upgrade", "firmware", "ota", "swupdate", "opkg", "feed"]) {
+    if has(&[
+        "update", "upgrade", "firmware", "ota", "swupdate", "opkg", "feed",
+    ]) {
         "update"
-    } else if has(&["telemetry", "metrics", "stats", "analytics", "syslog", "logging"]) {
+    } else if has(&[
+        "telemetry",
+        "metrics",
+        "stats",
+        "analytics",
+        "syslog",
+        "logging",
+    ]) {
         "telemetry"
     } else if has(&["mqtt", "amqp", "broker", "mosquitto", "bridge"]) {
         "broker"
@@ -742,18 +749,15 @@ pub fn scan(path: &VirtualPath, bytes: &[u8], skip: Skip) -> Vec<Fact> {
                     }
                     let Some(m) = caps.get(1) else { continue };
                     let rest = &bytes[m.end()..];
-                    let end = memchr::memmem::find(rest, b"-----END ")
-                        .unwrap_or(rest.len().min(4096));
+                    let end =
+                        memchr::memmem::find(rest, b"-----END ").unwrap_or(rest.len().min(4096));
                     let body: Vec<u8> = rest[..end]
                         .iter()
                         .copied()
                         .filter(|b| !b.is_ascii_whitespace())
                         .collect();
                     if !body.is_empty() && seen_values.insert((m.start(), m.end())) {
-                        secrets.push((
-                            m.start(),
-                            secret("private-key", "", &body, m.start()),
-                        ));
+                        secrets.push((m.start(), secret("private-key", "", &body, m.start())));
                     }
                 }
                 Find::Token(kind) => {
@@ -970,7 +974,11 @@ fn web_credentials(bytes: &[u8], sink: &mut dyn FnMut(&str, &[u8], usize)) {
 /// Loose files that are never read for secrets: documentation and Vigie's own
 /// configuration.
 fn skipped_loose(display: &str) -> bool {
-    let name = display.rsplit('/').next().unwrap_or(display).to_ascii_lowercase();
+    let name = display
+        .rsplit('/')
+        .next()
+        .unwrap_or(display)
+        .to_ascii_lowercase();
     name == "vigie.toml"
         || [".md", ".markdown", ".rst", ".adoc", ".sarif"]
             .iter()
@@ -1052,7 +1060,11 @@ mod tests {
         let text = "password=\npassword=${DB_PASS}\npassword: \"%s\"\npassword=<password>\n\
             password = changeme_example\npassword=xxxxxxxx\npassword_file=/etc/pw\n\
             aws=AKIAIOSFODNN7EXAMPLE\ntoken=true\nsecret: enabled\napi_key=short\n";
-        assert!(secrets("app.conf", text).is_empty(), "{:?}", secrets("app.conf", text));
+        assert!(
+            secrets("app.conf", text).is_empty(),
+            "{:?}",
+            secrets("app.conf", text)
+        );
     }
 
     #[test]
@@ -1081,7 +1093,10 @@ mod tests {
         bin.extend_from_slice(b"\0mqtt://ops:Sk3-ybD4@broker.lumiere.example.eu:1883/x\0");
         let s = secrets("bin/app", std::str::from_utf8(&bin).unwrap_or(""));
         assert_eq!(s.len(), 2, "{s:?}");
-        assert_eq!((s[0].kind, s[0].byte_offset, s[0].line), ("github-token", 29, 0));
+        assert_eq!(
+            (s[0].kind, s[0].byte_offset, s[0].line),
+            ("github-token", 29, 0)
+        );
         assert_eq!((s[1].kind, s[1].name.as_str()), ("url-password", "ops"));
         let e = endpoints("bin/app", &bin);
         assert_eq!(e.len(), 1);
@@ -1128,9 +1143,15 @@ mod tests {
 
     #[test]
     fn token_kinds_for_source_literals() {
-        assert_eq!(token_kind("AKIA2E0A8F3B244C9986"), Some("aws-access-key-id"));
+        assert_eq!(
+            token_kind("AKIA2E0A8F3B244C9986"),
+            Some("aws-access-key-id")
+        );
         assert_eq!(token_kind("AKIAIOSFODNN7EXAMPLE"), None);
-        assert_eq!(token_kind("glpat-Ab3dEf6hIj9kLm2nOp5q"), Some("gitlab-token"));
+        assert_eq!(
+            token_kind("glpat-Ab3dEf6hIj9kLm2nOp5q"),
+            Some("gitlab-token")
+        );
         assert_eq!(token_kind("hello"), None);
     }
 }

@@ -38,7 +38,12 @@ pub struct ComponentFact {
 
 /// (name, CPE vendor:product, part, pattern whose group 1 is the version).
 const SIGNATURES: &[(&str, &str, &str, &str)] = &[
-    ("busybox", "busybox:busybox", "a", r"BusyBox v([0-9]+\.[0-9]+(?:\.[0-9]+)?)"),
+    (
+        "busybox",
+        "busybox:busybox",
+        "a",
+        r"BusyBox v([0-9]+\.[0-9]+(?:\.[0-9]+)?)",
+    ),
     (
         "openssl",
         "openssl:openssl",
@@ -51,10 +56,25 @@ const SIGNATURES: &[(&str, &str, &str, &str)] = &[
         "a",
         r"(?:SSH-2\.0-dropbear_|Dropbear (?:SSH|sshd) v)(20[0-9]{2}\.[0-9]{1,3})",
     ),
-    ("openssh", "openbsd:openssh", "a", r"OpenSSH_([0-9]+\.[0-9]+(?:p[0-9]+)?)"),
-    ("lighttpd", "lighttpd:lighttpd", "a", r"lighttpd/([0-9]+\.[0-9]+\.[0-9]+)"),
+    (
+        "openssh",
+        "openbsd:openssh",
+        "a",
+        r"OpenSSH_([0-9]+\.[0-9]+(?:p[0-9]+)?)",
+    ),
+    (
+        "lighttpd",
+        "lighttpd:lighttpd",
+        "a",
+        r"lighttpd/([0-9]+\.[0-9]+\.[0-9]+)",
+    ),
     ("nginx", "f5:nginx", "a", r"nginx/([0-9]+\.[0-9]+\.[0-9]+)"),
-    ("dnsmasq", "thekelleys:dnsmasq", "a", r"dnsmasq-([0-9]+\.[0-9]+(?:\.[0-9]+)?)"),
+    (
+        "dnsmasq",
+        "thekelleys:dnsmasq",
+        "a",
+        r"dnsmasq-([0-9]+\.[0-9]+(?:\.[0-9]+)?)",
+    ),
     (
         "uclibc",
         "uclibc:uclibc",
@@ -372,7 +392,14 @@ mod tests {
             comps[0].purl.as_ref().map(|p| p.to_string()),
             Some("pkg:generic/busybox@1.24.1".to_string())
         );
-        let occ = &comps[0].evidence.as_ref().unwrap().occurrences.as_ref().unwrap().0;
+        let occ = &comps[0]
+            .evidence
+            .as_ref()
+            .unwrap()
+            .occurrences
+            .as_ref()
+            .unwrap()
+            .0;
         assert_eq!(occ.len(), 2);
         assert_eq!(occ[0].location, "fw.img!/bin/busybox#offset=0");
         let v: serde_json::Value = serde_json::from_slice(&a).unwrap();
