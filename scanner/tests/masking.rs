@@ -1,5 +1,5 @@
 //! Secrets are masked in every output: 20+ kinds of secrets planted in loose files, a
-//! tar.gz image, a binary and a Rust source file; no clear value may appear in text,
+//! tar.gz image, a binary, a Rust source file and a processing record; no clear value may appear in text,
 //! JSON, SARIF, Markdown, HTML or `vigie facts` output, and the masked forms must.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -214,6 +214,20 @@ fn no_clear_secret_in_any_output() {
         ),
     )
     .unwrap();
+    // A processing record whose notice URL carries credentials.
+    let decl_pass = "Decl-Token-MaskTest";
+    let decl = std::fs::read_to_string(
+        common::root().join("fixtures/demo-territory/declarations/camera-augmentee-parvis.yaml"),
+    )
+    .unwrap();
+    let planted_decl = decl.replace(
+        "https://www.belvezet.fr/videoprotection",
+        &format!("https://web:{decl_pass}@www.belvezet.fr/videoprotection"),
+    );
+    assert_ne!(decl, planted_decl);
+    std::fs::create_dir_all(d.join("declarations")).unwrap();
+    std::fs::write(d.join("declarations/camera.yaml"), planted_decl).unwrap();
+    values.push(("url-password", decl_pass.to_string()));
     values.push(("github-token", rs_token.to_string()));
     values.push(("named-secret", rs_pass.to_string()));
     let kinds: std::collections::BTreeSet<&str> = values.iter().map(|(k, _)| *k).collect();

@@ -66,9 +66,10 @@ pub fn extract(artifact: &Artifact, ctx: &ExtractContext) -> Extracted {
 pub fn content_facts(artifact: &Artifact) -> Vec<Fact> {
     let skip = secret::Skip {
         private_keys: matches!(artifact.kind, ArtifactKind::Pem),
+        endpoints: matches!(artifact.kind, ArtifactKind::Declaration),
     };
     match artifact.kind {
-        ArtifactKind::Pem | ArtifactKind::SystemFile => {
+        ArtifactKind::Pem | ArtifactKind::SystemFile | ArtifactKind::Declaration => {
             secret::scan(&artifact.path, &artifact.bytes, skip)
         }
         ArtifactKind::Elf | ArtifactKind::Pe | ArtifactKind::MachO => {

@@ -65,6 +65,9 @@ pub struct SecretFact {
     pub web_admin: bool,
     /// The outermost file of the image (empty for a loose file).
     pub image: String,
+    /// Length of the value in bytes (for [`redact`]; not shown to rules).
+    #[serde(skip)]
+    pub byte_len: usize,
 }
 
 /// One remote endpoint named in a file: a URL, or a host assigned to a setting such as
@@ -419,6 +422,8 @@ impl Lines<'_> {
 pub struct Skip {
     /// Private key armour (the certificate extractor already reads PEM files).
     pub private_keys: bool,
+    /// Endpoints (the URLs of a processing record are its own business).
+    pub endpoints: bool,
 }
 
 /// Where a scanned file sits.
@@ -735,6 +740,7 @@ pub fn scan(path: &VirtualPath, bytes: &[u8], skip: Skip) -> Vec<Fact> {
                     .iter()
                     .any(|w| name.to_ascii_lowercase().contains(w)),
             image: image.clone(),
+            byte_len: value.len(),
         }
     };
     for i in matched.iter() {
@@ -853,6 +859,9 @@ pub fn scan(path: &VirtualPath, bytes: &[u8], skip: Skip) -> Vec<Fact> {
         });
     }
     secrets.sort_by_key(|(o, _)| *o);
+    if skip.endpoints {
+        endpoints.clear();
+    }
     endpoints.sort_by_key(|(o, _)| *o);
     let mut facts = Vec::new();
     for (offset, mut s) in secrets {
@@ -969,6 +978,42 @@ fn web_credentials(bytes: &[u8], sink: &mut dyn FnMut(&str, &[u8], usize)) {
         };
         sink(&String::from_utf8_lossy(user), value, at);
     }
+}
+
+/// `text` with every secret value it holds replaced by its masked form, or `None` when
+/// it holds none. Private key blocks are left alone (their value is not contiguous);
+/// lines are kept, columns after a secret on its line shift.
+pub fn redact(text: &str) -> Option<String> {
+    let path = VirtualPath::file("");
+    let mut spans: Vec<(usize, usize, String)> = scan(&path, text.as_bytes(), Skip::default())
+        .into_iter()
+        .filter_map(|f| match f.data {
+            FactData::Secret(s) if s.kind != "private-key" => {
+                let start = s.byte_offset as usize;
+                Some((start, start + s.byte_len, s.masked))
+            }
+            _ => None,
+        })
+        .collect();
+    if spans.is_empty() {
+        return None;
+    }
+    spans.sort();
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for (start, end, masked) in spans {
+        let (Some(before), true) = (text.get(at..start), start >= at) else {
+            continue;
+        };
+        if text.get(start..end).is_none() {
+            continue;
+        }
+        out.push_str(before);
+        out.push_str(&masked);
+        at = end;
+    }
+    out.push_str(text.get(at..).unwrap_or(""));
+    Some(out)
 }
 
 /// Loose files that are never read for secrets: documentation and Vigie's own
@@ -1139,6 +1184,16 @@ mod tests {
             Skip { private_keys: true },
         );
         assert!(none.is_empty());
+    }
+
+    #[test]
+    fn redaction_keeps_lines_and_masks_values() {
+        let text = "a: 1\nurl: https://ops:Tk9-vLq2Zp@git.example.eu/x\nb: 2\n";
+        let r = redact(text).unwrap_or_default();
+        assert!(!r.contains("Tk9-vLq2Zp"), "{r}");
+        assert!(r.contains(&mask("Tk9-vLq2Zp")));
+        assert_eq!(r.lines().count(), 3);
+        assert!(redact("a: 1\n").is_none());
     }
 
     #[test]

@@ -432,6 +432,10 @@ pub fn parse(
     text: &str,
     as_of: Date,
 ) -> Result<(DeclarationFact, Vec<Notification>), Box<Notification>> {
+    // A secret written in a field (`source_code_url: https://user:token@...`) reaches
+    // facts and reports only masked; the secret rules report it from the raw text.
+    let redacted = crate::targets::secret::redact(text);
+    let text = redacted.as_deref().unwrap_or(text);
     let mut record: ProcessingRecord = serde_saphyr::from_str(text).map_err(|e| {
         let (line, column) = e
             .location()
