@@ -372,8 +372,15 @@ fn extract_one(
     let Some(artifact) = discover::load(c, opts.discover, &mut notes) else {
         // Files of no known kind (configuration files, scripts...) are still read for
         // secrets and endpoints.
+        let scanned = std::panic::catch_unwind(|| {
+            targets::secret::scan_loose(c, opts.discover.max_file_size)
+        });
+        let facts = scanned.unwrap_or_else(|_| {
+            notes.push(panic_note(c.display.clone()));
+            Vec::new()
+        });
         return PerFile {
-            facts: targets::secret::scan_loose(c, opts.discover.max_file_size),
+            facts,
             notifications: notes,
             ..PerFile::default()
         };

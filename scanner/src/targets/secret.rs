@@ -909,23 +909,30 @@ pub fn scan(path: &VirtualPath, bytes: &[u8], skip: Skip) -> Vec<Fact> {
 /// The setting a value is assigned to, read backwards from `at` on the same line
 /// (`update_url=` before `https://...` gives `update_url`).
 fn setting_before(bytes: &[u8], at: usize) -> String {
-    let from = at.saturating_sub(64);
-    let head = &bytes[from..at];
+    let head = &bytes[at.saturating_sub(64)..at];
     let head = match head.iter().rposition(|b| *b == b'\n' || *b == 0) {
         Some(i) => &head[i + 1..],
         None => head,
     };
-    let text = String::from_utf8_lossy(head);
-    let t = text.trim_end_matches([' ', '\t', '"', '\'']);
-    let Some(t) = t.strip_suffix(['=', ':']) else {
+    fn trim(mut h: &[u8]) -> &[u8] {
+        while let Some((last, rest)) = h.split_last()
+            && b" \t\"'".contains(last)
+        {
+            h = rest;
+        }
+        h
+    }
+    let h = trim(head);
+    let Some((b'=' | b':', h)) = h.split_last() else {
         return String::new();
     };
-    let t = t.trim_end_matches([' ', '\t', '"', '\'']);
-    let start = t
-        .rfind(|c: char| !(c.is_ascii_alphanumeric() || "_.-".contains(c)))
+    let h = trim(h);
+    let start = h
+        .iter()
+        .rposition(|b| !(b.is_ascii_alphanumeric() || b"_.-".contains(b)))
         .map(|i| i + 1)
         .unwrap_or(0);
-    t[start..].to_string()
+    String::from_utf8_lossy(&h[start..]).into_owned()
 }
 
 fn locate(
@@ -1165,7 +1172,7 @@ mod tests {
                 ("https://fw.vendor-cloud.com", "update", false, 1),
                 ("192.168.1.10", "", true, 2),
                 ("pool.ntp.org", "time", false, 3),
-                ("0.pool.ntp.org", "", false, 6),
+                ("0.pool.ntp.org", "time", false, 6),
                 ("cam.local", "", true, 7),
             ]
         );
@@ -1181,9 +1188,21 @@ mod tests {
         let none = scan(
             &VirtualPath::file("k.pem"),
             text.as_bytes(),
-            Skip { private_keys: true },
+            Skip {
+                private_keys: true,
+                ..Skip::default()
+            },
         );
         assert!(none.is_empty());
+    }
+
+    #[test]
+    fn settings_before_urls_survive_any_bytes() {
+        let text = "é=http://a.b.eu\n\u{fffd}\u{fffd}https://c.d.eu\nfeed_url = 'https://e.f.eu'";
+        let e = endpoints("x.conf", text.as_bytes());
+        let settings: Vec<&str> = e.iter().map(|e| e.setting.as_str()).collect();
+        assert_eq!(settings, vec!["", "", "feed_url"]);
+        assert_eq!(e[2].role, "update");
     }
 
     #[test]
