@@ -155,7 +155,7 @@ const TOKENS: &[(&str, &str)] = &[
 
 /// Names a secret is assigned to; the name must end the setting (`mqtt_password`,
 /// `"wpa_passphrase"`), so `password_file` or `password_min_length` do not match.
-const ASSIGNMENT: &str = r#"(?i)(?:^|[^A-Za-z0-9_])["']?((?:[A-Za-z0-9_.-]{0,32}[_.-])?(?:password|passwd|passphrase|pass|pwd|mdp|secret|api_?key|apikey|access_?token|auth_?token|token|psk|appkey|app_?s?_?key|nwkkey|nwk_?s?_?key))["']?[ \t]*(?::=|=|:)[ \t]*("[^"\r\n]{0,128}"|'[^'\r\n]{0,128}'|[\x21-\x7e&&[^"',;(){}\[\]]]{1,128})"#;
+const ASSIGNMENT: &str = r#"(?i)(?:^|[^A-Za-z0-9_])["']?((?:[A-Za-z0-9_.-]{0,32}[_.-])?(?:password|passwd|passphrase|pass|mdp|secret|api_?key|apikey|access_?token|auth_?token|token|psk|appkey|app_?s?_?key|nwkkey|nwk_?s?_?key))["']?[ \t]*(?::=|=|:)[ \t]*("[^"\r\n]{0,128}"|'[^'\r\n]{0,128}'|[\x21-\x7e&&[^"',;(){}\[\]]]{1,128})"#;
 
 /// mosquitto bridges: `remote_password VALUE` (space-separated).
 const MOSQUITTO: &str = r"(?m)^[ \t]*(remote_password|bridge_psk)[ \t]+([\x21-\x7e]{1,128})";
@@ -319,6 +319,14 @@ const NOT_VALUES: &[&str] = &[
     "prompt",
     "ask",
     "env",
+    // nsswitch.conf sources (`passwd: files systemd`).
+    "files",
+    "compat",
+    "systemd",
+    "sss",
+    "nis",
+    "ldap",
+    "winbind",
 ];
 
 /// True for a documentation value, a template or a reference rather than a secret.
@@ -448,7 +456,11 @@ fn name_kind(name: &str) -> &'static str {
         .to_string();
     if n.contains("mqtt") || n == "remote_password" {
         "mqtt-password"
-    } else if n.ends_with("psk") || n.contains("wpa_passphrase") || n.contains("sae_password") {
+    } else if n == "psk"
+        || n.ends_with("_psk")
+        || n.contains("wpa_passphrase")
+        || n.contains("sae_password")
+    {
         "wifi-psk"
     } else if n.ends_with("appkey")
         || n.ends_with("nwkkey")
@@ -462,7 +474,7 @@ fn name_kind(name: &str) -> &'static str {
         "lorawan-key"
     } else if matches!(
         last.as_str(),
-        "password" | "passwd" | "passphrase" | "pass" | "pwd" | "mdp"
+        "password" | "passwd" | "passphrase" | "pass" | "mdp"
     ) || n.ends_with("password")
         || n.ends_with("passwd")
     {
@@ -492,18 +504,42 @@ fn plausible(kind: &str, value: &str, binary: bool) -> bool {
                 && !value.contains('/')
         }
         _ => {
-            // Passwords: anything that is not a placeholder; in binaries, where format
-            // strings and prompts abound, something that reads like a password.
+            // Passwords: anything that is not a placeholder, a command, a path or a
+            // metavariable (`--password=PASS`); in binaries, where format strings, help
+            // texts and identifiers abound, something that reads like a password.
+            let first = value.bytes().next().unwrap_or(b' ');
+            let shape = len >= 4
+                && !b"/`\\&|<[-.".contains(&first)
+                && !value.contains(char::is_whitespace)
+                && !(value.bytes().all(|b| b.is_ascii_uppercase() || b == b'_'));
+            if !shape {
+                return false;
+            }
             if binary {
-                len >= 4
-                    && value
-                        .bytes()
-                        .all(|b| b.is_ascii_alphanumeric() || b"!#*+-.@^_~".contains(&b))
+                default_password(value)
+                    || (len >= 6
+                        && value
+                            .bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || b"!#*+-.@^_~".contains(&b))
+                        && !identifier_like(value))
             } else {
-                len >= 3 && !value.starts_with('/')
+                true
             }
         }
     }
+}
+
+/// A word or an identifier rather than a password: `Results`, `setClientPassword`,
+/// `pam_unix`, `files`: letters (and `_`) only, with at most a capital at the start of
+/// each word.
+fn identifier_like(value: &str) -> bool {
+    let letters = value.bytes().all(|b| b.is_ascii_alphabetic() || b == b'_');
+    letters
+        && !value
+            .bytes()
+            .skip(1)
+            .zip(value.bytes())
+            .any(|(b, prev)| b.is_ascii_uppercase() && prev.is_ascii_uppercase())
 }
 
 /// Documentation, schema and project hosts that appear in strings of libraries and
@@ -530,6 +566,21 @@ const DOC_HOSTS: &[&str] = &[
     "json-schema.org",
     "curl.se",
     "haxx.se",
+    "translationproject.org",
+    "freedesktop.org",
+    "debian.org",
+    "sourceware.org",
+    "unicode.org",
+    "gnupg.org",
+    "cpan.org",
+    "perl.org",
+    "python.org",
+    "iana.org",
+    "oasis-open.org",
+    "mitre.org",
+    "mosquitto.org",
+    "info-zip.org",
+    "ieee.org",
 ];
 
 const FILE_SUFFIXES: &[&str] = &[
@@ -713,6 +764,9 @@ pub fn scan(path: &VirtualPath, bytes: &[u8], skip: Skip) -> Vec<Fact> {
         String::new()
     };
     let binary = memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some();
+    // Binaries and scripts: their file name says nothing of their URLs' roles.
+    let strict = binary || bytes.starts_with(b"#!");
+    let role_file = if strict { "" } else { file.as_str() };
     let mut lines = Lines {
         bytes,
         starts: None,
@@ -762,7 +816,12 @@ pub fn scan(path: &VirtualPath, bytes: &[u8], skip: Skip) -> Vec<Fact> {
                         .copied()
                         .filter(|b| !b.is_ascii_whitespace())
                         .collect();
-                    if !body.is_empty() && seen_values.insert((m.start(), m.end())) {
+                    // The armour alone (a constant in ssh tools) is not a key.
+                    let key_like = body.len() >= 64
+                        && body
+                            .iter()
+                            .all(|b| b.is_ascii_alphanumeric() || b"+/=:,-\\".contains(b));
+                    if key_like && seen_values.insert((m.start(), m.end())) {
                         secrets.push((m.start(), secret("private-key", "", &body, m.start())));
                     }
                 }
@@ -783,7 +842,9 @@ pub fn scan(path: &VirtualPath, bytes: &[u8], skip: Skip) -> Vec<Fact> {
                     let start = m.start() + usize::from(value.len() != raw.len());
                     let kind = name_kind(&name);
                     let v = String::from_utf8_lossy(value);
-                    if v.eq_ignore_ascii_case(&name) || !plausible(kind, &v, binary) {
+                    // `name = call(...)` is code, not a value.
+                    let call = bytes.get(m.end()) == Some(&b'(');
+                    if call || v.eq_ignore_ascii_case(&name) || !plausible(kind, &v, binary) {
                         continue;
                     }
                     // A token pattern already reported this value.
@@ -824,7 +885,7 @@ pub fn scan(path: &VirtualPath, bytes: &[u8], skip: Skip) -> Vec<Fact> {
                         .map(|p| String::from_utf8_lossy(p.as_bytes()).into_owned())
                         .unwrap_or_default();
                     if let Some(e) =
-                        endpoint(&scheme, &host, port.as_deref(), &setting, &words, &file)
+                        endpoint(&scheme, &host, port.as_deref(), &setting, &words, role_file)
                     {
                         endpoints.push((s.start(), e));
                     }
@@ -837,7 +898,7 @@ pub fn scan(path: &VirtualPath, bytes: &[u8], skip: Skip) -> Vec<Fact> {
                     let host = String::from_utf8_lossy(h.as_bytes()).into_owned();
                     // `server=` inside a URL's query is the URL's business.
                     let port = caps.get(3).map(|p| String::from_utf8_lossy(p.as_bytes()));
-                    if let Some(e) = endpoint("", &host, port.as_deref(), &name, "", &file) {
+                    if let Some(e) = endpoint("", &host, port.as_deref(), &name, "", role_file) {
                         endpoints.push((h.start(), e));
                     }
                 }
@@ -861,6 +922,14 @@ pub fn scan(path: &VirtualPath, bytes: &[u8], skip: Skip) -> Vec<Fact> {
     secrets.sort_by_key(|(o, _)| *o);
     if skip.endpoints {
         endpoints.clear();
+    }
+    // Binaries and scripts are full of project, bug-report and documentation URLs:
+    // there, only URLs of device protocols, addresses, and URLs whose words say what they
+    // are for (update, telemetry, broker, time) are endpoints.
+    if strict {
+        endpoints.retain(|(_, e)| {
+            !matches!(e.scheme.as_str(), "http" | "https") || !e.ip.is_empty() || !e.role.is_empty()
+        });
     }
     endpoints.sort_by_key(|(o, _)| *o);
     let mut facts = Vec::new();
@@ -1180,7 +1249,7 @@ mod tests {
 
     #[test]
     fn private_keys_are_masked_blocks() {
-        let text = "key = \"-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmU=\n-----END OPENSSH PRIVATE KEY-----\"\n";
+        let text = "key = \"-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZWQy\n-----END OPENSSH PRIVATE KEY-----\"\n";
         let s = secrets("etc/app.conf", text);
         assert_eq!(s.len(), 1);
         assert_eq!((s[0].kind, s[0].line), ("private-key", 1));
