@@ -1101,7 +1101,7 @@ fn skipped_loose(display: &str) -> bool {
         .unwrap_or(display)
         .to_ascii_lowercase();
     name == "vigie.toml"
-        || [".md", ".markdown", ".rst", ".adoc", ".sarif"]
+        || [".md", ".markdown", ".rst", ".adoc", ".pod", ".sarif"]
             .iter()
             .any(|e| name.ends_with(e))
 }

@@ -60,7 +60,9 @@ const SIGNATURES: &[(&str, &str, &str, &str)] = &[
         "openssh",
         "openbsd:openssh",
         "a",
-        r"OpenSSH_([0-9]+\.[0-9]+(?:p[0-9]+)?)",
+        // The banner (`OpenSSH_9.2p1 Debian-2`), not the compatibility table of peer
+        // versions (`OpenSSH_7.4*`).
+        r"OpenSSH_([0-9]+\.[0-9]+(?:p[0-9]+)?)[ \x00]",
     ),
     (
         "lighttpd",
@@ -331,7 +333,7 @@ mod tests {
     #[test]
     fn version_strings() {
         let bin = b"\x7fELF\0\0BusyBox v1.24.1 (2016-02-14 10:12:31 CET) multi-call binary.\0\
-            OpenSSL 1.0.2k  26 Jan 2017\0SSH-2.0-dropbear_2017.75\0OpenSSH_7.4p1\0\
+            OpenSSL 1.0.2k  26 Jan 2017\0SSH-2.0-dropbear_2017.75\0OpenSSH_7.4p1\0OpenSSH_6.6*\0\
             lighttpd/1.4.45\0nginx/1.14.0\0dnsmasq-2.78\0libuClibc-0.9.33.2.so\0\
             GNU C Library (Debian GLIBC 2.31-13) stable release version 2.31.\0\
             libcurl/7.58.0\0mosquitto version 1.6.9\0vermagic=4.14.98 SMP mod_unload\0\
