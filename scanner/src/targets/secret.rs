@@ -85,8 +85,9 @@ pub struct EndpointFact {
     pub port: u16,
     /// The host is an IP address: the address.
     pub ip: String,
-    /// For an IP: `public`, `private`, `loopback`, `link-local`, `unspecified`,
-    /// `documentation` or `other`; empty for a host name.
+    /// For an IP: `public`, `private`, `loopback`, `link_local`, `unspecified`,
+    /// `documentation` or `multicast` (as for Rust source literals); empty for a host
+    /// name.
     pub scope: String,
     /// The host stays on the device or the local network: `localhost`, `*.local`,
     /// `*.lan`, `*.home.arpa`, `*.internal`, `*.localdomain`, or a non-public IP.
@@ -425,6 +426,15 @@ impl Lines<'_> {
     }
 }
 
+/// The outermost file of the image holding `path`, empty for a loose file.
+pub fn outer_image(path: &VirtualPath) -> String {
+    if path.depth() > 0 {
+        path.outer().to_string()
+    } else {
+        String::new()
+    }
+}
+
 /// What [`scan`] should skip.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Skip {
@@ -597,47 +607,6 @@ fn doc_host(host: &str) -> bool {
         || matches!(tld, "example" | "invalid" | "test")
 }
 
-fn ip_scope(ip: &IpAddr) -> &'static str {
-    match ip {
-        IpAddr::V4(v4) => {
-            let o = v4.octets();
-            if v4.is_loopback() {
-                "loopback"
-            } else if v4.is_unspecified() {
-                "unspecified"
-            } else if v4.is_private() || (o[0] == 100 && (64..128).contains(&o[1])) {
-                "private"
-            } else if v4.is_link_local() {
-                "link-local"
-            } else if v4.is_documentation() {
-                "documentation"
-            } else if v4.is_broadcast() || v4.is_multicast() || o[0] == 0 || o[0] >= 240 {
-                "other"
-            } else {
-                "public"
-            }
-        }
-        IpAddr::V6(v6) => {
-            let s = v6.segments();
-            if v6.is_loopback() {
-                "loopback"
-            } else if v6.is_unspecified() {
-                "unspecified"
-            } else if (s[0] & 0xfe00) == 0xfc00 {
-                "private"
-            } else if (s[0] & 0xffc0) == 0xfe80 {
-                "link-local"
-            } else if s[0] == 0x2001 && s[1] == 0x0db8 {
-                "documentation"
-            } else if v6.is_multicast() {
-                "other"
-            } else {
-                "public"
-            }
-        }
-    }
-}
-
 /// Role of an endpoint from the words of its setting and URL path, else from the name of
 /// its file and directory (`mosquitto/bridge.conf`, `ntp.conf`, `opkg/feeds.conf`).
 fn role(words: &str, file: &str) -> &'static str {
@@ -706,7 +675,10 @@ fn endpoint(
         }
     }
     let port: u16 = port.and_then(|p| p.parse().ok()).unwrap_or(0);
-    let scope = ip.as_ref().map(ip_scope).unwrap_or("");
+    let scope = ip
+        .as_ref()
+        .map(crate::targets::source::vocab::ip_scope)
+        .unwrap_or("");
     let local_names = [".local", ".lan", ".home.arpa", ".internal", ".localdomain"];
     let local = host == "localhost"
         || local_names.iter().any(|s| host.ends_with(s))
@@ -758,11 +730,7 @@ pub fn scan(path: &VirtualPath, bytes: &[u8], skip: Skip) -> Vec<Fact> {
         return Vec::new();
     }
     let file = path.to_string();
-    let image = if path.depth() > 0 {
-        path.outer().to_string()
-    } else {
-        String::new()
-    };
+    let image = outer_image(path);
     let binary = memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some();
     // Binaries and scripts: their file name says nothing of their URLs' roles.
     let strict = binary || bytes.starts_with(b"#!");

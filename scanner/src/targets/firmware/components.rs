@@ -141,11 +141,7 @@ pub fn scan(path: &VirtualPath, bytes: &[u8]) -> Vec<Fact> {
         return Vec::new();
     }
     let file = path.to_string();
-    let image = if path.depth() > 0 {
-        path.outer().to_string()
-    } else {
-        String::new()
-    };
+    let image = crate::targets::secret::outer_image(path);
     let mut found: BTreeMap<(&'static str, String), ComponentFact> = BTreeMap::new();
     for i in matched.iter() {
         let (Some(re), Some(&(name, cpe, part, _))) = (c.each.get(i), SIGNATURES.get(i)) else {

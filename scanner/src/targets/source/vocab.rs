@@ -300,7 +300,7 @@ pub struct LiteralFact {
     pub ip_scope: String,
 }
 
-fn ip_scope(ip: &IpAddr) -> &'static str {
+pub(crate) fn ip_scope(ip: &IpAddr) -> &'static str {
     match ip {
         IpAddr::V4(v4) => {
             let o = v4.octets();
