@@ -470,7 +470,17 @@ fn extract_one(
     }
     let mut notes = Vec::new();
     let Some(artifact) = discover::load(c, opts.discover, &mut notes) else {
+        // Files of no known kind (configuration files, scripts...) are still read for
+        // secrets and endpoints.
+        let scanned = std::panic::catch_unwind(|| {
+            targets::secret::scan_loose(c, opts.discover.max_file_size)
+        });
+        let facts = scanned.unwrap_or_else(|_| {
+            notes.push(panic_note(c.display.clone()));
+            Vec::new()
+        });
         return PerFile {
+            facts,
             notifications: notes,
             ..PerFile::default()
         };
@@ -1024,6 +1034,19 @@ pub fn scan_observed(
     config: &Config,
     obs: &dyn Observer,
 ) -> (Report, Timings) {
+    let (report, timings, _) = scan_keeping(opts, rules, config, obs, Target::KEEP_NONE);
+    (report, timings)
+}
+
+/// [`scan_observed`], also returning the facts of the `keep` targets (the components
+/// for `--sbom`), in extraction order.
+pub fn scan_keeping(
+    opts: &ScanOptions,
+    rules: &RuleSet,
+    config: &Config,
+    obs: &dyn Observer,
+    keep: &[Target],
+) -> (Report, Timings, Vec<Fact>) {
     let started = Instant::now();
     let mut timings = Timings::default();
     let start_time = now_rfc3339();
@@ -1082,7 +1105,12 @@ pub fn scan_observed(
         },
     };
     timings.total = started.elapsed();
-    (report, timings)
+    let kept = extraction
+        .facts
+        .into_iter()
+        .filter(|f| keep.contains(&f.target))
+        .collect();
+    (report, timings, kept)
 }
 
 /// Exit code of a scan: 1 when an unsuppressed finding is at or above `fail_on`, else 3

@@ -9,8 +9,10 @@ use crate::targets::declaration::DeclarationFact;
 use crate::targets::deployment::DeploymentFact;
 use crate::targets::firmware::ImageFact;
 use crate::targets::firmware::binary::BinaryFact;
+use crate::targets::firmware::components::ComponentFact;
 use crate::targets::firmware::config::ConfigFact;
 use crate::targets::firmware::filesystem::{AccountFact, BootServiceFact, FileFact};
+use crate::targets::secret::{EndpointFact, SecretFact};
 use crate::targets::service::{HostFact, ServiceFact};
 use crate::targets::source::SourceFact;
 use serde::Serialize;
@@ -48,9 +50,18 @@ pub enum Target {
     Config,
     /// One place in Rust source or Cargo files (call, literal, macro, dependency...).
     Source,
+    /// One hard-coded secret in a file (value masked).
+    Secret,
+    /// One remote endpoint (URL or host setting) named in a file.
+    Endpoint,
+    /// One software component identified by its version string.
+    Component,
 }
 
 impl Target {
+    /// No target (for [`crate::engine::scan_keeping`]).
+    pub const KEEP_NONE: &'static [Target] = &[];
+
     /// Every target a rule may name, including those whose extractors are planned.
     pub const KNOWN: &'static [&'static str] = &[
         "binary",
@@ -61,6 +72,7 @@ impl Target {
         "config",
         "secret",
         "component",
+        "endpoint",
         "certificate",
         "private_key",
         "service",
@@ -86,6 +98,9 @@ impl Target {
             Target::File => "file",
             Target::Config => "config",
             Target::Source => "source",
+            Target::Secret => "secret",
+            Target::Endpoint => "endpoint",
+            Target::Component => "component",
         }
     }
 
@@ -105,6 +120,9 @@ impl Target {
             "file" => Some(Target::File),
             "config" => Some(Target::Config),
             "source" => Some(Target::Source),
+            "secret" => Some(Target::Secret),
+            "endpoint" => Some(Target::Endpoint),
+            "component" => Some(Target::Component),
             _ => None,
         }
     }
@@ -146,6 +164,12 @@ pub enum FactData {
     Config(Box<ConfigFact>),
     /// A place in Rust source or Cargo files.
     Source(Box<SourceFact>),
+    /// A hard-coded secret (masked).
+    Secret(Box<SecretFact>),
+    /// A remote endpoint.
+    Endpoint(Box<EndpointFact>),
+    /// A software component.
+    Component(Box<ComponentFact>),
 }
 
 impl FactData {

@@ -31,6 +31,9 @@ pub struct ScanArgs {
     /// Also write the JSON report to FILE.
     #[arg(long, value_name = "FILE")]
     json: Option<PathBuf>,
+    /// Also write a CycloneDX 1.5 JSON SBOM of the software components found to FILE.
+    #[arg(long, value_name = "FILE")]
+    sbom: Option<PathBuf>,
     #[command(flatten)]
     people: PeopleOutputs,
     /// Exit with 1 when a finding at or above this severity is not suppressed.
@@ -155,8 +158,22 @@ pub fn run(a: ScanArgs) -> Result<i32, CliError> {
         previous_scan: a.previous_scan.clone(),
     };
     let progress = Progress::new(a.quiet);
-    let (mut report, timings) = engine::scan_observed(&opts, &rules, &config, &progress);
+    let keep: &[crate::facts::Target] = if a.sbom.is_some() {
+        &[crate::facts::Target::Component]
+    } else {
+        crate::facts::Target::KEEP_NONE
+    };
+    let (mut report, timings, components) =
+        engine::scan_keeping(&opts, &rules, &config, &progress, keep);
     progress.finish();
+    if let Some(p) = &a.sbom {
+        let bom = crate::targets::firmware::components::sbom(&components, as_of)
+            .map_err(CliError::Render)?;
+        std::fs::write(p, bom).map_err(|source| CliError::Io {
+            path: p.display().to_string(),
+            source,
+        })?;
+    }
     if a.timings {
         print_timings(&timings);
     }

@@ -10,6 +10,7 @@ pub mod declaration;
 pub mod deployment;
 pub mod firmware;
 pub mod pem;
+pub mod secret;
 pub mod service;
 pub mod source;
 
@@ -63,6 +64,33 @@ impl ExtractContext {
 
 /// Runs the extractor of the artifact's kind.
 pub fn extract(artifact: &Artifact, ctx: &ExtractContext) -> Extracted {
+    let mut x = extract_kind(artifact, ctx);
+    x.facts.extend(content_facts(artifact));
+    x
+}
+
+/// Secrets, endpoints and components in an artifact's bytes, for the kinds that can
+/// hold them (text and binaries; not images, whose files are scanned one by one, nor
+/// Rust source, whose literals the source extractor classifies with the same patterns).
+pub fn content_facts(artifact: &Artifact) -> Vec<Fact> {
+    let skip = secret::Skip {
+        private_keys: matches!(artifact.kind, ArtifactKind::Pem),
+        endpoints: matches!(artifact.kind, ArtifactKind::Declaration),
+    };
+    match artifact.kind {
+        ArtifactKind::Pem | ArtifactKind::SystemFile | ArtifactKind::Declaration => {
+            secret::scan(&artifact.path, &artifact.bytes, skip)
+        }
+        ArtifactKind::Elf | ArtifactKind::Pe | ArtifactKind::MachO => {
+            let mut f = secret::scan(&artifact.path, &artifact.bytes, skip);
+            f.extend(firmware::components::scan(&artifact.path, &artifact.bytes));
+            f
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn extract_kind(artifact: &Artifact, ctx: &ExtractContext) -> Extracted {
     match artifact.kind {
         ArtifactKind::Pem
         | ArtifactKind::DerCertificate

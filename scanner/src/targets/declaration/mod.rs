@@ -436,6 +436,10 @@ pub fn parse(
     text: &str,
     as_of: Date,
 ) -> Result<(DeclarationFact, Vec<Notification>), Box<Notification>> {
+    // A secret written in a field (`source_code_url: https://user:token@...`) reaches
+    // facts and reports only masked; the secret rules report it from the raw text.
+    let redacted = crate::targets::secret::redact(text);
+    let text = redacted.as_deref().unwrap_or(text);
     // One pass over the text gives positions and values; the typed model is read from
     // the values. Anything that pass declines or the model refuses is read again by
     // serde-saphyr, whose errors carry the position and the expected type.

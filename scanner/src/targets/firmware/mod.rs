@@ -7,6 +7,7 @@
 //! certificate or binary found inside an image is checked like a loose one.
 
 pub mod binary;
+pub mod components;
 pub mod config;
 pub mod filesystem;
 pub mod image;
@@ -520,7 +521,16 @@ pub fn extract_image(
             let kind = kind.or_else(|| crate::discover::sniff_path(&e.path, sample));
             let own_artifact = !matches!(kind, None | Some(ArtifactKind::SystemFile));
             let notable = filesystem::notable_file(&child_uri, e.mode, e.uid, Some(&data));
-            if !own_artifact && (notable.is_some() || kind.is_some()) {
+            let mut content = Vec::new();
+            if !own_artifact {
+                content.extend(crate::targets::secret::scan(
+                    &child_path,
+                    &data,
+                    Default::default(),
+                ));
+                content.extend(components::scan(&child_path, &data));
+            }
+            if !own_artifact && (notable.is_some() || kind.is_some() || !content.is_empty()) {
                 inner.push(ArtifactInfo {
                     uri: child_uri.clone(),
                     parent: None,
@@ -529,6 +539,7 @@ pub fn extract_image(
                     kind: kind.map(|k| k.label()).unwrap_or("file").to_string(),
                 });
             }
+            files.extend(content);
             if let Some(f) = notable {
                 files.push(file_fact(child_uri, data.len(), f));
             }

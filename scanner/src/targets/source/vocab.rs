@@ -4,7 +4,6 @@
 //! endpoints, IP addresses).
 
 use regex::Regex;
-use sha2::{Digest, Sha256};
 use std::net::IpAddr;
 use std::sync::OnceLock;
 
@@ -269,58 +268,8 @@ pub fn is_default_password(value: &str) -> bool {
     DEFAULT_PASSWORDS.contains(&value.to_ascii_lowercase().as_str())
 }
 
-/// Shannon entropy in bits per character.
-pub fn entropy(s: &str) -> f64 {
-    let n = s.chars().count();
-    if n == 0 {
-        return 0.0;
-    }
-    let mut counts: std::collections::HashMap<char, usize> = std::collections::HashMap::new();
-    for c in s.chars() {
-        *counts.entry(c).or_default() += 1;
-    }
-    counts
-        .values()
-        .map(|&c| {
-            let p = c as f64 / n as f64;
-            -p * p.log2()
-        })
-        .sum()
-}
-
-/// Secret shown in outputs: its first characters (4 at most, and never more than a third
-/// of the value, so a short password is not given away) and a short SHA-256.
-pub fn mask(value: &str) -> String {
-    let n = value.chars().count();
-    let head: String = value.chars().take(4.min(n / 3)).collect();
-    let digest = Sha256::digest(value.as_bytes());
-    format!("{head}…(sha256:{})", hex::encode(&digest[..4]))
-}
-
-struct Pattern {
-    kind: &'static str,
-    re: Regex,
-}
-
-fn token_patterns() -> &'static [Pattern] {
-    static P: OnceLock<Vec<Pattern>> = OnceLock::new();
-    P.get_or_init(|| {
-        [
-            (
-                "private-key",
-                r"-----BEGIN (RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY-----",
-            ),
-            ("aws-access-key-id", r"\b(AKIA|ASIA)[0-9A-Z]{16}\b"),
-            ("github-token", r"\bgh[pousr]_[A-Za-z0-9]{36}\b"),
-            ("slack-token", r"\bxox[baprs]-[A-Za-z0-9-]{10,}"),
-            ("google-api-key", r"\bAIza[0-9A-Za-z_-]{35}\b"),
-            ("stripe-secret-key", r"\bsk_live_[0-9A-Za-z]{16,}"),
-        ]
-        .into_iter()
-        .filter_map(|(kind, re)| Regex::new(re).ok().map(|re| Pattern { kind, re }))
-        .collect()
-    })
-}
+/// Shannon entropy and masking are shared with the secret extractor.
+pub use crate::targets::secret::{entropy, mask};
 
 /// What a string literal is, as the rules see it.
 #[derive(Debug, Clone, Default, serde::Serialize, PartialEq)]
@@ -351,7 +300,7 @@ pub struct LiteralFact {
     pub ip_scope: String,
 }
 
-fn ip_scope(ip: &IpAddr) -> &'static str {
+pub(crate) fn ip_scope(ip: &IpAddr) -> &'static str {
     match ip {
         IpAddr::V4(v4) => {
             let o = v4.octets();
@@ -438,10 +387,9 @@ fn parse_ip(s: &str) -> Option<IpAddr> {
 pub fn classify_literal(value: &str, binding: &str) -> LiteralFact {
     let len = value.chars().count();
     let ent = entropy(value);
-    let mut secret = token_patterns()
-        .iter()
-        .find(|p| p.re.is_match(value))
-        .map(|p| p.kind.to_string())
+    // The same token patterns (and allow-list) as the secret rules on file content.
+    let mut secret = crate::targets::secret::token_kind(value)
+        .map(str::to_string)
         .unwrap_or_default();
     let (scheme, host, userinfo) = split_url(value);
     if secret.is_empty() && userinfo.contains(':') {
