@@ -7,6 +7,9 @@
 //! - certificates: by `certificate_ref` (a path, file or directory, matched on path
 //!   boundaries against the certificate's path; or `spki-sha256:HEX`, `sha256:HEX`), by
 //!   `hostname` (subject CN or a DNS SAN, wildcards honoured), by `ip` (an IP SAN);
+//! - Rust source: by `source_ref` (a crate directory or package name, see
+//!   [`source::personal_data_of`]), keeping the personal data its code logs or carries in
+//!   serde payloads, and which of those categories the record's `data_categories` lacks;
 //! - services (nmap, not in this build yet): by `ip` / `ip_range` / `hostname` against
 //!   the scanned host. [`ServiceEvidence`] is the shape a `service` fact maps to; adding
 //!   it is one arm in [`join`]'s evidence loop.
@@ -18,6 +21,7 @@ use crate::facts::{Fact, FactData, Target};
 use crate::targets::certificate::CertificateFact;
 use crate::targets::declaration::DeclarationFact;
 use crate::targets::declaration::model::{Device, SecurityMeasures, Transfer};
+use crate::targets::source::{self, PersonalUse};
 use serde::Serialize;
 use std::sync::Arc;
 use vigie_reports::{Location, LogicalLocation, Region};
@@ -69,6 +73,56 @@ pub struct ServiceEvidence {
     pub tls: bool,
 }
 
+/// The Rust crate a device's `source_ref` links to, as far as the record's data
+/// categories are concerned.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SourceEvidence {
+    /// Personal data the crate's code names in logs or serde payload fields (test code
+    /// excluded), with locations.
+    pub uses: Vec<PersonalUse>,
+    /// Categories of [`uses`](Self::uses) that no `data_categories[].category` of the
+    /// record declares, sorted.
+    pub undeclared: Vec<String>,
+}
+
+/// Joins a device's `source_ref` with the per-crate facts; the related locations are the
+/// uses of undeclared categories.
+fn source_evidence(
+    dev: &Device,
+    declared: &[String],
+    crates: &[Fact],
+) -> (SourceEvidence, Vec<Location>) {
+    let Some(r) = dev.source_ref.as_deref() else {
+        return Default::default();
+    };
+    let uses: Vec<PersonalUse> = source::personal_data_of(crates, r)
+        .into_iter()
+        .cloned()
+        .collect();
+    let mut undeclared: Vec<String> = uses
+        .iter()
+        .filter(|u| !declared.contains(&u.category))
+        .map(|u| u.category.clone())
+        .collect();
+    undeclared.sort();
+    undeclared.dedup();
+    let related = uses
+        .iter()
+        .filter(|u| undeclared.contains(&u.category))
+        .map(|u| Location {
+            uri: u.uri.clone(),
+            artifact: None,
+            region: Some(Region::Text {
+                start_line: u.line,
+                start_column: Some(u.column),
+                end_line: None,
+            }),
+            logical: None,
+        })
+        .collect();
+    (SourceEvidence { uses, undeclared }, related)
+}
+
 /// What the scan contained, so a rule can tell "absent" from "not scanned".
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Scanned {
@@ -90,6 +144,8 @@ pub struct DeploymentFact {
     pub certificates: Vec<CertificateEvidence>,
     /// Services joined.
     pub services: Vec<ServiceEvidence>,
+    /// Rust source joined by `source_ref`.
+    pub source: SourceEvidence,
     /// What kinds of evidence the scan held.
     pub scanned: Scanned,
     /// Evidence locations (related locations of findings).
@@ -173,8 +229,9 @@ fn cert_match(dev: &Device, uri: &str, c: &CertificateFact) -> Option<&'static s
     None
 }
 
-/// Builds the `deployment` facts from the declaration and evidence facts of a scan.
-pub fn join(facts: &[Fact]) -> Vec<Fact> {
+/// Builds the `deployment` facts from the declaration and evidence facts of a scan;
+/// `crates` holds the per-crate source facts ([`source::correlate`]).
+pub fn join(facts: &[Fact], crates: &[Fact]) -> Vec<Fact> {
     let decls: Vec<(&Fact, &DeclarationFact)> = facts
         .iter()
         .filter_map(|f| match &f.data {
@@ -207,6 +264,13 @@ pub fn join(facts: &[Fact]) -> Vec<Fact> {
             personal_data: d.derived.personal_data,
         };
         let shared = Arc::new((*d).clone());
+        let declared: Vec<String> = d
+            .record
+            .data_categories
+            .iter()
+            .filter_map(|c| serde_json::to_value(c.category?).ok())
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect();
         for dev in &d.record.devices {
             let mut joined = Vec::new();
             let mut related = Vec::new();
@@ -225,12 +289,15 @@ pub fn join(facts: &[Fact]) -> Vec<Fact> {
                     });
                 }
             }
+            let (source, source_related) = source_evidence(dev, &declared, crates);
+            related.extend(source_related);
             let name = dev.id.clone().unwrap_or_else(|| dev.path.clone());
             let fact = DeploymentFact {
                 declaration: Some(side.clone()),
                 device: Some(dev.clone()),
                 certificates: joined,
                 services: Vec::new(),
+                source,
                 scanned: scanned.clone(),
                 related,
                 spans: Some(shared.clone()),
@@ -271,6 +338,7 @@ pub fn join(facts: &[Fact]) -> Vec<Fact> {
                     cert: (*c).clone(),
                 }],
                 services: Vec::new(),
+                source: SourceEvidence::default(),
                 scanned: scanned.clone(),
                 related: Vec::new(),
                 spans: None,

@@ -107,6 +107,7 @@ pub fn correlate(facts: &mut [Fact]) -> Vec<Fact> {
     certificate::correlate(facts);
     firmware::correlate(facts);
     let mut new = source::correlate(facts);
-    new.extend(deployment::join(facts));
+    let deployments = deployment::join(facts, &new);
+    new.extend(deployments);
     new
 }
