@@ -1701,12 +1701,7 @@ mod tests {
         let lock = Artifact {
             path: VirtualPath::file("src/Cargo.lock"),
             bytes: Arc::from(
-                b"version = 4
-
-[[package]]
-name = "gw"
-version = "0.1.0"
-"
+                b"version = 4\n\n[[package]]\nname = \"gw\"\nversion = \"0.1.0\"\n"
                     .to_vec()
                     .into_boxed_slice(),
             ),
