@@ -531,6 +531,8 @@ struct FnScope {
     /// `panic` and `alloc` facts with the input name whose bound decides `checked`.
     pending: Vec<(usize, String)>,
     update: flow::UpdateFlow,
+    /// The function deletes old data (`purge`, `prune`...).
+    purge: bool,
 }
 
 struct Pending {
@@ -809,23 +811,20 @@ impl<'t> Collector<'t> {
         ),
     ) {
         let names: Vec<&str> = chain.iter().map(|l| l.name.as_str()).collect();
-        let parsing = self.scopes.last().is_some_and(|s| !s.inputs.is_empty());
-        let purge = !parsing && flow::is_purge_function(&self.function());
+        let (parsing, purge) = self
+            .scopes
+            .last()
+            .map(|s| (!s.inputs.is_empty(), s.purge))
+            .unwrap_or_default();
         for (i, c) in chain.iter().enumerate() {
             let (at, method, args, recv) = link(i);
-            let arg_text = c
-                .args
-                .iter()
-                .map(|a| a.text.as_str())
-                .collect::<Vec<_>>()
-                .join(", ");
-            let dynamic = c.args.first().is_some_and(|a| a.dynamic);
             if let Some(scope) = self.scopes.last_mut() {
-                scope
-                    .update
-                    .see(at, &c.name, dynamic, &arg_text, &names, origin);
+                scope.update.see(at, &c.name, &c.args, &names, origin);
             }
-            let text = || format!("{}({arg_text})", c.name);
+            let text = || {
+                let a: Vec<&str> = c.args.iter().map(|a| a.text.as_str()).collect();
+                format!("{}({})", c.name, a.join(", "))
+            };
             if parsing {
                 if method
                     && matches!(c.name.as_str(), "unwrap" | "expect")
@@ -841,7 +840,7 @@ impl<'t> Collector<'t> {
                 if flow::is_bounding(&c.name) {
                     self.mark_checked(top);
                 }
-            } else if purge && !method {
+            } else if purge && !parsing && !method {
                 let a: Vec<&Expr> = args.iter().collect();
                 if let Some(secs) = flow::duration_call_seconds(&c.name, &a) {
                     let shown = format!("{} in {}", text(), self.function());
@@ -956,6 +955,7 @@ impl Collector<'_> {
         self.scopes.push(FnScope {
             name: sig.ident.to_string(),
             inputs: flow::parser_inputs(sig).into_iter().collect(),
+            purge: flow::is_purge_function(&sig.ident.to_string()),
             ..FnScope::default()
         });
         test

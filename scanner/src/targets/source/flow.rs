@@ -221,28 +221,29 @@ impl UpdateFlow {
         &mut self,
         at: proc_macro2::LineColumn,
         name: &str,
-        dynamic_first_arg: bool,
-        arg_text: &str,
+        args: &[super::ArgFact],
         chain: &[&str],
         origin: &str,
     ) {
         let lower = name.to_ascii_lowercase();
-        let last = lower.rsplit("::").next().unwrap_or(&lower).to_string();
-        if ["verify", "signature", "ed25519", "minisign", "ecdsa", "gpg", "pgp"]
-            .iter()
-            .any(|w| lower.contains(w))
+        let last = lower.rsplit("::").next().unwrap_or(&lower);
+        if !self.verify
+            && ["verify", "signature", "ed25519", "minisign", "ecdsa", "gpg", "pgp"]
+                .iter()
+                .any(|w| lower.contains(w))
         {
             self.verify = true;
         }
+        let first_arg = args.first();
         let first = lower.split("::").next().unwrap_or("");
         let http_get = HTTP_CRATES.contains(&first)
-            && matches!(last.as_str(), "get" | "post" | "request" | "call");
+            && matches!(last, "get" | "post" | "request" | "call");
         let requested = |n: &str| {
             let l = n.rsplit("::").next().unwrap_or(n);
             matches!(l, "get" | "send" | "call" | "post" | "request" | "fetch")
         };
         let body = matches!(
-            last.as_str(),
+            last,
             "bytes" | "bytes_stream" | "copy_to" | "chunk" | "into_reader" | "read_to_end"
         ) && (chain.iter().any(|n| requested(n)) || requested(origin));
         if self.fetch.is_none() && (http_get || body || last.starts_with("download")) {
@@ -252,11 +253,13 @@ impl UpdateFlow {
                 name.to_string()
             });
         }
-        let runs = match last.as_str() {
+        let runs = match last {
             "self_replace" | "execv" | "execve" | "execvp" | "exec" => true,
-            "new" => lower.ends_with("command::new") && dynamic_first_arg,
+            "new" => lower.ends_with("command::new") && first_arg.is_some_and(|a| a.dynamic),
             // An executable mode (0o755, 0o700...); integers are rendered in base 10.
-            "from_mode" | "set_mode" => arg_text.parse::<u32>().is_ok_and(|m| m & 0o111 != 0),
+            "from_mode" | "set_mode" => {
+                first_arg.is_some_and(|a| a.text.parse::<u32>().is_ok_and(|m| m & 0o111 != 0))
+            }
             l => {
                 l.contains("flash")
                     || l.contains("firmware")
