@@ -1000,12 +1000,22 @@ impl Collector<'_> {
     }
 
     /// A `panic` or `alloc` fact in a parsing function, decided at the function's end.
-    fn push_pending(&mut self, at: LineColumn, kind: &str, name: &str, input: String, text: String) {
+    fn push_pending(
+        &mut self,
+        at: LineColumn,
+        kind: &str,
+        name: &str,
+        input: String,
+        text: String,
+    ) {
         // One finding per input and line: `[b[0], b[1], b[2], b[3]]` is one read.
         let line = at.line as u32;
         if let Some(&(last, ref prev)) = self.scopes.last().and_then(|s| s.pending.last())
             && *prev == input
-            && self.facts.get(last).is_some_and(|p| p.line == line && p.fact.kind == kind)
+            && self
+                .facts
+                .get(last)
+                .is_some_and(|p| p.line == line && p.fact.kind == kind)
         {
             return;
         }
@@ -1210,11 +1220,20 @@ impl<'a> Visit<'a> for Collector<'_> {
             Expr::Index(ix) if self.scopes.last().is_some_and(|s| !s.inputs.is_empty()) => {
                 if let Expr::Path(p) = peel(&ix.expr)
                     && let Some(id) = p.path.get_ident()
-                    && self.scopes.last().is_some_and(|s| s.inputs.contains(&id.to_string()))
+                    && self
+                        .scopes
+                        .last()
+                        .is_some_and(|s| s.inputs.contains(&id.to_string()))
                 {
                     let (_, idx, _) = render(&ix.index, "", 1);
                     let text = format!("{id}[{idx}]");
-                    self.push_pending(ix.bracket_token.span.open().start(), "panic", "index", id.to_string(), text);
+                    self.push_pending(
+                        ix.bracket_token.span.open().start(),
+                        "panic",
+                        "index",
+                        id.to_string(),
+                        text,
+                    );
                 }
                 visit::visit_expr_index(self, ix);
             }

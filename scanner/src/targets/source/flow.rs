@@ -71,9 +71,9 @@ const PAYLOAD_WORDS: &[&str] = &[
 pub fn parser_inputs(sig: &syn::Signature) -> Vec<String> {
     let fn_words = words(&sig.ident.to_string());
     let fn_parses = fn_words.iter().any(|w| PARSE_WORDS.contains(&w.as_str()))
-        || fn_words.windows(2).any(|p| {
-            p[0] == "from" && matches!(p[1].as_str(), "bytes" | "slice" | "wire" | "raw")
-        });
+        || fn_words
+            .windows(2)
+            .any(|p| p[0] == "from" && matches!(p[1].as_str(), "bytes" | "slice" | "wire" | "raw"));
     let mut out = Vec::new();
     for input in &sig.inputs {
         let FnArg::Typed(pt) = input else { continue };
@@ -181,7 +181,10 @@ pub fn has_bounding(e: &Expr) -> bool {
 /// Calls that allocate as much as their first argument says.
 pub fn is_sized_allocation(name: &str, method: bool) -> bool {
     if method {
-        return matches!(name, "reserve" | "reserve_exact" | "resize" | "with_capacity");
+        return matches!(
+            name,
+            "reserve" | "reserve_exact" | "resize" | "with_capacity"
+        );
     }
     let mut it = name.rsplit("::");
     let last = it.next().unwrap_or("");
@@ -228,16 +231,24 @@ impl UpdateFlow {
         let lower = name.to_ascii_lowercase();
         let last = lower.rsplit("::").next().unwrap_or(&lower);
         if !self.verify
-            && ["verify", "signature", "ed25519", "minisign", "ecdsa", "gpg", "pgp"]
-                .iter()
-                .any(|w| lower.contains(w))
+            && [
+                "verify",
+                "signature",
+                "ed25519",
+                "minisign",
+                "ecdsa",
+                "gpg",
+                "pgp",
+            ]
+            .iter()
+            .any(|w| lower.contains(w))
         {
             self.verify = true;
         }
         let first_arg = args.first();
         let first = lower.split("::").next().unwrap_or("");
-        let http_get = HTTP_CRATES.contains(&first)
-            && matches!(last, "get" | "post" | "request" | "call");
+        let http_get =
+            HTTP_CRATES.contains(&first) && matches!(last, "get" | "post" | "request" | "call");
         let requested = |n: &str| {
             let l = n.rsplit("::").next().unwrap_or(n);
             matches!(l, "get" | "send" | "call" | "post" | "request" | "fetch")
@@ -396,7 +407,10 @@ mod tests {
             parser_inputs(&sig("fn parse_frame(buf: &[u8], n: usize)")),
             ["buf"]
         );
-        assert_eq!(parser_inputs(&sig("fn on_rx(payload: Vec<u8>)")), ["payload"]);
+        assert_eq!(
+            parser_inputs(&sig("fn on_rx(payload: Vec<u8>)")),
+            ["payload"]
+        );
         assert_eq!(
             parser_inputs(&sig("fn from_bytes(b: &bytes::Bytes)")),
             ["b"]
@@ -408,7 +422,10 @@ mod tests {
     #[test]
     fn constant_durations() {
         let e = |s: &str| syn::parse_str::<Expr>(s).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(constant_seconds("RETENTION_DAYS", &e("30")), Some(2_592_000));
+        assert_eq!(
+            constant_seconds("RETENTION_DAYS", &e("30")),
+            Some(2_592_000)
+        );
         assert_eq!(
             constant_seconds("PLATE_TTL", &e("Duration::from_secs(3600 * 24)")),
             Some(86_400)
