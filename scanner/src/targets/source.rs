@@ -530,6 +530,8 @@ struct FnScope {
     checked: HashSet<String>,
     /// `panic` and `alloc` facts with the input name whose bound decides `checked`.
     pending: Vec<(usize, String)>,
+    /// Local derived from an input → that input (a local is checked when its source is).
+    derived_from: HashMap<String, String>,
     update: flow::UpdateFlow,
     /// The function deletes old data (`purge`, `prune`...).
     purge: bool,
@@ -964,7 +966,20 @@ impl Collector<'_> {
     fn leave_fn(&mut self, test: bool) {
         if let Some(scope) = self.scopes.last_mut() {
             let pending = std::mem::take(&mut scope.pending);
-            let checked = std::mem::take(&mut scope.checked);
+            let mut checked = std::mem::take(&mut scope.checked);
+            // `let tail = data.read_last()` after `if data.len() > 64`: bounded too.
+            loop {
+                let more: Vec<String> = scope
+                    .derived_from
+                    .iter()
+                    .filter(|(d, src)| checked.contains(*src) && !checked.contains(*d))
+                    .map(|(d, _)| d.clone())
+                    .collect();
+                if more.is_empty() {
+                    break;
+                }
+                checked.extend(more);
+            }
             let update = std::mem::take(&mut scope.update);
             for (i, name) in pending {
                 if checked.contains(&name)
@@ -1181,9 +1196,10 @@ impl<'a> Visit<'a> for Collector<'_> {
         let name = pat_ident(&i.pat).unwrap_or_default();
         if let Some(init) = &i.init
             && !name.is_empty()
-            && self.reads_input(&init.expr).is_some()
+            && let Some(source) = self.reads_input(&init.expr)
             && let Some(scope) = self.scopes.last_mut()
         {
+            scope.derived_from.insert(name.clone(), source);
             // A value computed from the received bytes is itself input; bounded when
             // computed through `min`/`clamp`/`checked_*`.
             if flow::has_bounding(&init.expr) {

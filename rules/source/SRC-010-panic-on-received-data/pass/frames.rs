@@ -41,3 +41,19 @@ mod tests {
         assert_eq!(super::decode_uplink(&frame).unwrap().battery, 42);
     }
 }
+
+pub fn decode_block(data: &[u8]) -> u16 {
+    if data.len() < 2 {
+        return 0;
+    }
+    let head = [data[0], data[1]];
+    // ok: SRC-010
+    u16::from(head[0]) << 8 | u16::from(head[1])
+}
+
+/// `out` is where the function writes, not what it received.
+pub fn decode_into(text: &str, out: &mut [u8]) -> usize {
+    // ok: SRC-010
+    out[0] = text.len() as u8;
+    1
+}

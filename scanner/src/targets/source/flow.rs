@@ -11,9 +11,11 @@ use std::collections::HashSet;
 use syn::visit::{self, Visit};
 use syn::{BinOp, Expr, FnArg, GenericArgument, PathArguments, Type};
 
-/// A type that carries raw bytes: `&[u8]`, `&mut [u8]`, `Vec<u8>`, `Bytes`, `BytesMut`.
+/// A type that carries received bytes: `&[u8]`, `Vec<u8>`, `Bytes`, `BytesMut` (a codec's
+/// read buffer). `&mut [u8]` is an output buffer and does not count.
 pub fn is_byte_type(t: &Type) -> bool {
     match t {
+        Type::Reference(r) if r.mutability.is_some() && matches!(&*r.elem, Type::Slice(_)) => false,
         Type::Reference(r) => is_byte_type(&r.elem),
         Type::Slice(s) => is_u8(&s.elem),
         Type::Paren(p) => is_byte_type(&p.elem),
@@ -60,8 +62,7 @@ const PARSE_WORDS: &[&str] = &[
 
 /// Words of a parameter name that say it is a received message.
 const PAYLOAD_WORDS: &[&str] = &[
-    "payload", "packet", "frame", "datagram", "msg", "message", "uplink", "raw", "input",
-    "received", "rx",
+    "payload", "packet", "frame", "datagram", "msg", "message", "uplink", "received", "rx",
 ];
 
 /// The byte parameters of a function that parses received data: parameters of a byte
