@@ -1240,6 +1240,9 @@ impl<'a> Visit<'a> for Collector<'_> {
                         .scopes
                         .last()
                         .is_some_and(|s| s.inputs.contains(&id.to_string()))
+                    // A constant offset assumes a length; an index computed from the input
+                    // trusts it. Positions the code computed otherwise (loop counters) do not.
+                    && (flow::is_constant_index(&ix.index) || self.reads_input(&ix.index).is_some())
                 {
                     let (_, idx, _) = render(&ix.index, "", 1);
                     let text = format!("{id}[{idx}]");

@@ -57,3 +57,14 @@ pub fn decode_into(text: &str, out: &mut [u8]) -> usize {
     out[0] = text.len() as u8;
     1
 }
+
+pub fn parse_records(frame: &[u8]) -> usize {
+    let mut end = 0;
+    for (i, b) in frame.iter().enumerate() {
+        if *b == 0 {
+            end = i;
+        }
+    }
+    // ok: SRC-010
+    frame[end..].len()
+}

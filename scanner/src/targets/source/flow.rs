@@ -144,6 +144,20 @@ pub fn idents(e: &Expr, out: &mut HashSet<String>) {
     I(out).visit_expr(e);
 }
 
+/// An index made of integer literals: `3`, `1..3`, `4..`.
+pub fn is_constant_index(e: &Expr) -> bool {
+    match e {
+        Expr::Lit(l) => matches!(l.lit, syn::Lit::Int(_)),
+        Expr::Paren(p) => is_constant_index(&p.expr),
+        Expr::Range(r) => {
+            r.start.as_deref().is_none_or(is_constant_index)
+                && r.end.as_deref().is_none_or(is_constant_index)
+        }
+        Expr::Binary(b) => is_constant_index(&b.left) && is_constant_index(&b.right),
+        _ => false,
+    }
+}
+
 /// A comparison (`n > MAX`, `buf.len() < 4`): the operands are bounded.
 pub fn is_comparison(op: &BinOp) -> bool {
     matches!(
