@@ -15,7 +15,9 @@
 //!   the accounts, boot services, notable files and certificates found inside the image.
 //!   New kinds of firmware facts join by adding a list to [`FirmwareEvidence`] and one
 //!   arm where the image's content is gathered;
-//! - Rust source: by `source_ref` (path of the crate directory): its dependencies.
+//! - Rust source: by `source_ref` (path of the crate directory): its dependencies, and
+//!   the personal data its code logs or carries in serde payloads (see
+//!   [`source::personal_data_of`]) with the categories the record's `data_categories` lacks.
 //!
 //! A finding on a `deployment` fact sits on the device's line in the declaration; the
 //! evidence locations are its `related` locations.
@@ -28,6 +30,7 @@ use crate::targets::declaration::model::{
 };
 use crate::targets::declaration::spans::SpanIndex;
 use crate::targets::firmware::filesystem::{AccountFact, BootServiceFact, FileFact};
+use crate::targets::source::{self, PersonalUse};
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap};
 use std::net::IpAddr;
@@ -199,6 +202,47 @@ pub struct SourceEvidence {
     pub dependencies: Vec<String>,
     /// Files of the crate that were scanned.
     pub files: usize,
+    /// Personal data the crate's code names in logs or serde payload fields (test code
+    /// excluded), with locations.
+    pub uses: Vec<PersonalUse>,
+    /// Categories of [`uses`](Self::uses) that no `data_categories[].category` of the
+    /// record declares, sorted.
+    pub undeclared: Vec<String>,
+}
+
+/// The personal data of the crate a device's `source_ref` links to, against the record's
+/// declared categories; the related locations are the uses of undeclared categories.
+fn personal_data(
+    source_ref: &str,
+    declared: &[String],
+    crates: &[Fact],
+) -> (Vec<PersonalUse>, Vec<String>, Vec<Location>) {
+    let uses: Vec<PersonalUse> = source::personal_data_of(crates, source_ref)
+        .into_iter()
+        .cloned()
+        .collect();
+    let mut undeclared: Vec<String> = uses
+        .iter()
+        .filter(|u| !declared.contains(&u.category))
+        .map(|u| u.category.clone())
+        .collect();
+    undeclared.sort();
+    undeclared.dedup();
+    let related = uses
+        .iter()
+        .filter(|u| undeclared.contains(&u.category))
+        .map(|u| Location {
+            uri: u.uri.clone(),
+            artifact: None,
+            region: Some(Region::Text {
+                start_line: u.line,
+                start_column: Some(u.column),
+                end_line: None,
+            }),
+            logical: None,
+        })
+        .collect();
+    (uses, undeclared, related)
 }
 
 /// What kinds of evidence the scan held, so a rule can tell "absent" from "not scanned".
@@ -406,8 +450,9 @@ fn firmware_match(dev: &Device, uri: &str, sha256: &str) -> Option<&'static str>
     }
 }
 
-/// Builds the `deployment` facts from the declaration and evidence facts of a scan.
-pub fn join(facts: &[Fact], input: JoinInput) -> Vec<Fact> {
+/// Builds the `deployment` facts from the declaration and evidence facts of a scan;
+/// `crates` holds the per-crate source facts ([`source::correlate`]).
+pub fn join(facts: &[Fact], input: JoinInput, crates: &[Fact]) -> Vec<Fact> {
     let decls: Vec<(&Fact, &DeclarationFact)> = facts
         .iter()
         .filter_map(|f| match &f.data {
@@ -548,6 +593,13 @@ pub fn join(facts: &[Fact], input: JoinInput) -> Vec<Fact> {
             dpia_status: d.record.dpia.status,
         };
         let shared = d.spans.clone();
+        let declared: Vec<String> = d
+            .record
+            .data_categories
+            .iter()
+            .filter_map(|c| serde_json::to_value(c.category?).ok())
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect();
         for dev in &d.record.devices {
             let mut joined = Vec::new();
             let mut related = Vec::new();
@@ -665,9 +717,13 @@ pub fn join(facts: &[Fact], input: JoinInput) -> Vec<Fact> {
                     .collect();
                 dependencies.sort();
                 dependencies.dedup();
+                let (uses, undeclared, uses_related) = personal_data(r, &declared, crates);
+                related.extend(uses_related);
                 SourceEvidence {
                     dependencies,
                     files: source_files.iter().filter(|u| under(u)).count(),
+                    uses,
+                    undeclared,
                 }
             });
             let name = dev.id.clone().unwrap_or_else(|| dev.path.clone());

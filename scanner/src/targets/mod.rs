@@ -145,6 +145,7 @@ pub fn correlate(facts: &mut [Fact], join: deployment::JoinInput) -> Vec<Fact> {
     certificate::correlate(facts);
     firmware::correlate(facts);
     let mut new = source::correlate(facts);
-    new.extend(deployment::join(facts, join));
+    let deployments = deployment::join(facts, join, &new);
+    new.extend(deployments);
     new
 }

@@ -21,7 +21,16 @@
 //!   lints or features they name;
 //! - `field`: struct fields that denote personal data, with whether the struct derives
 //!   serde's `Serialize`/`Deserialize` (a payload);
-//! - `dependency`, `package`, `setting` from Cargo files;
+//! - `dependency`, `package`, `setting` from Cargo files; `target` for a binary's
+//!   entry file (`src/main.rs`, `src/bin/*.rs`);
+//! - in functions that parse received bytes (see [`flow::parser_inputs`]): `panic` for
+//!   `.unwrap()`, `.expect(..)` and indexing on those bytes or values derived from them,
+//!   `alloc` for allocations sized by such values; `flags` gets `checked` when the
+//!   function compares the value with a bound;
+//! - `update`: a function that fetches bytes over the network and runs, installs or
+//!   flashes something, with `verify` in `flags` when it also checks a signature;
+//! - `retention`: constants named like a retention period or TTL, and `Duration`
+//!   constructors in purge functions, with their value in `seconds` when constant;
 //! - `crate`, computed by [`correlate`]: per crate, every personal-data identifier found
 //!   in logs and payload structs, with its location, for the declaration cross-check.
 //!
@@ -29,6 +38,7 @@
 //! within that function, so fingerprints survive lines moving.
 
 pub mod cargo;
+pub mod flow;
 pub mod vocab;
 
 use crate::artifact::{Artifact, ArtifactKind};
@@ -37,7 +47,7 @@ use crate::targets::Extracted;
 use proc_macro2::{Delimiter, LineColumn, TokenStream, TokenTree};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
@@ -95,7 +105,8 @@ pub struct PersonalUse {
 #[derive(Debug, Clone, Serialize, Default, PartialEq)]
 pub struct SourceFact {
     /// `call`, `method`, `macro`, `literal`, `unsafe`, `attribute`, `field`,
-    /// `dependency`, `package`, `setting` or `crate`.
+    /// `dependency`, `package`, `setting`, `target`, `panic`, `alloc`, `update`,
+    /// `retention` or `crate`.
     pub kind: String,
     /// Call path, method, macro or attribute name; field name; crate name; setting key
     /// (`profile.dev.overflow-checks`); `block`/`fn`/`impl`/`trait` for `unsafe`.
@@ -139,6 +150,12 @@ pub struct SourceFact {
     pub text: String,
     /// For `crate`: personal data found in logs and payload structs, with locations.
     pub uses: Vec<PersonalUse>,
+    /// Markers: `binary` and `locked` for packages (a binary target; a `Cargo.lock` in
+    /// the crate or workspace directory), `checked` for `panic` and `alloc` (the value
+    /// is compared with a bound in the function), `verify` for `update`.
+    pub flags: Vec<String>,
+    /// For `retention`: the duration in seconds, when it is a constant expression.
+    pub seconds: Option<i64>,
 }
 
 /// Runs the extractor of a Rust source or Cargo artifact.
@@ -222,10 +239,33 @@ fn extract_rust(artifact: &Artifact) -> Extracted {
             out.facts = c.finish();
         }
     }
+    if is_bin_entry(&uri) {
+        out.facts.push(fact(
+            &uri,
+            1,
+            1,
+            "target:bin".into(),
+            SourceFact {
+                kind: "target".into(),
+                name: "bin".into(),
+                text: uri.clone(),
+                ..SourceFact::default()
+            },
+        ));
+    }
     // Spans of this file are no longer needed: free proc-macro2's per-thread source map,
     // which otherwise keeps every file ever parsed on this thread.
     proc_macro2::extra::invalidate_current_thread_spans();
     out
+}
+
+/// The entry file of a binary target: `src/main.rs` or `src/bin/*.rs`.
+fn is_bin_entry(uri: &str) -> bool {
+    let inner = uri.rsplit("!/").next().unwrap_or(uri);
+    inner == "src/main.rs"
+        || inner.ends_with("/src/main.rs")
+        || inner.starts_with("src/bin/")
+        || inner.contains("/src/bin/")
 }
 
 fn is_test_path(uri: &str) -> bool {
@@ -346,6 +386,20 @@ fn render(e: &Expr, binding: &str, depth: usize) -> (String, String, bool) {
             ("field".into(), format!("{base}.{member}"), true)
         }
         Expr::Closure(_) => ("closure".into(), "|..| ..".into(), true),
+        Expr::Range(r) => {
+            let part = |x: &Option<Box<Expr>>| {
+                x.as_ref()
+                    .map(|x| render(x, binding, depth + 1))
+                    .unwrap_or_default()
+            };
+            let (_, a, da) = part(&r.start);
+            let (_, b, db) = part(&r.end);
+            let op = match r.limits {
+                syn::RangeLimits::HalfOpen(_) => "..",
+                syn::RangeLimits::Closed(_) => "..=",
+            };
+            ("other".into(), format!("{a}{op}{b}"), da || db)
+        }
         Expr::Unary(u) => {
             let (k, t, d) = render(&u.expr, binding, depth + 1);
             let op = match u.op {
@@ -470,6 +524,17 @@ struct FnScope {
     name: String,
     /// Local variable → (index of the facts of its initialising chain, root callee).
     vars: HashMap<String, (Vec<usize>, String)>,
+    /// Byte parameters of a parsing function and the locals derived from them.
+    inputs: HashSet<String>,
+    /// Names compared with a bound or passed through `min`/`clamp`/`checked_*`.
+    checked: HashSet<String>,
+    /// `panic` and `alloc` facts with the input name whose bound decides `checked`.
+    pending: Vec<(usize, String)>,
+    /// Local derived from an input → that input (a local is checked when its source is).
+    derived_from: HashMap<String, String>,
+    update: flow::UpdateFlow,
+    /// The function deletes old data (`purge`, `prune`...).
+    purge: bool,
 }
 
 struct Pending {
@@ -591,6 +656,7 @@ impl<'t> Collector<'t> {
             method: bool,
             at: LineColumn,
             args: &'b Punctuated<Expr, syn::Token![,]>,
+            recv: Option<&'b Expr>,
         }
         let mut links: Vec<L<'a>> = Vec::new();
         let mut root: Option<&'a Expr> = None;
@@ -604,6 +670,7 @@ impl<'t> Collector<'t> {
                         method: true,
                         at: m.method.span().start(),
                         args: &m.args,
+                        recv: Some(&m.receiver),
                     });
                     cur = &m.receiver;
                 }
@@ -614,6 +681,7 @@ impl<'t> Collector<'t> {
                             method: false,
                             at: c.func.span().start(),
                             args: &c.args,
+                            recv: None,
                         });
                     } else {
                         self.visit_expr(&c.func);
@@ -654,6 +722,10 @@ impl<'t> Collector<'t> {
             .and_then(|s| s.vars.get(&receiver))
             .map(|(_, o)| o.clone())
             .unwrap_or_default();
+        self.flow_of_chain(top, &chain, &origin, |i| {
+            let l = &links[i];
+            (l.at, l.method, l.args, l.recv)
+        });
         let mut indices = Vec::new();
         for (i, l) in links.iter().enumerate() {
             // Kept out to bound the number of facts (they stay visible in `chain`):
@@ -722,6 +794,62 @@ impl<'t> Collector<'t> {
             }
         }
         self.last_chain = Some((indices, root_name));
+    }
+
+    /// The function-level checks of one chain: update flow, and in parsing functions
+    /// `panic`/`alloc` facts and bounds.
+    fn flow_of_chain<'b>(
+        &mut self,
+        top: &'b Expr,
+        chain: &[LinkFact],
+        origin: &str,
+        link: impl Fn(
+            usize,
+        ) -> (
+            LineColumn,
+            bool,
+            &'b Punctuated<Expr, syn::Token![,]>,
+            Option<&'b Expr>,
+        ),
+    ) {
+        let names: Vec<&str> = chain.iter().map(|l| l.name.as_str()).collect();
+        let (parsing, purge) = self
+            .scopes
+            .last()
+            .map(|s| (!s.inputs.is_empty(), s.purge))
+            .unwrap_or_default();
+        for (i, c) in chain.iter().enumerate() {
+            let (at, method, args, recv) = link(i);
+            if let Some(scope) = self.scopes.last_mut() {
+                scope.update.see(at, &c.name, &c.args, &names, origin);
+            }
+            let text = || {
+                let a: Vec<&str> = c.args.iter().map(|a| a.text.as_str()).collect();
+                format!("{}({})", c.name, a.join(", "))
+            };
+            if parsing {
+                if method
+                    && matches!(c.name.as_str(), "unwrap" | "expect")
+                    && let Some(input) = recv.and_then(|r| self.reads_input(r))
+                {
+                    self.push_pending(at, "panic", &c.name, input, text());
+                }
+                if flow::is_sized_allocation(&c.name, method)
+                    && let Some(input) = args.first().and_then(|a| self.reads_input(a))
+                {
+                    self.push_pending(at, "alloc", &c.name, input, text());
+                }
+                if flow::is_bounding(&c.name) {
+                    self.mark_checked(top);
+                }
+            } else if purge && !parsing && !method {
+                let a: Vec<&Expr> = args.iter().collect();
+                if let Some(secs) = flow::duration_call_seconds(&c.name, &a) {
+                    let shown = format!("{} in {}", text(), self.function());
+                    self.retention(at, &c.name, shown, Some(secs));
+                }
+            }
+        }
     }
 
     fn macro_tokens(
@@ -828,14 +956,130 @@ impl Collector<'_> {
         self.test_depth += usize::from(test);
         self.scopes.push(FnScope {
             name: sig.ident.to_string(),
+            inputs: flow::parser_inputs(sig).into_iter().collect(),
+            purge: flow::is_purge_function(&sig.ident.to_string()),
             ..FnScope::default()
         });
         test
     }
 
     fn leave_fn(&mut self, test: bool) {
+        if let Some(scope) = self.scopes.last_mut() {
+            let pending = std::mem::take(&mut scope.pending);
+            let mut checked = std::mem::take(&mut scope.checked);
+            // `let tail = data.read_last()` after `if data.len() > 64`: bounded too.
+            loop {
+                let more: Vec<String> = scope
+                    .derived_from
+                    .iter()
+                    .filter(|(d, src)| checked.contains(*src) && !checked.contains(*d))
+                    .map(|(d, _)| d.clone())
+                    .collect();
+                if more.is_empty() {
+                    break;
+                }
+                checked.extend(more);
+            }
+            let update = std::mem::take(&mut scope.update);
+            for (i, name) in pending {
+                if checked.contains(&name)
+                    && let Some(p) = self.facts.get_mut(i)
+                {
+                    p.fact.flags.push("checked".into());
+                }
+            }
+            if let (Some(fetch), Some((at, exec))) = (update.fetch, update.exec) {
+                let f = SourceFact {
+                    kind: "update".into(),
+                    name: self.function(),
+                    idents: vec![fetch.clone(), exec.clone()],
+                    flags: if update.verify {
+                        vec!["verify".into()]
+                    } else {
+                        Vec::new()
+                    },
+                    text: format!("{fetch}(..) then {exec}(..)"),
+                    ..SourceFact::default()
+                };
+                self.push(at, f);
+            }
+        }
         self.scopes.pop();
         self.test_depth -= usize::from(test);
+    }
+
+    /// In a parsing function: the input name `e` reads, if any.
+    fn reads_input(&self, e: &Expr) -> Option<String> {
+        let scope = self.scopes.last()?;
+        flow::mentions(e, &scope.inputs)
+    }
+
+    /// A `panic` or `alloc` fact in a parsing function, decided at the function's end.
+    fn push_pending(
+        &mut self,
+        at: LineColumn,
+        kind: &str,
+        name: &str,
+        input: String,
+        text: String,
+    ) {
+        // One finding per input and line: `[b[0], b[1], b[2], b[3]]` is one read.
+        let line = at.line as u32;
+        if let Some(&(last, ref prev)) = self.scopes.last().and_then(|s| s.pending.last())
+            && *prev == input
+            && self
+                .facts
+                .get(last)
+                .is_some_and(|p| p.line == line && p.fact.kind == kind)
+        {
+            return;
+        }
+        let f = SourceFact {
+            kind: kind.into(),
+            name: name.into(),
+            receiver: input.clone(),
+            text: cut(text),
+            ..SourceFact::default()
+        };
+        let i = self.push(at, f);
+        if let Some(scope) = self.scopes.last_mut() {
+            scope.pending.push((i, input));
+        }
+    }
+
+    fn mark_checked(&mut self, e: &Expr) {
+        if let Some(scope) = self.scopes.last_mut()
+            && !scope.inputs.is_empty()
+        {
+            flow::idents(e, &mut scope.checked);
+        }
+    }
+
+    /// A constant or static named like a retention period.
+    fn retention_item(&mut self, ident: &syn::Ident, value: &Expr) {
+        let b = ident.to_string();
+        if flow::is_retention_name(&b) {
+            let secs = flow::constant_seconds(&b, value);
+            let (_, shown, _) = render(value, &b, 0);
+            self.retention(ident.span().start(), &b, format!("{b} = {shown}"), secs);
+        }
+    }
+
+    /// A retention period: `shown` is the constant or call as written.
+    fn retention(&mut self, at: LineColumn, name: &str, shown: String, seconds: Option<i64>) {
+        let text = match seconds {
+            Some(s) => format!("{shown} ({})", flow::human_duration(s)),
+            None => shown,
+        };
+        let f = SourceFact {
+            kind: "retention".into(),
+            name: name.into(),
+            binding: name.into(),
+            seconds,
+            text: cut(text),
+            ..SourceFact::default()
+        };
+        self.push(at, f);
     }
 }
 
@@ -901,6 +1145,7 @@ impl<'a> Visit<'a> for Collector<'_> {
             self.visit_attribute(a);
         }
         let b = i.ident.to_string();
+        self.retention_item(&i.ident, &i.expr);
         self.with_binding(b, |s| s.visit_expr(&i.expr));
     }
 
@@ -909,6 +1154,7 @@ impl<'a> Visit<'a> for Collector<'_> {
             self.visit_attribute(a);
         }
         let b = i.ident.to_string();
+        self.retention_item(&i.ident, &i.expr);
         self.with_binding(b, |s| s.visit_expr(&i.expr));
     }
 
@@ -948,6 +1194,19 @@ impl<'a> Visit<'a> for Collector<'_> {
             self.visit_attribute(a);
         }
         let name = pat_ident(&i.pat).unwrap_or_default();
+        if let Some(init) = &i.init
+            && !name.is_empty()
+            && let Some(source) = self.reads_input(&init.expr)
+            && let Some(scope) = self.scopes.last_mut()
+        {
+            scope.derived_from.insert(name.clone(), source);
+            // A value computed from the received bytes is itself input; bounded when
+            // computed through `min`/`clamp`/`checked_*`.
+            if flow::has_bounding(&init.expr) {
+                scope.checked.insert(name.clone());
+            }
+            scope.inputs.insert(name.clone());
+        }
         if let Some(init) = &i.init {
             self.last_chain = None;
             self.with_binding(name.clone(), |s| s.visit_expr(&init.expr));
@@ -973,6 +1232,33 @@ impl<'a> Visit<'a> for Collector<'_> {
                     let b = self.current_binding();
                     self.literal(s, &b);
                 }
+            }
+            Expr::Index(ix) if self.scopes.last().is_some_and(|s| !s.inputs.is_empty()) => {
+                if let Expr::Path(p) = peel(&ix.expr)
+                    && let Some(id) = p.path.get_ident()
+                    && self
+                        .scopes
+                        .last()
+                        .is_some_and(|s| s.inputs.contains(&id.to_string()))
+                    // A constant offset assumes a length; an index computed from the input
+                    // trusts it. Positions the code computed otherwise (loop counters) do not.
+                    && (flow::is_constant_index(&ix.index) || self.reads_input(&ix.index).is_some())
+                {
+                    let (_, idx, _) = render(&ix.index, "", 1);
+                    let text = format!("{id}[{idx}]");
+                    self.push_pending(
+                        ix.bracket_token.span.open().start(),
+                        "panic",
+                        "index",
+                        id.to_string(),
+                        text,
+                    );
+                }
+                visit::visit_expr_index(self, ix);
+            }
+            Expr::Binary(b) if flow::is_comparison(&b.op) => {
+                self.mark_checked(e);
+                visit::visit_expr_binary(self, b);
             }
             Expr::Unsafe(u) => {
                 let at = u.unsafe_token.span.start();
@@ -1097,6 +1383,24 @@ impl<'a> Visit<'a> for Collector<'_> {
             self.push(m.path.span().start(), f);
         }
         let last = name.rsplit("::").next().unwrap_or("").to_string();
+        if last == "vec"
+            && self.scopes.last().is_some_and(|s| !s.inputs.is_empty())
+            && let Ok((elem, len)) = m.parse_body_with(|input: syn::parse::ParseStream| {
+                let elem: Expr = input.parse()?;
+                input.parse::<syn::Token![;]>()?;
+                let len: Expr = input.parse()?;
+                Ok((elem, len))
+            })
+        {
+            if let Some(input) = self.reads_input(&len) {
+                let (_, shown, _) = render(&len, "", 1);
+                let at = m.path.span().start();
+                self.push_pending(at, "alloc", "vec", input, format!("vec![..; {shown}]"));
+            }
+            self.visit_expr(&elem);
+            self.visit_expr(&len);
+            return;
+        }
         match m.parse_body_with(Punctuated::<Expr, syn::Token![,]>::parse_terminated) {
             Ok(exprs) => {
                 self.with_binding(last, |s| {
@@ -1119,16 +1423,34 @@ impl<'a> Visit<'a> for Collector<'_> {
 /// found in logs (`macro` facts) and payload structs (`field` facts with `serde`),
 /// grouped by the crate directory (the nearest `Cargo.toml` above the file, or the
 /// directory above `src/`). Returns one `crate` fact per crate that has any.
-pub fn correlate(facts: &[Fact]) -> Vec<Fact> {
+pub fn correlate(facts: &mut [Fact]) -> Vec<Fact> {
     let mut out = Vec::new();
     let mut crates: BTreeMap<String, String> = BTreeMap::new();
+    let mut locks: HashSet<String> = HashSet::new();
+    let mut bins: HashSet<String> = HashSet::new();
     for f in facts.iter() {
-        if let FactData::Source(s) = &f.data
-            && s.kind == "package"
-        {
-            crates.insert(s.binding.clone(), s.name.clone());
+        let FactData::Source(s) = &f.data else {
+            continue;
+        };
+        match s.kind.as_str() {
+            "package" => {
+                crates.insert(s.binding.clone(), s.name.clone());
+            }
+            "dependency" if s.origin == "Cargo.lock" => {
+                locks.insert(parent_dir(&f.location.uri).to_string());
+            }
+            "target" => {
+                let dir = parent_dir(&f.location.uri);
+                let top = dir
+                    .rsplit_once("/src")
+                    .map(|(t, _)| t)
+                    .unwrap_or_else(|| if dir.starts_with("src") { "" } else { dir });
+                bins.insert(top.to_string());
+            }
+            _ => {}
         }
     }
+    mark_packages(facts, &locks, &bins);
     let mut uses: BTreeMap<String, Vec<PersonalUse>> = BTreeMap::new();
     for f in facts.iter() {
         let FactData::Source(s) = &f.data else {
@@ -1192,6 +1514,40 @@ pub fn correlate(facts: &[Fact]) -> Vec<Fact> {
         });
     }
     out
+}
+
+fn parent_dir(uri: &str) -> &str {
+    uri.rsplit_once('/').map(|(d, _)| d).unwrap_or("")
+}
+
+/// Flags packages `binary` (a `src/main.rs` or `src/bin/` file beside the manifest) and
+/// `locked` (a `Cargo.lock` in the package directory or one above it, as in a workspace).
+fn mark_packages(facts: &mut [Fact], locks: &HashSet<String>, bins: &HashSet<String>) {
+    for f in facts.iter_mut() {
+        let FactData::Source(s) = &mut f.data else {
+            continue;
+        };
+        if s.kind != "package" {
+            continue;
+        }
+        if bins.contains(&s.binding) && !s.flags.iter().any(|x| x == "binary") {
+            s.flags.push("binary".into());
+        }
+        let mut dir = s.binding.as_str();
+        let locked = loop {
+            if locks.contains(dir) {
+                break true;
+            }
+            match dir.rsplit_once('/') {
+                Some((d, _)) => dir = d,
+                None if !dir.is_empty() => dir = "",
+                None => break false,
+            }
+        };
+        if locked {
+            s.flags.push("locked".into());
+        }
+    }
 }
 
 /// Logging and printing macros (`println`, `log::info`, `tracing::warn`, `dbg`...).
@@ -1367,8 +1723,34 @@ mod tests {
         };
         let mut facts = extract(&manifest).facts;
         facts.extend(extract(&code).facts);
-        let crates = correlate(&facts);
+        let crates = correlate(&mut facts);
         facts.extend(crates);
+        let flags = |facts: &[Fact]| {
+            facts
+                .iter()
+                .find_map(|f| match &f.data {
+                    FactData::Source(s) if s.kind == "package" => Some(s.flags.clone()),
+                    _ => None,
+                })
+                .unwrap_or_default()
+        };
+        // `src/main.rs` makes it a program; no Cargo.lock was seen.
+        assert_eq!(flags(&facts), ["binary"]);
+        let lock = Artifact {
+            path: VirtualPath::file("src/Cargo.lock"),
+            bytes: Arc::from(
+                b"version = 4\n\n[[package]]\nname = \"gw\"\nversion = \"0.1.0\"\n"
+                    .to_vec()
+                    .into_boxed_slice(),
+            ),
+            kind: ArtifactKind::CargoLock,
+        };
+        let mut locked = extract(&manifest).facts;
+        locked.extend(extract(&code).facts);
+        locked.extend(extract(&lock).facts);
+        correlate(&mut locked);
+        // A lock file in a directory above (a workspace root) counts.
+        assert_eq!(flags(&locked), ["binary", "locked"]);
         let uses = personal_data_of(&facts, "./src/gw/");
         let got: Vec<(&str, &str, &str, u32)> = uses
             .iter()

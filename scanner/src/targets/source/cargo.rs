@@ -102,6 +102,12 @@ pub fn manifest(artifact: &Artifact) -> Extracted {
                 name: name.to_string(),
                 binding: dir_of(&uri),
                 text: name.to_string(),
+                // `[[bin]]` targets; `src/main.rs` is added by the correlation.
+                flags: if table.contains_key("bin") {
+                    vec!["binary".into()]
+                } else {
+                    Vec::new()
+                },
                 ..SourceFact::default()
             },
         ));

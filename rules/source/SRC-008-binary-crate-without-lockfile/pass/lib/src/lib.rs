@@ -1,0 +1,3 @@
+pub fn version() -> u8 {
+    1
+}
