@@ -202,6 +202,17 @@ impl Expr {
         }
     }
 
+    /// Top-level variables the expression reads (with the names bound by its
+    /// comprehensions, which are harmless extras).
+    pub fn variables(&self) -> Vec<String> {
+        self.program
+            .references()
+            .variables()
+            .into_iter()
+            .map(str::to_string)
+            .collect()
+    }
+
     /// Evaluates against a prepared context.
     pub fn eval(&self, ctx: &cel::Context<'_, '_>) -> Result<cel::Value, String> {
         self.program.execute(ctx).map_err(|e| e.to_string())
@@ -253,6 +264,16 @@ pub fn context_for(fact: &serde_json::Value) -> cel::Context<'static, 'static> {
         for (k, v) in o {
             ctx.add_variable_from_value(k.clone(), json_to_cel(v));
         }
+    }
+    ctx
+}
+
+/// A context holding the given variables (a fact's fields picked by
+/// [`super::values::fields`]).
+pub fn context_with(vars: Vec<(String, cel::Value)>) -> cel::Context<'static, 'static> {
+    let mut ctx = cel::Context::with_env(env());
+    for (k, v) in vars {
+        ctx.add_variable_from_value(k, v);
     }
     ctx
 }
@@ -315,6 +336,18 @@ impl Template {
             parts.push(Part::Lit(rest.to_string()));
         }
         Ok(Template { parts })
+    }
+
+    /// Top-level variables the placeholders read.
+    pub fn variables(&self) -> Vec<String> {
+        self.parts
+            .iter()
+            .filter_map(|p| match p {
+                Part::Expr(e) => Some(e.variables()),
+                Part::Lit(_) => None,
+            })
+            .flatten()
+            .collect()
     }
 
     /// Renders against a context; a placeholder that fails to evaluate renders as `?`.
