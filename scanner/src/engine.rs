@@ -5,8 +5,8 @@ use crate::artifact::Artifact;
 use crate::config::Config;
 use crate::discover::{self, DiscoverOptions};
 use crate::facts::{Fact, Target};
-use crate::rules::{condition, values};
 use crate::rules::load::{LoadedRule, RuleSet};
+use crate::rules::{condition, values};
 use crate::targets::{self, ExtractContext, certificate::CertOptions, declaration::DeclOptions};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
@@ -644,8 +644,10 @@ impl<'a> RuleIndex<'a> {
             let started = Instant::now();
             let outcome = rule.condition.eval_bool(&ctx);
             if !complete && matches!(outcome, Ok(true)) {
-                let missing: Vec<&String> =
-                    extra.iter().filter(|v| !added.contains(v.as_str())).collect();
+                let missing: Vec<&String> = extra
+                    .iter()
+                    .filter(|v| !added.contains(v.as_str()))
+                    .collect();
                 if !missing.is_empty() {
                     match values::fields(&fact.data, &|k| missing.iter().any(|m| *m == k)) {
                         Ok(vars) => {

@@ -303,7 +303,8 @@ impl ser::SerializeTupleVariant for List {
 
 impl Object {
     fn field<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) -> Result<(), Error> {
-        self.entries.push((key.to_string(), value.serialize(ToCel)?));
+        self.entries
+            .push((key.to_string(), value.serialize(ToCel)?));
         Ok(())
     }
     fn done(self) -> Value {

@@ -26,8 +26,8 @@ use std::sync::Arc;
 use vigie_reports::{Location, LogicalLocation, Notification, NotificationLevel, Region};
 
 use nse::{
-    BacnetFact, HostKeyFact, HttpFact, ModbusFact, MqttFact, RtspFact, SnmpFact, SshAlgosFact,
-    SmbFact, SslEnumFact, UpnpFact, VulnFact,
+    BacnetFact, HostKeyFact, HttpFact, ModbusFact, MqttFact, RtspFact, SmbFact, SnmpFact,
+    SshAlgosFact, SslEnumFact, UpnpFact, VulnFact,
 };
 
 /// Longest script output kept verbatim in [`ScriptFact::output`].
