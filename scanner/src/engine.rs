@@ -545,10 +545,11 @@ struct RuleIndex<'a> {
 struct TargetRules {
     /// Rule indexes.
     rules: Vec<usize>,
-    /// Top-level fields read by the conditions: the only ones converted for every fact.
-    condition_vars: HashSet<String>,
-    /// Per rule (same order), fields its `at:` and messages read beyond those: converted
-    /// only when the rule matches.
+    /// Top-level fields read by the conditions, each whole or only the sub-fields they
+    /// select: the only values converted for every fact.
+    condition_uses: condition::Uses,
+    /// Per rule (same order), fields its `at:` and messages read that the conditions do not
+    /// read whole: converted whole only when the rule matches.
     finding_vars: Vec<HashSet<String>>,
 }
 
@@ -559,11 +560,11 @@ impl<'a> RuleIndex<'a> {
             if let Some(t) = r.target {
                 let entry = by_target.entry(t).or_insert_with(|| TargetRules {
                     rules: Vec::new(),
-                    condition_vars: HashSet::new(),
+                    condition_uses: condition::Uses::new(),
                     finding_vars: Vec::new(),
                 });
                 entry.rules.push(i);
-                entry.condition_vars.extend(r.condition.variables());
+                r.condition.uses(&mut entry.condition_uses);
             }
         }
         for t in by_target.values_mut() {
@@ -575,7 +576,7 @@ impl<'a> RuleIndex<'a> {
                     let mut vars: HashSet<String> = r.message_en.variables().into_iter().collect();
                     vars.extend(r.message_fr.variables());
                     vars.extend(r.at.iter().flat_map(|a| a.variables()));
-                    vars.retain(|v| !t.condition_vars.contains(v));
+                    vars.retain(|v| !matches!(t.condition_uses.get(v), Some(None)));
                     vars
                 })
                 .collect();
@@ -606,11 +607,17 @@ impl<'a> RuleIndex<'a> {
         let Some(target) = self.by_target.get(&fact.target) else {
             return (found, errors, spent);
         };
-        // Only the fields the conditions read become variables; the fields messages read
-        // are added when a rule matches. A fact whose fields cannot be converted one by one
+        // Only the fields the conditions read become variables (and of those read only
+        // through `field.sub` selections, only the sub-fields selected); the fields
+        // messages read are added, whole, when a rule matches. A fact whose fields cannot be converted one by one
         // (never met) is converted whole, as JSON, which gives the same variables.
         let mut whole: Option<serde_json::Value> = None;
-        let mut ctx = match values::fields(&fact.data, &|k| target.condition_vars.contains(k)) {
+        let want = |k: &str| match target.condition_uses.get(k) {
+            None => values::Want::No,
+            Some(None) => values::Want::Whole,
+            Some(Some(fields)) => values::Want::Fields(fields),
+        };
+        let mut ctx = match values::fields(&fact.data, &want) {
             Ok(vars) => condition::context_with(vars),
             Err(_) => condition::context_for(whole.get_or_insert_with(|| fact.to_value())),
         };
@@ -649,7 +656,14 @@ impl<'a> RuleIndex<'a> {
                     .filter(|v| !added.contains(v.as_str()))
                     .collect();
                 if !missing.is_empty() {
-                    match values::fields(&fact.data, &|k| missing.iter().any(|m| *m == k)) {
+                    let extra = |k: &str| {
+                        if missing.iter().any(|m| *m == k) {
+                            values::Want::Whole
+                        } else {
+                            values::Want::No
+                        }
+                    };
+                    match values::fields(&fact.data, &extra) {
                         Ok(vars) => {
                             for (k, v) in vars {
                                 ctx.add_variable_from_value(k, v);

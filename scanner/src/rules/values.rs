@@ -11,7 +11,7 @@
 
 use cel::Value;
 use serde::ser::{self, Impossible, Serialize};
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 use std::sync::Arc;
 
@@ -33,13 +33,48 @@ impl ser::Error for Error {
     }
 }
 
-/// The top-level fields of `value` (a struct or a map) for which `wanted` is true, as CEL
-/// values. A value that is not a struct or a map has no fields.
-pub fn fields<T: Serialize + ?Sized>(
+/// What to keep of one top-level field.
+#[derive(Debug, Clone, Copy)]
+pub enum Want<'a> {
+    /// Leave it out.
+    No,
+    /// The whole value.
+    Whole,
+    /// Only these fields of it (when it is a struct or a map; anything else is kept
+    /// whole).
+    Fields(&'a BTreeSet<String>),
+}
+
+/// The top-level fields of `value` (a struct or a map) that `want` keeps, as CEL values.
+/// A value that is not a struct or a map has no fields.
+pub fn fields<'w, T: Serialize + ?Sized>(
     value: &T,
-    wanted: &dyn Fn(&str) -> bool,
+    want: &dyn Fn(&str) -> Want<'w>,
 ) -> Result<Vec<(String, Value)>, Error> {
-    value.serialize(Fields { wanted })
+    Ok(value.serialize(Fields { want })?.unwrap_or_default())
+}
+
+/// `value` with only the `keep` fields when it is a struct or a map, else whole.
+fn project<T: Serialize + ?Sized>(value: &T, keep: &BTreeSet<String>) -> Result<Value, Error> {
+    let want = |k: &str| {
+        if keep.contains(k) {
+            Want::Whole
+        } else {
+            Want::No
+        }
+    };
+    match value.serialize(Fields { want: &want }) {
+        Ok(Some(entries)) => Ok(object(entries)),
+        _ => to_cel(value),
+    }
+}
+
+fn convert<T: Serialize + ?Sized>(value: &T, want: Want<'_>) -> Result<Option<Value>, Error> {
+    match want {
+        Want::No => Ok(None),
+        Want::Whole => to_cel(value).map(Some),
+        Want::Fields(keep) => project(value, keep).map(Some),
+    }
 }
 
 /// One value as CEL.
@@ -500,25 +535,26 @@ impl ser::Serializer for MapKey {
     }
 }
 
-/// Serialises the top level of a fact, keeping the wanted fields only. Anything that is
-/// not a struct or a map has no fields.
-struct Fields<'w> {
-    wanted: &'w dyn Fn(&str) -> bool,
+/// Serialises the top level of a value, keeping the wanted fields only: `Some(fields)`
+/// for a struct or a map, `None` for anything else.
+struct Fields<'f, 'w> {
+    want: &'f dyn Fn(&str) -> Want<'w>,
 }
 
 /// Collects the wanted fields of a top-level struct or map.
-struct Picked<'w> {
-    wanted: &'w dyn Fn(&str) -> bool,
+struct Picked<'f, 'w> {
+    want: &'f dyn Fn(&str) -> Want<'w>,
     out: Vec<(String, Value)>,
     key: Option<String>,
 }
 
-type NoFields = Impossible<Vec<(String, Value)>, Error>;
+type Picks = Option<Vec<(String, Value)>>;
+type NoFields = Impossible<Picks, Error>;
 
-impl<'w> Fields<'w> {
-    fn picked(self) -> Picked<'w> {
+impl<'f, 'w> Fields<'f, 'w> {
+    fn picked(self) -> Picked<'f, 'w> {
         Picked {
-            wanted: self.wanted,
+            want: self.want,
             out: Vec::new(),
             key: None,
         }
@@ -527,21 +563,25 @@ impl<'w> Fields<'w> {
 
 macro_rules! no_fields {
     ($($f:ident: $t:ty),*) => {
-        $(fn $f(self, _v: $t) -> Result<Vec<(String, Value)>, Error> {
-            Ok(Vec::new())
+        $(fn $f(self, _v: $t) -> Result<Picks, Error> {
+            Ok(None)
         })*
     };
 }
 
-impl<'w> ser::Serializer for Fields<'w> {
-    type Ok = Vec<(String, Value)>;
+fn not_an_object() -> Error {
+    Error("not a struct or a map".into())
+}
+
+impl<'f, 'w> ser::Serializer for Fields<'f, 'w> {
+    type Ok = Picks;
     type Error = Error;
     type SerializeSeq = NoFields;
     type SerializeTuple = NoFields;
     type SerializeTupleStruct = NoFields;
     type SerializeTupleVariant = NoFields;
-    type SerializeMap = Picked<'w>;
-    type SerializeStruct = Picked<'w>;
+    type SerializeMap = Picked<'f, 'w>;
+    type SerializeStruct = Picked<'f, 'w>;
     type SerializeStructVariant = NoFields;
 
     no_fields!(serialize_bool: bool, serialize_i8: i8, serialize_i16: i16, serialize_i32: i32,
@@ -549,28 +589,28 @@ impl<'w> ser::Serializer for Fields<'w> {
         serialize_u64: u64, serialize_f32: f32, serialize_f64: f64, serialize_char: char,
         serialize_str: &str, serialize_bytes: &[u8], serialize_unit_struct: &'static str);
 
-    fn serialize_none(self) -> Result<Self::Ok, Error> {
-        Ok(Vec::new())
+    fn serialize_none(self) -> Result<Picks, Error> {
+        Ok(None)
     }
-    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<Self::Ok, Error> {
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<Picks, Error> {
         value.serialize(self)
     }
-    fn serialize_unit(self) -> Result<Self::Ok, Error> {
-        Ok(Vec::new())
+    fn serialize_unit(self) -> Result<Picks, Error> {
+        Ok(None)
     }
     fn serialize_unit_variant(
         self,
         _name: &'static str,
         _index: u32,
         _variant: &'static str,
-    ) -> Result<Self::Ok, Error> {
-        Ok(Vec::new())
+    ) -> Result<Picks, Error> {
+        Ok(None)
     }
     fn serialize_newtype_struct<T: Serialize + ?Sized>(
         self,
         _name: &'static str,
         value: &T,
-    ) -> Result<Self::Ok, Error> {
+    ) -> Result<Picks, Error> {
         value.serialize(self)
     }
     fn serialize_newtype_variant<T: Serialize + ?Sized>(
@@ -579,22 +619,22 @@ impl<'w> ser::Serializer for Fields<'w> {
         _index: u32,
         variant: &'static str,
         value: &T,
-    ) -> Result<Self::Ok, Error> {
+    ) -> Result<Picks, Error> {
         // `{variant: value}`: one field.
-        Ok(if (self.wanted)(variant) {
-            vec![(variant.to_string(), to_cel(value)?)]
-        } else {
-            Vec::new()
-        })
+        Ok(Some(
+            convert(value, (self.want)(variant))?
+                .map(|v| vec![(variant.to_string(), v)])
+                .unwrap_or_default(),
+        ))
     }
     fn serialize_seq(self, _len: Option<usize>) -> Result<NoFields, Error> {
-        Err(Error("a list has no fields".into()))
+        Err(not_an_object())
     }
     fn serialize_tuple(self, _len: usize) -> Result<NoFields, Error> {
-        Err(Error("a tuple has no fields".into()))
+        Err(not_an_object())
     }
     fn serialize_tuple_struct(self, _name: &'static str, _len: usize) -> Result<NoFields, Error> {
-        Err(Error("a tuple has no fields".into()))
+        Err(not_an_object())
     }
     fn serialize_tuple_variant(
         self,
@@ -603,12 +643,12 @@ impl<'w> ser::Serializer for Fields<'w> {
         _variant: &'static str,
         _len: usize,
     ) -> Result<NoFields, Error> {
-        Err(Error("a tuple variant is not a fact".into()))
+        Err(not_an_object())
     }
-    fn serialize_map(self, _len: Option<usize>) -> Result<Picked<'w>, Error> {
+    fn serialize_map(self, _len: Option<usize>) -> Result<Picked<'f, 'w>, Error> {
         Ok(self.picked())
     }
-    fn serialize_struct(self, _name: &'static str, _len: usize) -> Result<Picked<'w>, Error> {
+    fn serialize_struct(self, _name: &'static str, _len: usize) -> Result<Picked<'f, 'w>, Error> {
         Ok(self.picked())
     }
     fn serialize_struct_variant(
@@ -618,14 +658,13 @@ impl<'w> ser::Serializer for Fields<'w> {
         _variant: &'static str,
         _len: usize,
     ) -> Result<NoFields, Error> {
-        Err(Error("a struct variant is not a fact".into()))
+        Err(not_an_object())
     }
 }
 
-impl Picked<'_> {
+impl Picked<'_, '_> {
     fn field<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) -> Result<(), Error> {
-        if (self.wanted)(key) {
-            let v = to_cel(value)?;
+        if let Some(v) = convert(value, (self.want)(key))? {
             // A repeated key keeps its last value, as in a JSON object.
             self.out.retain(|(k, _)| k != key);
             self.out.push((key.to_string(), v));
@@ -634,8 +673,8 @@ impl Picked<'_> {
     }
 }
 
-impl ser::SerializeMap for Picked<'_> {
-    type Ok = Vec<(String, Value)>;
+impl ser::SerializeMap for Picked<'_, '_> {
+    type Ok = Picks;
     type Error = Error;
     fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), Error> {
         self.key = Some(key.serialize(MapKey)?);
@@ -648,13 +687,13 @@ impl ser::SerializeMap for Picked<'_> {
             .ok_or_else(|| Error("map value without a key".into()))?;
         self.field(&key, value)
     }
-    fn end(self) -> Result<Self::Ok, Error> {
-        Ok(self.out)
+    fn end(self) -> Result<Picks, Error> {
+        Ok(Some(self.out))
     }
 }
 
-impl ser::SerializeStruct for Picked<'_> {
-    type Ok = Vec<(String, Value)>;
+impl ser::SerializeStruct for Picked<'_, '_> {
+    type Ok = Picks;
     type Error = Error;
     fn serialize_field<T: Serialize + ?Sized>(
         &mut self,
@@ -663,8 +702,8 @@ impl ser::SerializeStruct for Picked<'_> {
     ) -> Result<(), Error> {
         self.field(key, value)
     }
-    fn end(self) -> Result<Self::Ok, Error> {
-        Ok(self.out)
+    fn end(self) -> Result<Picks, Error> {
+        Ok(Some(self.out))
     }
 }
 
@@ -754,7 +793,7 @@ mod tests {
         let top = sample();
         let json = serde_json::to_value(&top).unwrap();
         assert_eq!(to_cel(&top).unwrap(), json_to_cel(&json));
-        let all = fields(&top, &|_| true).unwrap();
+        let all = fields(&top, &|_| Want::Whole).unwrap();
         let serde_json::Value::Object(o) = &json else {
             panic!("not an object")
         };
@@ -766,9 +805,40 @@ mod tests {
 
     #[test]
     fn only_wanted_fields() {
-        let picked = fields(&sample(), &|k| k == "flat" || k == "name").unwrap();
+        let keep = |k: &str| {
+            if k == "flat" || k == "name" {
+                Want::Whole
+            } else {
+                Want::No
+            }
+        };
+        let picked = fields(&sample(), &keep).unwrap();
         let names: Vec<&str> = picked.iter().map(|(k, _)| k.as_str()).collect();
         assert_eq!(names, ["name", "flat"]);
-        assert!(fields(&3u8, &|_| true).unwrap().is_empty());
+        assert!(fields(&3u8, &|_| Want::Whole).unwrap().is_empty());
+    }
+
+    #[test]
+    fn projected_fields_keep_only_what_is_selected() {
+        let top = sample();
+        let sub: BTreeSet<String> = ["bits".to_string(), "nosuch".to_string()].into();
+        let by_name = |k: &str| match k {
+            "inner" => Want::Fields(&sub),
+            "name" => Want::Fields(&sub),
+            _ => Want::No,
+        };
+        let picked = fields(&top, &by_name).unwrap();
+        let json = serde_json::to_value(&top).unwrap();
+        // A struct keeps the selected fields that exist; anything else stays whole.
+        assert_eq!(
+            picked,
+            vec![
+                ("name".to_string(), json_to_cel(&json["name"])),
+                (
+                    "inner".to_string(),
+                    json_to_cel(&serde_json::json!({"bits": 2048}))
+                ),
+            ]
+        );
     }
 }
