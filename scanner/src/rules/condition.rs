@@ -256,7 +256,7 @@ pub fn merge_uses(uses: &mut Uses, other: &Uses) {
 }
 
 fn walk_uses(e: &cel::common::ast::IdedExpr, uses: &mut Uses) {
-    use cel::common::ast::{EntryExpr, Expr as E};
+    use cel::common::ast::Expr as E;
     match &e.expr {
         E::Select(sel) => {
             if let E::Ident(name) = &sel.operand.expr {
@@ -291,29 +291,22 @@ fn walk_uses(e: &cel::common::ast::IdedExpr, uses: &mut Uses) {
                 walk_uses(x, uses);
             }
         }
-        E::Map(m) => {
-            for entry in &m.entries {
-                match &entry.expr {
-                    EntryExpr::StructField(f) => walk_uses(&f.value, uses),
-                    EntryExpr::MapEntry(me) => {
-                        walk_uses(&me.key, uses);
-                        walk_uses(&me.value, uses);
-                    }
-                }
-            }
-        }
-        E::Struct(st) => {
-            for entry in &st.entries {
-                match &entry.expr {
-                    EntryExpr::StructField(f) => walk_uses(&f.value, uses),
-                    EntryExpr::MapEntry(me) => {
-                        walk_uses(&me.key, uses);
-                        walk_uses(&me.value, uses);
-                    }
-                }
-            }
-        }
+        E::Map(m) => walk_entries(&m.entries, uses),
+        E::Struct(st) => walk_entries(&st.entries, uses),
         E::Literal(_) | E::Unspecified => {}
+    }
+}
+
+fn walk_entries(entries: &[cel::common::ast::IdedEntryExpr], uses: &mut Uses) {
+    use cel::common::ast::EntryExpr;
+    for entry in entries {
+        match &entry.expr {
+            EntryExpr::StructField(f) => walk_uses(&f.value, uses),
+            EntryExpr::MapEntry(me) => {
+                walk_uses(&me.key, uses);
+                walk_uses(&me.value, uses);
+            }
+        }
     }
 }
 

@@ -479,10 +479,11 @@ pub fn parse_host(slice: &stream::HostSlice, uri: &str, ctx: &ServiceContext, ou
     });
     for p in ports {
         let mut svc = parse_port(p, &host, &host_part, ctx, uri, line_of(p), &line_of, out);
-        if let Some(smb) = &host_smb {
-            if smb_port.is_some_and(|n| attr(p, "portid") == n) && svc.protocol == "tcp" {
-                svc.smb = smb.clone();
-            }
+        if let Some(smb) = &host_smb
+            && smb_port.is_some_and(|n| attr(p, "portid") == n)
+            && svc.protocol == "tcp"
+        {
+            svc.smb = smb.clone();
         }
         let endpoint = svc.endpoint.clone();
         out.facts.push(Fact {
