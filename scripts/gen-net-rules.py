@@ -12,7 +12,7 @@ ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 OUT = os.path.join(ROOT, "rules", "service")
 
 def esc(s):
-    return s.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "&#xa;")
+    return s.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "&#xa;").replace("\t", "&#x9;")
 
 def P(port, name, proto="tcp", state="open", product="", version="", extra="", tunnel="", scripts=""):
     attrs = f'name="{name}"'
@@ -43,8 +43,8 @@ def ssh_algos(kex, hk, enc, mac):
     t = lambda k, xs: f'<table key="{k}">' + "".join(f"<elem>{x}</elem>" for x in xs) + "</table>"
     return S("ssh2-enum-algos", "ssh2-enum-algos", t("kex_algorithms", kex) + t("server_host_key_algorithms", hk) + t("encryption_algorithms", enc) + t("mac_algorithms", mac) + t("compression_algorithms", ["none"]))
 
-def doc(ports, addr="10.42.9.10", hostname="equipement.belvezet.fr"):
-    """ports: list of (annotation or None, port xml)."""
+def doc(ports, addr="10.42.9.10", hostname="equipement.belvezet.fr", hostscript=""):
+    """ports: list of (annotation or None, port xml); hostscript: <script> elements of the host."""
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', "<!DOCTYPE nmaprun>",
              '<nmaprun scanner="nmap" args="nmap -sV -sU -sS --script ssl-enum-ciphers,ssl-cert,banner 10.42.9.0/24" start="1795860000" startstr="Sat Nov 28 10:00:00 2026" version="7.93" xmloutputversion="1.05">',
              '<host starttime="1795860001" endtime="1795860100"><status state="up" reason="arp-response" reason_ttl="0"/>',
@@ -55,7 +55,10 @@ def doc(ports, addr="10.42.9.10", hostname="equipement.belvezet.fr"):
         if ann:
             lines.append(f"<!-- {ann} -->")
         lines.append(px)
-    lines += ["</ports>", "</host>", '<runstats><finished time="1795860100" elapsed="100.00" exit="success"/><hosts up="1" down="0" total="1"/></runstats>', "</nmaprun>", ""]
+    lines.append("</ports>")
+    if hostscript:
+        lines.append(f"<hostscript>{hostscript}</hostscript>")
+    lines += ["</host>", '<runstats><finished time="1795860100" elapsed="100.00" exit="success"/><hosts up="1" down="0" total="1"/></runstats>', "</nmaprun>", ""]
     return "\n".join(lines)
 
 RULES = []
@@ -515,6 +518,95 @@ rule(r, "new-exposure-since-previous-scan", "high", f'{OPEN} && previous_scan_co
      refs=[{"id": "CRA-I.1.2(j)"}, {"id": "ETSI-EN-303-645-5.6-1"}],
      fail=[],  # written by hand below (needs previous.xml)
      passes=[])
+
+# --- SMB, amplifiers, known vulnerabilities --------------------------------------------
+def smb_protocols(*dialects):
+    """`smb-protocols` as nmap 7.9x writes it (a host script)."""
+    text = "\n  dialects: \n" + "\n".join(f"    {d}" for d in dialects)
+    return S("smb-protocols", text, '<table key="dialects">' + "".join(f"<elem>{d}</elem>" for d in dialects) + "</table>")
+
+SMB1 = "NT LM 0.12 (SMBv1) [dangerous, but default]"
+r = "NET-016"
+rule(r, "smbv1-accepted", "high", f'{OPEN} && smb.smbv1',
+     ("SMB version 1 accepted", "SMB version 1 accepté"),
+     ("SMB on `{{ endpoint }}` accepts the SMBv1 dialect (NT LM 0.12)", "SMB sur `{{ endpoint }}` accepte le dialecte SMBv1 (NT LM 0.12)"),
+     what=("nmap's `smb-protocols` script (a host script, attached by Vigie to the host's SMB port, 445/tcp or else 139/tcp) lists the SMB 1 dialect `NT LM 0.12` among those the server accepts.",
+           "Le script `smb-protocols` de nmap (un script d'hôte, rattaché par Vigie au port SMB de l'hôte, 445/tcp ou à défaut 139/tcp) cite le dialecte SMB 1 `NT LM 0.12` parmi ceux que le serveur accepte."),
+     why=("SMB version 1 has no protection against tampering of the negotiation and carried the flaws used by the WannaCry and NotPetya worms (CVE-2017-0144). A supervision PC, a NAS or a camera recorder that still speaks it can be taken over from the network and spread an attack to the rest of the site.",
+          "La version 1 de SMB ne protège pas la négociation contre les modifications et portait les failles exploitées par les vers WannaCry et NotPetya (CVE-2017-0144). Un poste de supervision, un NAS ou un enregistreur vidéo qui la parle encore peut être pris en main depuis le réseau et propager une attaque au reste du site."),
+     fix=("Disable SMBv1 on the server (Windows: remove the SMB 1.0/CIFS feature; Samba: `server min protocol = SMB2_10` or higher) and update the clients that still need it; if the equipment cannot drop it, isolate it.",
+          "Désactiver SMBv1 sur le serveur (Windows : retirer la fonctionnalité SMB 1.0/CIFS ; Samba : `server min protocol = SMB2_10` ou plus) et mettre à jour les clients qui en ont encore besoin ; si l'équipement ne peut pas s'en passer, l'isoler."),
+     refs=[{"id": "CRA-I.1.2(a)"}, {"id": "CVE-2017-0144"}, {"cwe": 327}],
+     fail=[("smbv1.xml", doc([R(P(445, "microsoft-ds", product="Samba smbd", version="3.X - 4.X", extra="workgroup: MAIRIE"), r), OK(P(139, "netbios-ssn", product="Samba smbd", version="3.X - 4.X"), r)],
+                             hostscript=smb_protocols(SMB1, "2:0:2", "2:1:0", "3:0:0", "3:0:2", "3:1:1")))],
+     passes=[("smb2-3-only.xml", doc([OK(P(445, "microsoft-ds", product="Samba smbd", version="4.6.2"), r)],
+                                     hostscript=smb_protocols("2:0:2", "2:1:0", "3:0:0", "3:0:2", "3:1:1")))], profiles=("etsi-en-303-645",))
+
+MONLIST = ("\n  Target is synchronised with 127.127.1.0 (reference clock)\n  Alternative Target Interfaces:\n      10.42.9.10      \n"
+           "  Private Servers (1)\n      10.42.9.1       \n  Private Clients (3)\n      10.42.9.21      10.42.9.22      10.42.9.23      \n"
+           "  Other Associations (1)\n      10.42.9.10 seen 4 times. last tx was unicast v2 mode 7")
+r = "NET-026"
+rule(r, "udp-amplifier-exposed", "medium", f'{OPEN} && (ntp_monlist || dns_recursion)',
+     ("NTP monlist or open DNS resolver reachable", "NTP monlist ou résolveur DNS ouvert accessible"),
+     ("{{ ntp_monlist ? 'NTP answers monlist queries' : 'DNS resolves names for any client' }} on `{{ endpoint }}`", "{{ ntp_monlist ? 'NTP répond aux requêtes monlist' : 'le DNS résout les noms pour tout client' }} sur `{{ endpoint }}`"),
+     what=("nmap's `ntp-monlist` script got the server's list of recent clients (udp/123), or `dns-recursion` found that the DNS server resolves names for anyone (udp/53).",
+           "Le script `ntp-monlist` de nmap a obtenu la liste des clients récents du serveur (udp/123), ou `dns-recursion` a constaté que le serveur DNS résout les noms pour n'importe qui (udp/53)."),
+     why=("Both answer a small spoofed request with a much larger reply: attackers use such servers to flood a third party (amplification), which can saturate the territory's own links too. monlist also hands out the addresses of the equipment that uses the server.",
+          "Les deux répondent à une petite requête usurpée par une réponse bien plus grande : des attaquants se servent de ces serveurs pour inonder un tiers (amplification), ce qui peut aussi saturer les liens du territoire. monlist livre en plus les adresses des équipements qui utilisent le serveur."),
+     fix=("NTP: update the daemon or disable mode 7 queries (`disable monitor`, `restrict default noquery`). DNS: allow recursion only for the internal networks (`allow-recursion` or equivalent), or turn it off on authoritative servers.",
+          "NTP : mettre à jour le service ou désactiver les requêtes en mode 7 (`disable monitor`, `restrict default noquery`). DNS : n'autoriser la récursion que pour les réseaux internes (`allow-recursion` ou équivalent), ou la couper sur les serveurs faisant autorité."),
+     refs=[{"id": "CRA-I.1.2(i)"}, {"id": "CVE-2013-5211"}, {"cwe": 406}],
+     fail=[("monlist-and-open-resolver.xml", doc([R(P(123, "ntp", proto="udp", product="NTP", version="v4", scripts=S("ntp-monlist", MONLIST)), r),
+                                                  R(P(53, "domain", proto="udp", product="ISC BIND", version="9.11.4", scripts=S("dns-recursion", "Recursion appears to be enabled")), r)]))],
+     passes=[("restricted.xml", doc([OK(P(123, "ntp", proto="udp", product="NTP", version="v4", scripts=S("ntp-info", "\n  receive time stamp: 2026-11-28T10:00:01\n  version: ntpd 4.2.8p15")), r),
+                                     OK(P(53, "domain", proto="udp", product="ISC BIND", version="9.18.19"), r)]))], profiles=("etsi-en-303-645",))
+
+def vulners(cpe, *entries):
+    """`vulners` as nmap writes it: one table per CPE, one per entry (id, cvss, type, exploit)."""
+    text = f"\n  {cpe}: \n" + "\n".join(f"    \t{i}\t{c}\thttps://vulners.com/{t}/{i}" + ("\t*EXPLOIT*" if x else "") for i, c, t, x in entries)
+    body = f'<table key="{cpe}">' + "".join(
+        f'<table><elem key="is_exploit">{"true" if x else "false"}</elem><elem key="cvss">{c}</elem><elem key="id">{i}</elem><elem key="type">{t}</elem></table>'
+        for i, c, t, x in entries) + "</table>"
+    return S("vulners", text, body)
+
+SSH74 = vulners("cpe:/a:openbsd:openssh:7.4", ("CVE-2023-38408", "9.8", "cve", False), ("CVE-2020-15778", "7.8", "cve", False), ("CVE-2016-6210", "5.9", "cve", False))
+DROPBEAR = vulners("cpe:/a:matt_johnston:dropbear_ssh_server:2019.78", ("CVE-2020-36254", "8.1", "cve", False), ("CVE-2021-36369", "7.5", "cve", False))
+SSH93 = vulners("cpe:/a:openbsd:openssh:9.3p1", ("CVE-2023-48795", "5.9", "cve", False), ("CVE-2023-51385", "6.5", "cve", False))
+def vuln_ports(annotate):
+    """One port per band: critical (OpenSSH 7.4), high (Dropbear 2019.78), medium (OpenSSH 9.3p1)."""
+    return [annotate[0](P(22, "ssh", product="OpenSSH", version="7.4", extra="protocol 2.0", scripts=SSH74)),
+            annotate[1](P(2222, "ssh", product="Dropbear sshd", version="2019.78", extra="protocol 2.0", scripts=DROPBEAR)),
+            annotate[2](P(22222, "ssh", product="OpenSSH", version="9.3p1", extra="protocol 2.0", scripts=SSH93))]
+VULN_WHAT = ("nmap's `vulners` script matched the detected product version (its CPE) to published vulnerabilities, each with a CVSS base score. Vigie keeps the highest score of the service and reports it in one of three rules: NET-027 for CVSS 9 or more (critical), NET-038 from 7 to below 9 (high), NET-039 below 7 (medium).",
+             "Le script `vulners` de nmap a rapproché la version détectée du produit (son CPE) de vulnérabilités publiées, chacune avec un score de base CVSS. Vigie retient le score le plus élevé du service et le signale par l'une de trois règles : NET-027 pour un CVSS de 9 ou plus (critique), NET-038 de 7 à moins de 9 (élevé), NET-039 en dessous de 7 (moyen).")
+VULN_FIX = ("Update the software or the firmware to a version where these vulnerabilities are fixed; until then, restrict who can reach the service. The match rests on the version nmap detected: when a supplier backports fixes without changing the version, ask them and record the answer (suppression with a reason) before closing the finding.",
+            "Mettre à jour le logiciel ou le micrologiciel vers une version où ces vulnérabilités sont corrigées ; d'ici là, restreindre qui peut joindre le service. Le rapprochement repose sur la version détectée par nmap : quand un fournisseur rétroporte des correctifs sans changer de version, lui demander et consigner sa réponse (suppression motivée) avant de clore le constat.")
+VULN_REFS = [{"id": "CRA-I.1.2(a)"}, {"id": "OWASP-IoT-I5"}, {"cwe": 1104}]
+BANDS = (
+    ("NET-027", "known-critical-vulnerability", "critical", "vulners_max_cvss >= 9.0", "9.0", None,
+     ("Service version with a known critical vulnerability", "Version de service avec une vulnérabilité critique connue"),
+     "9 or more", "9 ou plus",
+     ("A critical score usually means that the flaw can be exploited from the network without credentials and gives control of the device or its data. Such flaws are scanned for across the internet within days of publication.",
+      "Un score critique signifie en général que la faille est exploitable depuis le réseau sans identifiants et donne le contrôle de l'équipement ou de ses données. Ces failles sont recherchées sur tout internet dans les jours qui suivent leur publication.")),
+    ("NET-038", "known-high-vulnerability", "high", "vulners_max_cvss >= 7.0 && vulners_max_cvss < 9.0", "7.0", "9.0",
+     ("Service version with a known high-severity vulnerability", "Version de service avec une vulnérabilité élevée connue"),
+     "7 to below 9", "de 7 à moins de 9",
+     ("A high score usually means that the flaw can lead to taking over the service or reading its data, sometimes under conditions (an account, a position on the network).",
+      "Un score élevé signifie en général que la faille peut mener à la prise de contrôle du service ou à la lecture de ses données, parfois sous conditions (un compte, une position sur le réseau).")),
+    ("NET-039", "known-vulnerability", "medium", "size(vulners) > 0 && vulners_max_cvss < 7.0", None, "7.0",
+     ("Service version with known vulnerabilities", "Version de service avec des vulnérabilités connues"),
+     "below 7", "inférieur à 7",
+     ("Lesser flaws (disclosure of information, denial of service, attacks that need a foothold) are what an attacker chains together once inside; a version that collects them is also a sign of missing updates.",
+      "Des failles moindres (divulgation d'informations, déni de service, attaques qui demandent un premier accès) sont ce qu'un attaquant enchaîne une fois entré ; une version qui les accumule signale aussi des mises à jour manquantes.")),
+)
+for i, (r, name, sev, band, lo, hi, title, band_en, band_fr, why) in enumerate(BANDS):
+    in_band = f"vulners.filter(v, {' && '.join(x for x in ((f'v.cvss >= {lo}' if lo else ''), (f'v.cvss < {hi}' if hi else '')) if x)})"
+    rule(r, name, sev, f"{OPEN} && {band}", title,
+         (f"`{{{{ product != '' ? product : name }}}} {{{{ version }}}}` on `{{{{ endpoint }}}}`: highest known CVSS {{{{ vulners_max_cvss }}}} ({{{{ vulners.filter(v, v.cvss == vulners_max_cvss).map(v, v.id)[0] }}}}); entries at CVSS {band_en}: {{{{ size({in_band}) }}}}",
+          f"`{{{{ product != '' ? product : name }}}} {{{{ version }}}}` sur `{{{{ endpoint }}}}` : CVSS connu le plus élevé {{{{ vulners_max_cvss }}}} ({{{{ vulners.filter(v, v.cvss == vulners_max_cvss).map(v, v.id)[0] }}}}) ; entrées à CVSS {band_fr} : {{{{ size({in_band}) }}}}"),
+         what=VULN_WHAT, why=why, fix=VULN_FIX, refs=VULN_REFS,
+         fail=[("three-bands.xml", doc(vuln_ports([(lambda x, j=j: R(x, r) if j == i else OK(x, r)) for j in range(3)])))],
+         passes=[("current.xml", doc([OK(P(22, "ssh", product="OpenSSH", version="9.8p1", extra="protocol 2.0"), r)]))])
 
 def write_yaml(r):
     q = json.dumps

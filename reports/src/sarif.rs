@@ -551,6 +551,14 @@ pub fn render(report: &Report) -> Result<String, SarifError> {
     Ok(s)
 }
 
+/// Writes a report as pretty-printed SARIF 2.1.0 JSON (with a final newline) to `out`, as
+/// it is serialised, without holding the text whole in memory.
+pub fn write(report: &Report, out: &mut dyn std::io::Write) -> Result<(), SarifError> {
+    serde_json::to_writer_pretty(&mut *out, &to_sarif(report))?;
+    out.write_all(b"\n").map_err(serde_json::Error::io)?;
+    Ok(())
+}
+
 /// Notification levels in SARIF order.
 pub fn notification_level(s: &str) -> NotificationLevel {
     match s {
@@ -563,6 +571,14 @@ pub fn notification_level(s: &str) -> NotificationLevel {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn written_and_rendered_are_the_same() {
+        let report = Report::default();
+        let mut out = Vec::new();
+        write(&report, &mut out).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), render(&report).unwrap());
+    }
 
     #[test]
     fn uri_round_trip() {

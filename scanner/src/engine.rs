@@ -5,12 +5,12 @@ use crate::artifact::Artifact;
 use crate::config::Config;
 use crate::discover::{self, DiscoverOptions};
 use crate::facts::{Fact, Target};
-use crate::rules::condition::context_for;
 use crate::rules::load::{LoadedRule, RuleSet};
+use crate::rules::{condition, values};
 use crate::targets::{self, ExtractContext, certificate::CertOptions, declaration::DeclOptions};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -658,19 +658,51 @@ type Evaluated = (Vec<Finding>, Vec<RuleError>, Vec<(usize, Duration)>);
 /// Active rules grouped by target, ready to evaluate facts one at a time.
 struct RuleIndex<'a> {
     rules: &'a [(&'a LoadedRule, RuleMeta)],
-    by_target: HashMap<Target, Vec<usize>>,
+    by_target: HashMap<Target, TargetRules>,
     /// Time and evaluation count per rule index, for `--timings` (including facts
     /// evaluated while streaming).
     spent: Mutex<Vec<(Duration, usize)>>,
 }
 
+/// The rules of one target and the fact fields they read.
+struct TargetRules {
+    /// Rule indexes.
+    rules: Vec<usize>,
+    /// Top-level fields read by the conditions, each whole or only the sub-fields they
+    /// select: the only values converted for every fact.
+    condition_uses: condition::Uses,
+    /// Per rule (same order), fields its `at:` and messages read that the conditions do not
+    /// read whole: converted whole only when the rule matches.
+    finding_vars: Vec<HashSet<String>>,
+}
+
 impl<'a> RuleIndex<'a> {
     fn new(rules: &'a [(&'a LoadedRule, RuleMeta)]) -> Self {
-        let mut by_target: HashMap<Target, Vec<usize>> = HashMap::new();
+        let mut by_target: HashMap<Target, TargetRules> = HashMap::new();
         for (i, (r, _)) in rules.iter().enumerate() {
             if let Some(t) = r.target {
-                by_target.entry(t).or_default().push(i);
+                let entry = by_target.entry(t).or_insert_with(|| TargetRules {
+                    rules: Vec::new(),
+                    condition_uses: condition::Uses::new(),
+                    finding_vars: Vec::new(),
+                });
+                entry.rules.push(i);
+                r.condition.uses(&mut entry.condition_uses);
             }
+        }
+        for t in by_target.values_mut() {
+            t.finding_vars = t
+                .rules
+                .iter()
+                .map(|&ri| {
+                    let r = rules[ri].0;
+                    let mut vars: HashSet<String> = r.message_en.variables().into_iter().collect();
+                    vars.extend(r.message_fr.variables());
+                    vars.extend(r.at.iter().flat_map(|a| a.variables()));
+                    vars.retain(|v| !matches!(t.condition_uses.get(v), Some(None)));
+                    vars
+                })
+                .collect();
         }
         RuleIndex {
             rules,
@@ -695,11 +727,25 @@ impl<'a> RuleIndex<'a> {
         let mut found = Vec::new();
         let mut errors = Vec::new();
         let mut spent = Vec::new();
-        let Some(idx) = self.by_target.get(&fact.target) else {
+        let Some(target) = self.by_target.get(&fact.target) else {
             return (found, errors, spent);
         };
-        let value = fact.to_value();
-        let ctx = context_for(&value);
+        // Only the fields the conditions read become variables (and of those read only
+        // through `field.sub` selections, only the sub-fields selected); the fields
+        // messages read are added, whole, when a rule matches. A fact whose fields cannot be converted one by one
+        // (never met) is converted whole, as JSON, which gives the same variables.
+        let mut whole: Option<serde_json::Value> = None;
+        let want = |k: &str| match target.condition_uses.get(k) {
+            None => values::Want::No,
+            Some(None) => values::Want::Whole,
+            Some(Some(fields)) => values::Want::Fields(fields),
+        };
+        let mut ctx = match values::fields(&fact.data, &want) {
+            Ok(vars) => condition::context_with(vars),
+            Err(_) => condition::context_for(whole.get_or_insert_with(|| fact.to_value())),
+        };
+        let mut complete = whole.is_some();
+        let mut added: HashSet<&str> = HashSet::new();
         let finding = |ri: usize, message: Text, at: Option<&str>| {
             let (_, meta) = &self.rules[ri];
             let mut location = fact.location.clone();
@@ -723,10 +769,39 @@ impl<'a> RuleIndex<'a> {
                 baseline_state: None,
             }
         };
-        for &ri in idx {
+        for (&ri, extra) in target.rules.iter().zip(&target.finding_vars) {
             let (rule, _) = &self.rules[ri];
             let started = Instant::now();
             let outcome = rule.condition.eval_bool(&ctx);
+            if !complete && matches!(outcome, Ok(true)) {
+                let missing: Vec<&String> = extra
+                    .iter()
+                    .filter(|v| !added.contains(v.as_str()))
+                    .collect();
+                if !missing.is_empty() {
+                    let extra = |k: &str| {
+                        if missing.iter().any(|m| *m == k) {
+                            values::Want::Whole
+                        } else {
+                            values::Want::No
+                        }
+                    };
+                    match values::fields(&fact.data, &extra) {
+                        Ok(vars) => {
+                            for (k, v) in vars {
+                                ctx.add_variable_from_value(k, v);
+                            }
+                            added.extend(missing.iter().map(|m| m.as_str()));
+                        }
+                        Err(_) => {
+                            ctx = condition::context_for(
+                                whole.get_or_insert_with(|| fact.to_value()),
+                            );
+                            complete = true;
+                        }
+                    }
+                }
+            }
             let paths = match (&outcome, &rule.at) {
                 (Ok(true), Some(at)) => Some(at.eval(&ctx).and_then(|v| at_paths(&v))),
                 _ => None,
@@ -742,12 +817,13 @@ impl<'a> RuleIndex<'a> {
                     None,
                 )),
                 (Ok(true), Some(Ok(paths))) => {
+                    let value = whole.get_or_insert_with(|| fact.to_value());
                     for path in paths {
                         let mut inner = ctx.new_inner_scope();
                         inner.add_variable_from_value("at", path.clone());
                         inner.add_variable_from_value(
                             "here",
-                            crate::rules::condition::json_to_cel(here(&value, &path)),
+                            condition::json_to_cel(here(value, &path)),
                         );
                         found.push(finding(
                             ri,

@@ -164,6 +164,33 @@ fn write_file(path: &std::path::Path, content: &str) -> Result<(), CliError> {
     })
 }
 
+/// Writes a file through `f`, buffered, as `f` produces it.
+fn write_with(
+    path: &std::path::Path,
+    f: impl FnOnce(&mut dyn std::io::Write) -> Result<(), CliError>,
+) -> Result<(), CliError> {
+    let io = |source| CliError::Io {
+        path: path.display().to_string(),
+        source,
+    };
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path).map_err(io)?);
+    f(&mut out)?;
+    std::io::Write::flush(&mut out).map_err(io)
+}
+
+/// Writes to stdout through `f`, buffered, as `f` produces it.
+fn to_stdout(
+    f: impl FnOnce(&mut dyn std::io::Write) -> Result<(), CliError>,
+) -> Result<(), CliError> {
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    f(&mut out)?;
+    std::io::Write::flush(&mut out).map_err(|source| CliError::Io {
+        path: "<stdout>".into(),
+        source,
+    })
+}
+
 /// Runs the command line; returns the exit code.
 pub fn run<I, T>(args: I) -> Result<i32, CliError>
 where

@@ -2,8 +2,8 @@
 
 use super::output::{PeopleOutputs, Progress, print_timings};
 use super::{
-    CliError, ColorChoice, Format, RuleArgs, parse_as_of, parse_lang, parse_severity, today,
-    write_file,
+    CliError, ColorChoice, Format, RuleArgs, parse_as_of, parse_lang, parse_severity, to_stdout,
+    today, write_file, write_with,
 };
 use crate::config::Config;
 use crate::discover::DiscoverOptions;
@@ -182,8 +182,9 @@ pub fn run(a: ScanArgs) -> Result<i32, CliError> {
         .write(&report, a.lang.unwrap_or(Lang::Fr), a.sarif.as_deref())?;
 
     if let Some(p) = &a.sarif {
-        let s = sarif::render(&report).map_err(|e| CliError::Render(e.to_string()))?;
-        write_file(p, &s)?;
+        write_with(p, |out| {
+            sarif::write(&report, out).map_err(|e| CliError::Render(e.to_string()))
+        })?;
     }
     if let Some(p) = &a.matrix {
         let matrices: Vec<profile::Matrix> = a
@@ -200,8 +201,27 @@ pub fn run(a: ScanArgs) -> Result<i32, CliError> {
         write_file(p, &s)?;
     }
     if let Some(p) = &a.json {
-        let s = json::render(&report).map_err(|e| CliError::Render(e.to_string()))?;
-        write_file(p, &s)?;
+        write_with(p, |out| {
+            json::write(&report, out).map_err(|e| CliError::Render(e.to_string()))
+        })?;
+    }
+    // Machine formats are serialised straight to stdout: the report of a large scan is
+    // never held whole as text.
+    let code = engine::exit_code(&report, a.fail_on);
+    match a.format {
+        Format::Sarif => {
+            return to_stdout(|out| {
+                sarif::write(&report, out).map_err(|e| CliError::Render(e.to_string()))
+            })
+            .map(|()| code);
+        }
+        Format::Json => {
+            return to_stdout(|out| {
+                json::write(&report, out).map_err(|e| CliError::Render(e.to_string()))
+            })
+            .map(|()| code);
+        }
+        Format::Text => {}
     }
     let stdout = match a.format {
         Format::Text => {
@@ -220,9 +240,8 @@ pub fn run(a: ScanArgs) -> Result<i32, CliError> {
                 },
             )
         }
-        Format::Sarif => sarif::render(&report).map_err(|e| CliError::Render(e.to_string()))?,
-        Format::Json => json::render(&report).map_err(|e| CliError::Render(e.to_string()))?,
+        Format::Sarif | Format::Json => String::new(),
     };
     print!("{stdout}");
-    Ok(engine::exit_code(&report, a.fail_on))
+    Ok(code)
 }

@@ -202,6 +202,24 @@ impl Expr {
         }
     }
 
+    /// Top-level variables the expression reads (with the names bound by its
+    /// comprehensions, which are harmless extras).
+    pub fn variables(&self) -> Vec<String> {
+        self.program
+            .references()
+            .variables()
+            .into_iter()
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// Adds to `uses` how the expression reads each top-level variable: only through
+    /// `var.field` selections (the fields are listed), or otherwise (`None`: the whole
+    /// value is needed). Names bound by comprehensions are harmless extras.
+    pub fn uses(&self, uses: &mut Uses) {
+        walk_uses(self.program.expression(), uses);
+    }
+
     /// Evaluates against a prepared context.
     pub fn eval(&self, ctx: &cel::Context<'_, '_>) -> Result<cel::Value, String> {
         self.program.execute(ctx).map_err(|e| e.to_string())
@@ -215,6 +233,79 @@ impl Expr {
                 "condition must be a boolean, it evaluated to {}",
                 display_value(&other)
             )),
+        }
+    }
+}
+
+/// Top-level variables an expression reads, each with the fields it selects from it, or
+/// `None` when the whole value is read.
+pub type Uses = HashMap<String, Option<std::collections::BTreeSet<String>>>;
+
+/// Merges `other` into `uses` (a whole read wins over field reads).
+pub fn merge_uses(uses: &mut Uses, other: &Uses) {
+    for (name, fields) in other {
+        match (uses.get_mut(name), fields) {
+            (None, _) => {
+                uses.insert(name.clone(), fields.clone());
+            }
+            (Some(mine), None) => *mine = None,
+            (Some(Some(mine)), Some(theirs)) => mine.extend(theirs.iter().cloned()),
+            (Some(None), Some(_)) => {}
+        }
+    }
+}
+
+fn walk_uses(e: &cel::common::ast::IdedExpr, uses: &mut Uses) {
+    use cel::common::ast::Expr as E;
+    match &e.expr {
+        E::Select(sel) => {
+            if let E::Ident(name) = &sel.operand.expr {
+                let fields: std::collections::BTreeSet<String> = [sel.field.clone()].into();
+                merge_uses(uses, &[(name.clone(), Some(fields))].into());
+            } else {
+                walk_uses(&sel.operand, uses);
+            }
+        }
+        E::Ident(name) => merge_uses(uses, &[(name.clone(), None)].into()),
+        E::Call(call) => {
+            if let Some(t) = &call.target {
+                walk_uses(t, uses);
+            }
+            for a in &call.args {
+                walk_uses(a, uses);
+            }
+        }
+        E::Comprehension(c) => {
+            for x in [
+                &c.iter_range,
+                &c.accu_init,
+                &c.loop_cond,
+                &c.loop_step,
+                &c.result,
+            ] {
+                walk_uses(x, uses);
+            }
+        }
+        E::List(l) => {
+            for x in &l.elements {
+                walk_uses(x, uses);
+            }
+        }
+        E::Map(m) => walk_entries(&m.entries, uses),
+        E::Struct(st) => walk_entries(&st.entries, uses),
+        E::Literal(_) | E::Unspecified => {}
+    }
+}
+
+fn walk_entries(entries: &[cel::common::ast::IdedEntryExpr], uses: &mut Uses) {
+    use cel::common::ast::EntryExpr;
+    for entry in entries {
+        match &entry.expr {
+            EntryExpr::StructField(f) => walk_uses(&f.value, uses),
+            EntryExpr::MapEntry(me) => {
+                walk_uses(&me.key, uses);
+                walk_uses(&me.value, uses);
+            }
         }
     }
 }
@@ -253,6 +344,16 @@ pub fn context_for(fact: &serde_json::Value) -> cel::Context<'static, 'static> {
         for (k, v) in o {
             ctx.add_variable_from_value(k.clone(), json_to_cel(v));
         }
+    }
+    ctx
+}
+
+/// A context holding the given variables (a fact's fields picked by
+/// [`super::values::fields`]).
+pub fn context_with(vars: Vec<(String, cel::Value)>) -> cel::Context<'static, 'static> {
+    let mut ctx = cel::Context::with_env(env());
+    for (k, v) in vars {
+        ctx.add_variable_from_value(k, v);
     }
     ctx
 }
@@ -317,6 +418,18 @@ impl Template {
         Ok(Template { parts })
     }
 
+    /// Top-level variables the placeholders read.
+    pub fn variables(&self) -> Vec<String> {
+        self.parts
+            .iter()
+            .filter_map(|p| match p {
+                Part::Expr(e) => Some(e.variables()),
+                Part::Lit(_) => None,
+            })
+            .flatten()
+            .collect()
+    }
+
     /// Renders against a context; a placeholder that fails to evaluate renders as `?`.
     pub fn render(&self, ctx: &cel::Context<'_, '_>) -> String {
         let mut out = String::new();
@@ -359,6 +472,27 @@ mod tests {
         assert!(e.eval_bool(&c).is_err());
         let e = Expr::compile("nosuch.field == 1").unwrap();
         assert!(e.eval_bool(&c).is_err());
+    }
+
+    #[test]
+    fn uses_distinguish_field_reads_from_whole_reads() {
+        let mut u = Uses::new();
+        Expr::compile(r#"ssl.present && ssl.ciphers.exists(c, c.name == "x") && state == "open""#)
+            .unwrap()
+            .uses(&mut u);
+        assert_eq!(
+            u.get("ssl"),
+            Some(&Some(["ciphers".to_string(), "present".to_string()].into()))
+        );
+        assert_eq!(u.get("state"), Some(&None));
+        Expr::compile("size(ssl) > 0").unwrap().uses(&mut u);
+        assert_eq!(u.get("ssl"), Some(&None));
+        let mut v = Uses::new();
+        Expr::compile("has(http.title) && [1].exists(x, x > port)")
+            .unwrap()
+            .uses(&mut v);
+        assert_eq!(v.get("http"), Some(&Some(["title".to_string()].into())));
+        assert_eq!(v.get("port"), Some(&None));
     }
 
     #[test]

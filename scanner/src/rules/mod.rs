@@ -6,3 +6,4 @@ pub mod pack;
 pub mod profile;
 pub mod schema;
 pub mod selftest;
+pub mod values;

@@ -26,8 +26,8 @@ use std::sync::Arc;
 use vigie_reports::{Location, LogicalLocation, Notification, NotificationLevel, Region};
 
 use nse::{
-    BacnetFact, HostKeyFact, HttpFact, ModbusFact, MqttFact, RtspFact, SnmpFact, SshAlgosFact,
-    SslEnumFact, UpnpFact,
+    BacnetFact, HostKeyFact, HttpFact, ModbusFact, MqttFact, RtspFact, SmbFact, SnmpFact,
+    SshAlgosFact, SslEnumFact, UpnpFact, VulnFact,
 };
 
 /// Longest script output kept verbatim in [`ScriptFact::output`].
@@ -225,6 +225,17 @@ pub struct ServiceFact {
     pub rtsp: RtspFact,
     /// `upnp-info`.
     pub upnp: UpnpFact,
+    /// `smb-protocols`.
+    pub smb: SmbFact,
+    /// `ntp-monlist` got an answer: the server hands its list of recent clients to anyone
+    /// (and amplifies traffic).
+    pub ntp_monlist: bool,
+    /// `dns-recursion`: the server resolves names for anyone (open resolver).
+    pub dns_recursion: bool,
+    /// `vulners`: known vulnerabilities matched to the detected version.
+    pub vulners: Vec<VulnFact>,
+    /// Highest CVSS score among `vulners` (0 when there are none).
+    pub vulners_max_cvss: f64,
     /// `banner`: the first bytes the service sent.
     pub banner: String,
     /// `ftp-anon` reports that anonymous login is allowed.
@@ -364,6 +375,8 @@ pub fn parse_host(slice: &stream::HostSlice, uri: &str, ctx: &ServiceContext, ou
         end_time: attr_i64(root, "endtime"),
         ..HostFact::default()
     };
+    // `smb-protocols` is a host script: its dialects go to the SMB port's service.
+    let mut host_smb: Option<SmbFact> = None;
     for c in root.children().filter(|c| c.is_element()) {
         match c.tag_name().name() {
             "status" => {
@@ -400,6 +413,9 @@ pub fn parse_host(slice: &stream::HostSlice, uri: &str, ctx: &ServiceContext, ou
             }
             "hostscript" => {
                 for s in c.children().filter(|s| s.has_tag_name("script")) {
+                    if s.attribute("id") == Some("smb-protocols") {
+                        host_smb = Some(nse::smb(s));
+                    }
                     host.scripts.push(ScriptFact {
                         id: attr(s, "id"),
                         output: cut(s.attribute("output").unwrap_or(""), MAX_SCRIPT_OUTPUT),
@@ -456,8 +472,19 @@ pub fn parse_host(slice: &stream::HostSlice, uri: &str, ctx: &ServiceContext, ou
     } else {
         host.address.clone()
     };
+    let smb_port = ["445", "139"].into_iter().find(|n| {
+        ports
+            .iter()
+            .any(|p| attr(*p, "portid") == *n && attr(*p, "protocol") == "tcp")
+    });
     for p in ports {
-        let svc = parse_port(p, &host, &host_part, ctx, uri, line_of(p), &line_of, out);
+        let mut svc = parse_port(p, &host, &host_part, ctx, uri, line_of(p), &line_of, out);
+        if let Some(smb) = &host_smb
+            && smb_port.is_some_and(|n| attr(p, "portid") == n)
+            && svc.protocol == "tcp"
+        {
+            svc.smb = smb.clone();
+        }
         let endpoint = svc.endpoint.clone();
         out.facts.push(Fact {
             target: Target::Service,
@@ -611,6 +638,14 @@ fn script(
         "rtsp-methods" => s.rtsp = nse::rtsp(c),
         "upnp-info" => s.upnp = nse::upnp(c),
         "banner" => s.banner = cut(output, MAX_SCRIPT_OUTPUT),
+        "smb-protocols" => s.smb = nse::smb(c),
+        // The script prints nothing when the server does not answer the monlist query.
+        "ntp-monlist" => s.ntp_monlist |= !output.trim().is_empty(),
+        "dns-recursion" => s.dns_recursion |= output.contains("Recursion appears to be enabled"),
+        "vulners" => {
+            s.vulners = nse::vulners(c);
+            s.vulners_max_cvss = s.vulners.iter().map(|v| v.cvss).fold(0.0, f64::max);
+        }
         "ftp-anon" => s.ftp_anonymous = output.contains("Anonymous FTP login allowed"),
         "vnc-info" => {
             s.vnc_no_auth = c.descendants().any(|e| {

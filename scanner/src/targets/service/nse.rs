@@ -409,6 +409,82 @@ pub fn rtsp(script: Node<'_, '_>) -> RtspFact {
     }
 }
 
+/// SMB dialects (`smb-protocols`).
+#[derive(Debug, Clone, Serialize, Default, PartialEq, Eq)]
+pub struct SmbFact {
+    /// The script ran.
+    pub present: bool,
+    /// Dialects the server accepts, as nmap lists them: `NT LM 0.12 (SMBv1) [dangerous,
+    /// but default]` for SMB 1, `2:0:2`, `2:1:0`, `3:0:0`, `3:1:1` for SMB 2 and 3 (older
+    /// nmap releases write `2.02`, `3.11`...).
+    pub dialects: Vec<String>,
+    /// The SMB 1 dialect (`NT LM 0.12`) is among them.
+    pub smbv1: bool,
+}
+
+/// Parses `smb-protocols`: the structured `dialects` table, or the text when it is absent.
+pub fn smb(script: Node<'_, '_>) -> SmbFact {
+    let mut dialects = table(script, "dialects").map(list).unwrap_or_default();
+    if dialects.is_empty() {
+        let out = script.attribute("output").unwrap_or("");
+        dialects = out
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.ends_with(':'))
+            .map(str::to_string)
+            .collect();
+    }
+    let smbv1 = dialects
+        .iter()
+        .any(|d| d.contains("NT LM 0.12") || d.contains("SMBv1"));
+    SmbFact {
+        present: true,
+        dialects,
+        smbv1,
+    }
+}
+
+/// One known vulnerability matched to a service's version (`vulners`).
+#[derive(Debug, Clone, Serialize, Default, PartialEq)]
+pub struct VulnFact {
+    /// Identifier (`CVE-2023-38408`, or an exploit database id).
+    pub id: String,
+    /// CVSS base score, 0 to 10 (0 when absent).
+    pub cvss: f64,
+    /// Kind of entry (`cve`, `exploitdb`, `githubexploit`...).
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// A public exploit is listed.
+    pub is_exploit: bool,
+    /// The CPE of the product version the entry was matched to.
+    pub cpe: String,
+}
+
+/// Parses `vulners`: one `<table key="cpe:...">` per product version, holding one table per
+/// entry with `id`, `cvss`, `type` and `is_exploit`. Entries keep nmap's order.
+pub fn vulners(script: Node<'_, '_>) -> Vec<VulnFact> {
+    let mut out = Vec::new();
+    for product in script.children().filter(|c| c.has_tag_name("table")) {
+        let cpe = product.attribute("key").unwrap_or("");
+        for entry in product.children().filter(|c| c.has_tag_name("table")) {
+            let Some(id) = elem(entry, "id") else {
+                continue;
+            };
+            out.push(VulnFact {
+                id: id.to_string(),
+                cvss: elem(entry, "cvss")
+                    .and_then(|c| c.trim().parse::<f64>().ok())
+                    .filter(|c| c.is_finite())
+                    .unwrap_or(0.0),
+                kind: elem(entry, "type").unwrap_or("").to_string(),
+                is_exploit: elem(entry, "is_exploit") == Some("true"),
+                cpe: cpe.to_string(),
+            });
+        }
+    }
+    out
+}
+
 /// UPnP facts (`upnp-info`).
 #[derive(Debug, Clone, Serialize, Default, PartialEq, Eq)]
 pub struct UpnpFact {
