@@ -1053,13 +1053,26 @@ fn openssh(data: &[u8]) -> Option<PrivateKeyFact> {
 fn extract_pem(artifact: &Artifact, opts: &CertOptions, out: &mut Extracted) {
     let mut cert_index = 0u32;
     let mut key_index = 0u32;
-    for block in pem::blocks(&artifact.bytes) {
+    let before = (out.facts.len(), out.notifications.len());
+    let blocks = pem::blocks(&artifact.bytes);
+    // Nothing read and nothing said: the armour is broken or holds only other types
+    // (public keys, requests); the user learns that the file was not checked.
+    if blocks.is_empty() {
+        out.notifications.push(notification(
+            artifact,
+            None,
+            "malformed-pem",
+            "PEM armour without a complete `-----BEGIN ...-----` line: nothing could be read"
+                .into(),
+        ));
+    }
+    for block in &blocks {
         let region = Some(Region::Text {
             start_line: block.line,
             start_column: Some(1),
             end_line: Some(block.end_line),
         });
-        let data = match block.data {
+        let data = match &block.data {
             Ok(d) => d,
             Err(e) => {
                 out.notifications.push(notification(
@@ -1132,6 +1145,21 @@ fn extract_pem(artifact: &Artifact, opts: &CertOptions, out: &mut Extracted) {
             }
             _ => {}
         }
+    }
+    if !blocks.is_empty() && (out.facts.len(), out.notifications.len()) == before {
+        let mut labels: Vec<&str> = blocks.iter().map(|b| b.label.as_str()).collect();
+        labels.dedup();
+        let mut n = notification(
+            artifact,
+            None,
+            "unsupported-pem",
+            format!(
+                "no certificate or private key here, only PEM blocks of other types ({}); nothing was checked",
+                labels.join(", ")
+            ),
+        );
+        n.level = NotificationLevel::Note;
+        out.notifications.push(n);
     }
 }
 
