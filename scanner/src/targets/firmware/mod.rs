@@ -280,6 +280,8 @@ pub fn extract_image(
     let mut has_ca_bundle = false;
     let (mut has_etc, mut has_bin) = (false, false);
     let mut files: Vec<Fact> = Vec::new();
+    // Relative symbolic links that climb above the image root: counted, first one kept.
+    let mut escaping: (usize, Option<(String, String)>) = (0, None);
     let unpacked = image::unpack(
         kind,
         source,
@@ -292,6 +294,14 @@ pub fn extract_image(
                 || e.path.starts_with("bin/")
                 || e.path == "sbin"
                 || e.path.starts_with("sbin/");
+            if let image::EntryKind::Symlink(target) = &e.kind
+                && link_escapes(&e.path, target)
+            {
+                escaping.0 += 1;
+                escaping
+                    .1
+                    .get_or_insert_with(|| (e.path.clone(), target.clone()));
+            }
             let image::EntryKind::File(data) = e.kind else {
                 return;
             };
@@ -339,6 +349,18 @@ pub fn extract_image(
         &outer,
     ));
     out.facts.extend(files);
+    if let (n, Some((link, target))) = escaping {
+        out.notifications.push(note(
+            NotificationLevel::Note,
+            "image-symlink-outside",
+            &uri,
+            format!(
+                "{n} symbolic link{} climb{} above the image root (first: `{link}` -> `{target}`); links are never followed",
+                if n == 1 { "" } else { "s" },
+                if n == 1 { "s" } else { "" },
+            ),
+        ));
+    }
     let incomplete = !unpacked.problems.is_empty();
     for p in unpacked.problems {
         let level = if p.code.starts_with("image-limit") || p.code == "image-unsafe-path" {
@@ -376,6 +398,17 @@ pub fn extract_image(
     out
 }
 
+/// Whether the relative link `target` of the entry at `path` resolves above the image
+/// root (`usr/lib/x` -> `../../../etc`). Absolute targets are resolved inside the image
+/// on the device, so they do not escape.
+fn link_escapes(path: &str, target: &str) -> bool {
+    if target.starts_with('/') {
+        return false;
+    }
+    let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+    image::sanitise(&format!("{dir}/{target}")).is_none()
+}
+
 /// Fleet checks across images: the same password hash for the same account in two
 /// different images (a universal password, ETSI EN 303 645 5.1-1).
 pub fn correlate(facts: &mut [Fact]) {
@@ -397,5 +430,19 @@ pub fn correlate(facts: &mut [Fact]) {
         {
             a.reused_in = images.iter().filter(|i| **i != a.image).cloned().collect();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::link_escapes;
+
+    #[test]
+    fn links_climbing_above_the_root_escape() {
+        assert!(!link_escapes("usr/share/link", "../bin/true"));
+        assert!(!link_escapes("bin/sh", "busybox"));
+        assert!(!link_escapes("etc/resolv.conf", "/tmp/resolv.conf"));
+        assert!(link_escapes("etc/passwd", "../../../etc/passwd"));
+        assert!(link_escapes("x", ".."));
     }
 }

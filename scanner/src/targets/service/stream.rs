@@ -72,15 +72,6 @@ fn count_lines(b: &[u8]) -> u32 {
     b.iter().filter(|&&c| c == b'\n').count() as u32
 }
 
-fn rfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    if hay.len() < needle.len() {
-        return None;
-    }
-    (0..=hay.len() - needle.len())
-        .rev()
-        .find(|&i| &hay[i..i + needle.len()] == needle)
-}
-
 impl Splitter {
     /// A splitter at the start of a document.
     pub fn new() -> Self {
@@ -121,8 +112,12 @@ impl Splitter {
         let cut = if eof {
             self.carry.len()
         } else {
-            match rfind(&self.carry, b"</host>") {
-                Some(i) => i + b"</host>".len(),
+            // What was carried over holds no `</host>` (it was cut after the last one):
+            // only the new bytes, and the few before them, need searching. Searching the
+            // whole carry again made a document without `</host>` quadratic.
+            let from = start.saturating_sub(b"</host>".len());
+            match memchr::memmem::rfind(&self.carry[from..], b"</host>") {
+                Some(i) => from + i + b"</host>".len(),
                 // No complete host yet: read more, up to the limit.
                 None if self.carry.len() <= MAX_HOST_BYTES => return Some(Vec::new()),
                 None => {
