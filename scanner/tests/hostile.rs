@@ -534,3 +534,143 @@ fn regex_catastrophic_for_backtracking_runs_in_linear_time() {
         assert!(took < Duration::from_secs(2), "{cond}: {took:?}");
     }
 }
+
+/// `vigie scan` of the demo territory as SARIF text, run through `wrapper` (a command
+/// and its arguments placed before the `vigie` binary).
+fn demo_sarif(wrapper: &[&str], jobs: &str) -> (i32, String, String) {
+    let vigie = env!("CARGO_BIN_EXE_vigie");
+    let args = [
+        vigie,
+        "scan",
+        "fixtures/demo-territory",
+        "--format",
+        "sarif",
+        "--as-of",
+        "2026-11-28",
+        "--jobs",
+        jobs,
+    ];
+    let all: Vec<&str> = wrapper.iter().chain(args.iter()).copied().collect();
+    let out = Command::new(all[0])
+        .args(&all[1..])
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// The SARIF text without the invocation's start and end times.
+fn without_times(sarif: &str) -> String {
+    sarif
+        .lines()
+        .filter(|l| {
+            let t = l.trim_start();
+            !t.starts_with("\"startTimeUtc\"") && !t.starts_with("\"endTimeUtc\"")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn one_thread_or_eight_give_byte_identical_sarif() {
+    let (code1, one, _) = demo_sarif(&[], "1");
+    let (code8, eight, _) = demo_sarif(&[], "8");
+    assert_eq!((code1, code8), (1, 1));
+    assert!(
+        one.contains("\"startTimeUtc\""),
+        "the times are there to strip"
+    );
+    let (one, eight) = (without_times(&one), without_times(&eight));
+    assert!(one.len() > 10_000);
+    if one != eight {
+        let at = one
+            .bytes()
+            .zip(eight.bytes())
+            .position(|(a, b)| a != b)
+            .unwrap_or(one.len().min(eight.len()));
+        panic!(
+            "SARIF differs at byte {at}:\n--jobs 1: {}\n--jobs 8: {}",
+            &one[at.saturating_sub(200)..(at + 200).min(one.len())],
+            &eight[at.saturating_sub(200)..(at + 200).min(eight.len())]
+        );
+    }
+}
+
+fn have(cmd: &str) -> bool {
+    Command::new("sh")
+        .args(["-c", &format!("command -v {cmd}")])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// Under `strace -f -e trace=network`, the full demo scan makes no network system call
+/// at all. A control run of bash opening a TCP connection to the loopback shows that
+/// the trace does catch one.
+#[test]
+fn the_demo_scan_opens_no_socket() {
+    if !have("strace") {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "strace is missing: .ci/run installs it"
+        );
+        eprintln!("SKIPPED: strace is not installed (apt-get install strace)");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let log = tmp.path().join("trace.log");
+    let log = log.to_str().unwrap();
+    let trace = ["strace", "-f", "-qq", "-e", "trace=network", "-o", log];
+    let control = Command::new("strace")
+        .args(&trace[1..])
+        .args(["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/9 || true"])
+        .output()
+        .unwrap();
+    let control_log = std::fs::read_to_string(log).unwrap_or_default();
+    if !control.status.success() && control_log.is_empty() {
+        let why = String::from_utf8_lossy(&control.stderr);
+        eprintln!("SKIPPED: strace cannot trace here: {why}");
+        return;
+    }
+    assert!(
+        control_log.contains("socket(") && control_log.contains("connect("),
+        "the control run's socket is not in the trace:\n{control_log}"
+    );
+    let (code, sarif, stderr) = demo_sarif(&trace, "2");
+    assert_eq!(code, 1, "the demo scan succeeds with findings:\n{stderr}");
+    assert!(sarif.contains("\"results\""));
+    let calls = std::fs::read_to_string(log).unwrap();
+    assert!(
+        calls.trim().is_empty(),
+        "network system calls during the scan:\n{calls}"
+    );
+}
+
+/// In a network namespace with no interface at all, the demo scan gives the same SARIF
+/// as outside.
+#[test]
+fn the_demo_scan_needs_no_network() {
+    let probe = Command::new("unshare").args(["-rn", "true"]).output();
+    match probe {
+        Ok(o) if o.status.success() => {}
+        Ok(o) => {
+            eprintln!(
+                "SKIPPED: network namespaces are not permitted here: {}",
+                String::from_utf8_lossy(&o.stderr).trim()
+            );
+            return;
+        }
+        Err(e) => {
+            eprintln!("SKIPPED: unshare (util-linux) cannot run: {e}");
+            return;
+        }
+    }
+    let (code, isolated, stderr) = demo_sarif(&["unshare", "-rn"], "2");
+    assert_eq!(code, 1, "{stderr}");
+    let (_, outside, _) = demo_sarif(&[], "2");
+    assert_eq!(without_times(&isolated), without_times(&outside));
+}
