@@ -429,8 +429,8 @@ fn newc_from_tar(tar: &[u8]) -> Vec<u8> {
     out
 }
 
+/// One newc entry; `out` starts 4-byte aligned, as every entry does.
 fn newc_entry(out: &mut Vec<u8>, name: &str, mode: u32, ino: u32, data: &[u8]) {
-    let start = out.len();
     out.extend_from_slice(b"070701");
     let fields = [ino, mode, 0, 0, 1, 0, data.len() as u32, 0, 0, 0, 0];
     for f in fields {
@@ -439,11 +439,7 @@ fn newc_entry(out: &mut Vec<u8>, name: &str, mode: u32, ino: u32, data: &[u8]) {
     out.extend_from_slice(format!("{:08X}{:08X}", name.len() + 1, 0).as_bytes());
     out.extend_from_slice(name.as_bytes());
     out.push(0);
-    while (out.len() - start) % 4 != 0 {
-        out.push(0);
-    }
+    out.resize(out.len().next_multiple_of(4), 0);
     out.extend_from_slice(data);
-    while (out.len() - start) % 4 != 0 {
-        out.push(0);
-    }
+    out.resize(out.len().next_multiple_of(4), 0);
 }

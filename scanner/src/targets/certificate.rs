@@ -1055,6 +1055,7 @@ fn extract_pem(artifact: &Artifact, opts: &CertOptions, out: &mut Extracted) {
     let mut key_index = 0u32;
     let before = (out.facts.len(), out.notifications.len());
     let blocks = pem::blocks(&artifact.bytes);
+    let mut labels: Vec<String> = blocks.iter().map(|b| b.label.clone()).collect();
     // Nothing read and nothing said: the armour is broken or holds only other types
     // (public keys, requests); the user learns that the file was not checked.
     if blocks.is_empty() {
@@ -1066,13 +1067,13 @@ fn extract_pem(artifact: &Artifact, opts: &CertOptions, out: &mut Extracted) {
                 .into(),
         ));
     }
-    for block in &blocks {
+    for block in blocks {
         let region = Some(Region::Text {
             start_line: block.line,
             start_column: Some(1),
             end_line: Some(block.end_line),
         });
-        let data = match &block.data {
+        let data = match block.data {
             Ok(d) => d,
             Err(e) => {
                 out.notifications.push(notification(
@@ -1146,8 +1147,7 @@ fn extract_pem(artifact: &Artifact, opts: &CertOptions, out: &mut Extracted) {
             _ => {}
         }
     }
-    if !blocks.is_empty() && (out.facts.len(), out.notifications.len()) == before {
-        let mut labels: Vec<&str> = blocks.iter().map(|b| b.label.as_str()).collect();
+    if !labels.is_empty() && (out.facts.len(), out.notifications.len()) == before {
         labels.dedup();
         let mut n = notification(
             artifact,
