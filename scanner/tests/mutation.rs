@@ -443,3 +443,31 @@ fn newc_entry(out: &mut Vec<u8>, name: &str, mode: u32, ino: u32, data: &[u8]) {
     out.extend_from_slice(data);
     out.resize(out.len().next_multiple_of(4), 0);
 }
+
+/// Files that crashed or hung a fuzz target (`scripts/fuzz`), kept once fixed: each is
+/// scanned like a file, without a panic and well within the time limit. (Inputs that
+/// discovery does not recognise have unit tests beside their parser instead.)
+#[test]
+fn fuzz_regressions() {
+    let dir = root().join("scanner/tests/fuzz-regressions");
+    let opts = options();
+    let pool = pool();
+    let mut seen = 0;
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let p = e.unwrap().path();
+        let name = p.file_name().unwrap().to_str().unwrap().to_string();
+        let bytes = std::fs::read(&p).unwrap();
+        let started = Instant::now();
+        let x = pool.install(|| engine::extract_bytes(&name, &bytes, &opts));
+        let took = started.elapsed();
+        assert!(took < SLOWEST, "{name}: {took:?}");
+        let x = x.unwrap_or_else(|| panic!("{name} is not recognised"));
+        assert!(
+            !x.notifications.iter().any(|n| n.code == "extractor-panic"),
+            "{name}: {:?}",
+            x.notifications
+        );
+        seen += 1;
+    }
+    assert!(seen >= 1);
+}
