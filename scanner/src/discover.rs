@@ -114,6 +114,19 @@ pub fn walk(inputs: &[PathBuf], notes: &mut Vec<Notification>) -> Vec<Candidate>
                             display: display_path(e.path()),
                             path: e.path().to_path_buf(),
                         });
+                    } else if e.path_is_symlink() && e.depth() > 0 {
+                        // Never followed: a link may loop or lead out of what was asked.
+                        let target = std::fs::read_link(e.path())
+                            .map(|t| t.display().to_string())
+                            .unwrap_or_default();
+                        notes.push(note(
+                            NotificationLevel::Note,
+                            "symlink-not-followed",
+                            &display_path(e.path()),
+                            format!(
+                                "symbolic link to `{target}` not followed; scan its target directly if it belongs to the deployment"
+                            ),
+                        ));
                     }
                 }
                 Err(err) => {

@@ -504,6 +504,54 @@ fn artifact_info(a: &Artifact, hash: bool) -> ArtifactInfo {
     }
 }
 
+fn extract_context(
+    opts: &ScanOptions,
+    previous_scan: Option<std::sync::Arc<targets::service::PreviousScan>>,
+) -> ExtractContext {
+    // "Today" is the whole --as-of day: a certificate issued that day is valid, one
+    // ending that day is expired.
+    let now = opts.as_of.midnight().assume_utc().unix_timestamp() + 86_399;
+    ExtractContext {
+        cert: CertOptions {
+            now,
+            p12_passwords: opts.p12_passwords.clone(),
+        },
+        previous_scan,
+        decl: DeclOptions { as_of: opts.as_of },
+        firmware: targets::firmware::FirmwareOptions {
+            limits: opts.discover.image_limits,
+            budget: Default::default(),
+        },
+        net_budget: std::sync::Arc::new(AtomicUsize::new(targets::deployment::MAX_NET_EVIDENCE)),
+        hash_artifacts: opts.discover.hash_artifacts,
+    }
+}
+
+/// Extracts one file held in memory as a scan of it would (`opts.inputs` is not read):
+/// its kind is recognised from `name` and content, images are unpacked and everything
+/// inside them checked (on the current rayon pool), and a parser failure becomes an
+/// `extractor-panic` notification. `None` when the content is not something Vigie
+/// reads. Cross-artifact facts are not computed.
+pub fn extract_bytes(name: &str, bytes: &[u8], opts: &ScanOptions) -> Option<Extraction> {
+    let kind = discover::kind_by_name(name)
+        .or_else(|| discover::sniff(bytes, bytes.len() as u64))
+        .or_else(|| discover::sniff_path(name, bytes))?;
+    let artifact = Artifact {
+        path: crate::artifact::VirtualPath::file(name),
+        bytes: std::sync::Arc::from(bytes),
+        kind,
+    };
+    let ctx = extract_context(opts, None);
+    let mut out = PerFile::default();
+    process_artifact(&artifact, None, &ctx, &mut out);
+    Some(Extraction {
+        artifacts: out.artifacts.into_iter().map(|(a, _)| a).collect(),
+        facts: out.facts,
+        notifications: out.notifications,
+        ..Extraction::default()
+    })
+}
+
 /// Discovers and extracts every input, then computes cross-artifact facts.
 pub fn extract(opts: &ScanOptions) -> Extraction {
     extract_observed(opts, &Silent, &mut Timings::default())
@@ -534,23 +582,7 @@ fn extract_with(
     let candidates = discover::walk(&opts.inputs, &mut notifications);
     timings.discover = started.elapsed();
     obs.discovered(candidates.len());
-    // "Today" is the whole --as-of day: a certificate issued that day is valid, one
-    // ending that day is expired.
-    let now = opts.as_of.midnight().assume_utc().unix_timestamp() + 86_399;
-    let ctx = ExtractContext {
-        cert: CertOptions {
-            now,
-            p12_passwords: opts.p12_passwords.clone(),
-        },
-        previous_scan,
-        decl: DeclOptions { as_of: opts.as_of },
-        firmware: targets::firmware::FirmwareOptions {
-            limits: opts.discover.image_limits,
-            budget: Default::default(),
-        },
-        net_budget: std::sync::Arc::new(AtomicUsize::new(targets::deployment::MAX_NET_EVIDENCE)),
-        hash_artifacts: opts.discover.hash_artifacts,
-    };
+    let ctx = extract_context(opts, previous_scan);
     let per_file: Vec<PerFile> = run_in_pool(opts.jobs, || {
         candidates
             .par_iter()

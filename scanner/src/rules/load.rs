@@ -66,9 +66,16 @@ impl RuleError {
         let Some(line_text) = src.lines().nth(line_idx) else {
             return self.to_string();
         };
-        let start: usize = src.lines().take(line_idx).map(|l| l.len() + 1).sum();
+        // `split_inclusive` keeps each line's `\r\n` or `\n`, so `start` is a byte offset
+        // into `src` whatever the line endings.
+        let start: usize = src.split_inclusive('\n').take(line_idx).map(str::len).sum();
         let col = (self.column.max(1) - 1) as usize;
-        let col = col.min(line_text.len());
+        // A column past the end, or inside a multi-byte character (the YAML parser counts
+        // characters, not bytes), is moved back to a character boundary.
+        let mut col = col.min(line_text.len());
+        while !line_text.is_char_boundary(col) {
+            col -= 1;
+        }
         let mut end = col + 1;
         while end < line_text.len() && !line_text.is_char_boundary(end) {
             end += 1;
@@ -835,6 +842,22 @@ references:
         assert_eq!(errs[0].line, 5, "{}", errs[0]);
         assert!(errs[0].message.contains("severty"), "{}", errs[0]);
         assert!(errs[0].render().contains("t.yaml:5:"));
+    }
+
+    /// Found by the mutation test: an error column inside a multi-byte character made
+    /// the snippet renderer panic.
+    #[test]
+    fn error_inside_a_multibyte_character_renders() {
+        let bad = GOOD.replace("  - { cwe: 326 }", "  - { id:\u{fffd}   I-EN, url: x }");
+        let errs = parse_rule("t.yaml", "CERT-900-test-rule", &bad, 0).unwrap_err();
+        assert!(errs[0].render().contains("t.yaml:"), "{}", errs[0]);
+        for column in 1..=16 {
+            let e = RuleError::new("t.yaml", 12, column, "bad", Some(Arc::from(bad.as_str())));
+            assert!(e.render().contains("bad"));
+        }
+        let crlf = bad.replace('\n', "\r\n");
+        let e = RuleError::new("t.yaml", 12, 10, "bad", Some(Arc::from(crlf.as_str())));
+        assert!(e.render().contains("t.yaml:12:"), "{}", e.render());
     }
 
     #[test]

@@ -1056,7 +1056,21 @@ fn openssh(data: &[u8]) -> Option<PrivateKeyFact> {
 fn extract_pem(artifact: &Artifact, opts: &CertOptions, out: &mut Extracted) {
     let mut cert_index = 0u32;
     let mut key_index = 0u32;
-    for block in pem::blocks(&artifact.bytes) {
+    let before = (out.facts.len(), out.notifications.len());
+    let blocks = pem::blocks(&artifact.bytes);
+    let mut labels: Vec<String> = blocks.iter().map(|b| b.label.clone()).collect();
+    // Nothing read and nothing said: the armour is broken or holds only other types
+    // (public keys, requests); the user learns that the file was not checked.
+    if blocks.is_empty() {
+        out.notifications.push(notification(
+            artifact,
+            None,
+            "malformed-pem",
+            "PEM armour without a complete `-----BEGIN ...-----` line: nothing could be read"
+                .into(),
+        ));
+    }
+    for block in blocks {
         let region = Some(Region::Text {
             start_line: block.line,
             start_column: Some(1),
@@ -1135,6 +1149,20 @@ fn extract_pem(artifact: &Artifact, opts: &CertOptions, out: &mut Extracted) {
             }
             _ => {}
         }
+    }
+    if !labels.is_empty() && (out.facts.len(), out.notifications.len()) == before {
+        labels.dedup();
+        let mut n = notification(
+            artifact,
+            None,
+            "unsupported-pem",
+            format!(
+                "no certificate or private key here, only PEM blocks of other types ({}); nothing was checked",
+                labels.join(", ")
+            ),
+        );
+        n.level = NotificationLevel::Note;
+        out.notifications.push(n);
     }
 }
 

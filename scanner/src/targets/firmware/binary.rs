@@ -484,6 +484,9 @@ pub fn macho_fact(m: &goblin::mach::MachO<'_>) -> MachOFact {
     }
 }
 
+/// Most members of a universal (fat) Mach-O looked at.
+const MAX_FAT_MEMBERS: usize = 64;
+
 /// Parses a binary. `Err` is goblin's message (malformed input).
 pub fn parse(bytes: &[u8]) -> Result<BinaryFact, String> {
     match goblin::Object::parse(bytes).map_err(|e| e.to_string())? {
@@ -507,7 +510,11 @@ pub fn parse(bytes: &[u8]) -> Result<BinaryFact, String> {
             macho: Some(macho_fact(&m)),
         }),
         goblin::Object::Mach(goblin::mach::Mach::Fat(fat)) => {
-            for arch in fat.into_iter().flatten() {
+            // The header's member count is not checked against the file: a forged count
+            // of hundreds of millions made this loop run for minutes, one error each.
+            // Real universal binaries hold a handful of members.
+            for arch in fat.into_iter().take(MAX_FAT_MEMBERS) {
+                let arch = arch.map_err(|e| format!("universal Mach-O member: {e}"))?;
                 if let goblin::mach::SingleArch::MachO(m) = arch {
                     return Ok(BinaryFact {
                         format: "macho",
@@ -535,6 +542,16 @@ mod tests {
         assert!(!insecure_dir("/usr/lib"));
         assert!(!insecure_dir("$ORIGIN/../lib"));
         assert!(!insecure_dir("/tmpfoo"));
+    }
+
+    /// Found by fuzzing: a universal Mach-O header announcing 557 million members kept
+    /// the parser busy for minutes.
+    #[test]
+    fn forged_universal_member_count_ends_at_once() {
+        let input = b"\xca\xfe\xba\xbe!<aoch>\nL\x01\0\0\x003\0\0\x16\0\0\x0bin\0O\xfc6G";
+        let started = std::time::Instant::now();
+        assert!(parse(input).is_err());
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
     }
 
     #[test]

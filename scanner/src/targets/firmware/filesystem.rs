@@ -141,8 +141,38 @@ fn scheme(field: &str) -> &'static str {
     }
 }
 
+/// Most SHA-crypt rounds and highest bcrypt cost tried against the default passwords.
+/// An image chooses its hashes: `rounds=999999999` or cost 31 would make every guess
+/// take minutes, so such a hash is not tried (it is no default-password hash anyway).
+const MAX_SHA_ROUNDS: u64 = 100_000;
+const MAX_BCRYPT_COST: u64 = 14;
+
+/// Whether `field` is a crypt(3) string that can be tried at bounded cost: only crypt
+/// characters (a control character made the hash decoder overflow), and rounds or cost
+/// within the limits above.
+fn affordable(field: &str, scheme: &str) -> bool {
+    if !field
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"./$=".contains(&b))
+    {
+        return false;
+    }
+    let param = |s: &str| s.parse::<u64>().unwrap_or(u64::MAX);
+    let mut parts = field.split('$').skip(2);
+    match scheme {
+        "sha256" | "sha512" => parts
+            .next()
+            .and_then(|p| p.strip_prefix("rounds="))
+            .is_none_or(|r| param(r) <= MAX_SHA_ROUNDS),
+        "bcrypt" => parts.next().is_some_and(|c| param(c) <= MAX_BCRYPT_COST),
+        _ => true,
+    }
+}
+
 fn default_match(field: &str, scheme: &str) -> Option<&'static str> {
-    if !matches!(scheme, "des" | "md5" | "sha256" | "sha512" | "bcrypt") {
+    if !matches!(scheme, "des" | "md5" | "sha256" | "sha512" | "bcrypt")
+        || !affordable(field, scheme)
+    {
         return None;
     }
     DEFAULT_PASSWORDS
@@ -565,6 +595,32 @@ fn openssh_encrypted(head: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by fuzzing the image target: a control character in a hash made the hash
+    /// decoder overflow (a panic in debug builds), and huge rounds or costs would make the
+    /// default-password guesses run for hours.
+    #[test]
+    fn hostile_hashes_are_not_tried() {
+        let started = std::time::Instant::now();
+        for field in [
+            "$6$salt$\u{1}bcd",
+            "$6$rounds=999999999$salt$abcdefghijklmnopqrstuvwxyz",
+            "$5$rounds=99999999999999999999999$salt$abc",
+            "$2b$31$abcdefghijklmnopqrstuuMGsgC8ktu8xk3yRTDwgG9CF2PQ95lK",
+            "$1$vigie$BbWQsjCZGc73k0bTjDm7N/\u{7f}",
+        ] {
+            let scheme = scheme(field);
+            assert_eq!(default_match(field, scheme), None, "{field}");
+        }
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
+        assert!(affordable("$6$rounds=5000$salt$abc", "sha512"));
+        assert!(affordable("$2b$10$abc", "bcrypt"));
+        // The default password of the FW-002 fixture is still found.
+        assert_eq!(
+            default_match("$1$vigie$BbWQsjCZGc73k0bTjDm7N/", "md5"),
+            Some("admin")
+        );
+    }
 
     #[test]
     fn md5_default_password_is_found_and_masked() {

@@ -466,6 +466,8 @@ pub fn extract_image(
     let mut sensing: std::collections::BTreeMap<&'static str, BTreeSet<String>> =
         Default::default();
     let mut ml_models: Vec<MlModelFact> = Vec::new();
+    // Relative symbolic links that climb above the image root: counted, first one kept.
+    let mut escaping: (usize, Option<(String, String)>) = (0, None);
     let unpacked = image::unpack(
         kind,
         source,
@@ -484,6 +486,14 @@ pub fn extract_image(
             let name = e.path.rsplit('/').next().unwrap_or("");
             if TLS_LIBS.iter().any(|l| name.starts_with(l)) {
                 tls_libraries.insert(name.to_string());
+            }
+            if let image::EntryKind::Symlink(target) = &e.kind
+                && link_escapes(&e.path, target)
+            {
+                escaping.0 += 1;
+                escaping
+                    .1
+                    .get_or_insert_with(|| (e.path.clone(), target.clone()));
             }
             let image::EntryKind::File(data) = e.kind else {
                 return;
@@ -590,6 +600,18 @@ pub fn extract_image(
     out.facts.extend(files);
     out.files = inner;
     ml_models.sort_by(|a, b| a.path.cmp(&b.path));
+    if let (n, Some((link, target))) = escaping {
+        out.notifications.push(note(
+            NotificationLevel::Note,
+            "image-symlink-outside",
+            &uri,
+            format!(
+                "{n} symbolic link{} climb{} above the image root (first: `{link}` -> `{target}`); links are never followed",
+                if n == 1 { "" } else { "s" },
+                if n == 1 { "s" } else { "" },
+            ),
+        ));
+    }
     let incomplete = !unpacked.problems.is_empty();
     for p in unpacked.problems {
         let level = if p.code.starts_with("image-limit") || p.code == "image-unsafe-path" {
@@ -637,6 +659,17 @@ pub fn extract_image(
         })),
     });
     out
+}
+
+/// Whether the relative link `target` of the entry at `path` resolves above the image
+/// root (`usr/lib/x` -> `../../../etc`). Absolute targets are resolved inside the image
+/// on the device, so they do not escape.
+fn link_escapes(path: &str, target: &str) -> bool {
+    if target.starts_with('/') {
+        return false;
+    }
+    let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+    image::sanitise(&format!("{dir}/{target}")).is_none()
 }
 
 /// The image a virtual path belongs to, for fleet checks: its outermost file, without
@@ -765,5 +798,14 @@ mod tests {
         assert!(reused[2].is_empty() && reused[3].is_empty(), "{reused:?}");
         assert_eq!(image_of("dump.bin@0x40000!/etc/x"), Some("dump.bin"));
         assert_eq!(image_of("loose/etc/shadow"), None);
+    }
+
+    #[test]
+    fn links_climbing_above_the_root_escape() {
+        assert!(!link_escapes("usr/share/link", "../bin/true"));
+        assert!(!link_escapes("bin/sh", "busybox"));
+        assert!(!link_escapes("etc/resolv.conf", "/tmp/resolv.conf"));
+        assert!(link_escapes("etc/passwd", "../../../etc/passwd"));
+        assert!(link_escapes("x", ".."));
     }
 }

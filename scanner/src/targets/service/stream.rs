@@ -16,6 +16,11 @@ use std::io::Read;
 /// Size of a read block.
 pub const BLOCK: usize = 4 * 1024 * 1024;
 
+/// Most bytes held while looking for the end of a `<host>` element. nmap writes a few
+/// kilobytes per host; a document with no `</host>` in this many bytes is not read
+/// further, so a huge single element cannot take memory the size of the file.
+pub const MAX_HOST_BYTES: usize = 64 * 1024 * 1024;
+
 /// A host element found in the document.
 #[derive(Debug, Clone)]
 pub struct HostSlice {
@@ -51,8 +56,8 @@ pub struct Splitter {
     carry: Vec<u8>,
     /// Line number of the first byte of `carry`.
     carry_line: u32,
-    /// Elements open outside any host (`nmaprun` is depth 1).
-    depth: usize,
+    /// Names of the elements open outside any host (`nmaprun` first).
+    open: Vec<String>,
     seen_nmaprun: bool,
     closed_nmaprun: bool,
     /// Information of the run, once `<nmaprun>` was read.
@@ -65,15 +70,6 @@ pub struct Splitter {
 
 fn count_lines(b: &[u8]) -> u32 {
     b.iter().filter(|&&c| c == b'\n').count() as u32
-}
-
-fn rfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    if hay.len() < needle.len() {
-        return None;
-    }
-    (0..=hay.len() - needle.len())
-        .rev()
-        .find(|&i| &hay[i..i + needle.len()] == needle)
 }
 
 impl Splitter {
@@ -116,10 +112,24 @@ impl Splitter {
         let cut = if eof {
             self.carry.len()
         } else {
-            match rfind(&self.carry, b"</host>") {
-                Some(i) => i + b"</host>".len(),
-                // No complete host yet: read more.
-                None => return Some(Vec::new()),
+            // What was carried over holds no `</host>` (it was cut after the last one):
+            // only the new bytes, and the few before them, need searching. Searching the
+            // whole carry again made a document without `</host>` quadratic.
+            let from = start.saturating_sub(b"</host>".len());
+            match memchr::memmem::rfind(&self.carry[from..], b"</host>") {
+                Some(i) => from + i + b"</host>".len(),
+                // No complete host yet: read more, up to the limit.
+                None if self.carry.len() <= MAX_HOST_BYTES => return Some(Vec::new()),
+                None => {
+                    self.fault = Some(Fault {
+                        line: self.carry_line,
+                        message: format!(
+                            "no `</host>` in {} MiB: an element this large is not nmap output, the rest was not read",
+                            MAX_HOST_BYTES / (1024 * 1024)
+                        ),
+                    });
+                    return None;
+                }
             }
         };
         if cut == 0 && eof {
@@ -185,7 +195,7 @@ impl Splitter {
                     let name = e.name();
                     if let Some(_h) = host_start {
                         host_depth += 1;
-                    } else if name.as_ref() == "host" && self.depth == 1 {
+                    } else if name.as_ref() == "host" && self.open.len() == 1 {
                         let l = at_line(before, &mut line, &mut line_pos);
                         host_start = Some((before, l));
                         host_depth = 1;
@@ -202,7 +212,7 @@ impl Splitter {
                                 }
                             }
                         }
-                        self.depth += 1;
+                        self.open.push(name.as_ref().to_string());
                     }
                 }
                 Ok(Event::End(e)) => {
@@ -216,14 +226,33 @@ impl Splitter {
                             host_start = None;
                         }
                     } else {
-                        if e.name().as_ref() == "nmaprun" {
+                        // Outside hosts, every end tag must close the element open last:
+                        // a stray `</host>` or a mangled name means hosts were lost.
+                        let name = e.name();
+                        match self.open.pop() {
+                            Some(open) if open == name.as_ref() => {}
+                            open => {
+                                let l = at_line(before, &mut line, &mut line_pos);
+                                let closed = name.as_ref();
+                                let message = match open {
+                                    Some(o) => {
+                                        format!("malformed XML: `</{closed}>` closes `<{o}>`")
+                                    }
+                                    None => {
+                                        format!("malformed XML: `</{closed}>` closes no element")
+                                    }
+                                };
+                                self.fault = Some(Fault { line: l, message });
+                                return hosts;
+                            }
+                        }
+                        if name.as_ref() == "nmaprun" {
                             self.closed_nmaprun = true;
                         }
-                        self.depth = self.depth.saturating_sub(1);
                     }
                 }
                 Ok(Event::Empty(e)) => {
-                    if host_start.is_none() && e.name().as_ref() == "host" && self.depth == 1 {
+                    if host_start.is_none() && e.name().as_ref() == "host" && self.open.len() == 1 {
                         let l = at_line(before, &mut line, &mut line_pos);
                         hosts.push(HostSlice {
                             bytes: data[before..after].to_vec(),
@@ -292,6 +321,29 @@ mod tests {
         let f = s.fault.unwrap();
         assert_eq!(f.line, 4, "{f:?}");
         assert!(f.message.contains("truncated"), "{f:?}");
+    }
+
+    /// Found by the mutation test: a mangled start tag swallowed every host without a
+    /// word.
+    #[test]
+    fn stray_end_tag_outside_hosts_is_a_fault() {
+        let (h, s) = all("<nmaprun>\n<htate=\"up\"/>\n<ports>\n</host>\n</nmaprun>\n");
+        assert!(h.is_empty());
+        let f = s.fault.unwrap();
+        assert_eq!(f.line, 4, "{f:?}");
+        assert!(f.message.contains("`</host>` closes `<ports>`"), "{f:?}");
+        let (_, s) = all("<nmaprun></nmaprun></nmaprun>");
+        assert!(s.fault.unwrap().message.contains("closes no element"));
+    }
+
+    #[test]
+    fn a_huge_element_without_end_stops_reading() {
+        let mut doc = b"<nmaprun>\n<host comment=\"".to_vec();
+        doc.resize(MAX_HOST_BYTES + 2 * BLOCK, b'a');
+        let (h, s) = all(std::str::from_utf8(&doc).unwrap());
+        assert!(h.is_empty());
+        assert!(s.fault.unwrap().message.contains("no `</host>`"));
+        assert!(s.bytes_read < doc.len() as u64);
     }
 
     #[test]

@@ -1,0 +1,18 @@
+//! GDPR Art. 30 processing records in YAML (spans, model, derived facts).
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+use std::sync::Arc;
+use vigie::artifact::{Artifact, ArtifactKind, VirtualPath};
+use vigie::targets::declaration::{DeclOptions, extract};
+
+fuzz_target!(|data: &[u8]| {
+    let artifact = Artifact {
+        path: VirtualPath::file("fuzz.yaml"),
+        bytes: Arc::from(data),
+        kind: ArtifactKind::Declaration,
+    };
+    let as_of = time::Date::from_calendar_date(2026, time::Month::November, 28);
+    if let Ok(as_of) = as_of {
+        let _ = extract(&artifact, &DeclOptions { as_of });
+    }
+});
