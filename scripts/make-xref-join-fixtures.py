@@ -77,6 +77,11 @@ def firmware(root_field, extra=None):
 
 
 FW = '    firmware_ref: "cam-fw.tar"\n'
+# ECO-010: the TLS library of the image, with its own version string, and the date the
+# processing (and the devices) started.
+OLD_SSL = {"usr/lib/libcrypto.so.1.0.0": (b"\0OpenSSL 1.0.2k  26 Jan 2017\0", 0o644)}
+NEW_SSL = {"usr/lib/libcrypto.so.3": (b"\0OpenSSL 3.0.13 30 Jan 2024\0", 0o644)}
+START = lambda d: ("  purpose_kind: [parking_management]\n", f"  purpose_kind: [parking_management]\n  start_date: {d}\n")
 PUBLIC = ("    public_space: false", "    public_space: true")
 VIDEO = ("    category: presence_event", "    category: video")
 
@@ -124,6 +129,11 @@ def cases():
         "XREF-015": (
             [("public-camera", [PUBLIC], "status: not_required", {"scan.xml": scan(host("10.42.9.10", ["https", "rtsp"]))})],
             [("private-camera", [], "status: not_required", {"scan.xml": scan(host("10.42.9.10", ["https", "rtsp"]))})]),
+        "ECO-010": (
+            [("openssl-1.0.2-in-2024", [(ip, ip + FW), START("2024-06-01")], "firmware_ref:", {"cam-fw.tar": firmware("!", OLD_SSL)})],
+            [("openssl-1.0.2-in-2019", [(ip, ip + FW), START("2019-06-01")], "firmware_ref:", {"cam-fw.tar": firmware("!", OLD_SSL)}),
+             ("openssl-3-in-2024", [(ip, ip + FW), START("2024-06-01")], "firmware_ref:", {"cam-fw.tar": firmware("!", NEW_SSL)}),
+             ("no-start-date", [(ip, ip + FW)], "firmware_ref:", {"cam-fw.tar": firmware("!", OLD_SSL)})]),
         "XREF-023": (
             [("undeclared-camera", [], None, {"scan.xml": scan(host("10.42.9.10", ["https"]), host("10.42.9.66", ["rtsp"], "ruleid: XREF-023"))})],
             [("declared-camera", [], None, {"scan.xml": scan(host("10.42.9.10", ["https", "rtsp"]), host("10.42.9.66", ["ssh"], "ok: XREF-023"))})]),

@@ -29,6 +29,7 @@ use crate::targets::declaration::model::{
     DataCategoryKind, Device, DpiaStatus, SecurityMeasures, Transfer,
 };
 use crate::targets::declaration::spans::SpanIndex;
+use crate::targets::firmware::components::ComponentFact;
 use crate::targets::firmware::filesystem::{AccountFact, BootServiceFact, FileFact};
 use crate::targets::source::{self, PersonalUse};
 use serde::Serialize;
@@ -56,6 +57,8 @@ pub struct DeclarationSide {
     pub ai_used: Option<bool>,
     /// `dpia.status` as declared.
     pub dpia_status: Option<DpiaStatus>,
+    /// `processing.start_date` (`YYYY-MM-DD`): when the devices were put in service.
+    pub start_date: Option<String>,
 }
 
 /// A certificate joined to a device.
@@ -193,6 +196,8 @@ pub struct FirmwareEvidence {
     pub files: Vec<FileFact>,
     /// Leaf certificates it holds (servers it talks to, or its own identity).
     pub certificates: Vec<CertificateFact>,
+    /// Software components identified by their version strings.
+    pub components: Vec<ComponentFact>,
 }
 
 /// Rust source joined to a device by `source_ref` (a path of the crate).
@@ -430,6 +435,7 @@ struct ImageContent<'a> {
     boot_services: Vec<&'a Fact>,
     files: Vec<&'a Fact>,
     certificates: Vec<(usize, &'a Fact)>,
+    components: Vec<&'a Fact>,
 }
 
 /// Facts found inside one image that are worth pointing at in a finding.
@@ -514,6 +520,7 @@ pub fn join(facts: &[Fact], input: JoinInput, crates: &[Fact]) -> Vec<Fact> {
                 FactData::Account(_) => c.accounts.push(f),
                 FactData::BootService(_) => c.boot_services.push(f),
                 FactData::File(_) => c.files.push(f),
+                FactData::Component(_) => c.components.push(f),
                 FactData::Certificate(x) if !x.is_ca => {
                     if let Some(i) = cert_index.get(&(f as *const Fact)) {
                         c.certificates.push((*i, f));
@@ -591,6 +598,7 @@ pub fn join(facts: &[Fact], input: JoinInput, crates: &[Fact]) -> Vec<Fact> {
             },
             ai_used: d.record.ai_system.used,
             dpia_status: d.record.dpia.status,
+            start_date: d.record.processing.start_date.as_ref().map(|x| x.0.clone()),
         };
         let shared = d.spans.clone();
         let declared: Vec<String> = d
@@ -673,6 +681,7 @@ pub fn join(facts: &[Fact], input: JoinInput, crates: &[Fact]) -> Vec<Fact> {
                     boot_services: Vec::new(),
                     files: Vec::new(),
                     certificates: Vec::new(),
+                    components: Vec::new(),
                 };
                 if let Some(c) = content.get(uri) {
                     let all = c
@@ -695,6 +704,11 @@ pub fn join(facts: &[Fact], input: JoinInput, crates: &[Fact]) -> Vec<Fact> {
                     for f in &c.files {
                         if let FactData::File(x) = &f.data {
                             fw.files.push((**x).clone());
+                        }
+                    }
+                    for f in &c.components {
+                        if let FactData::Component(x) = &f.data {
+                            fw.components.push((**x).clone());
                         }
                     }
                     for (i, f) in &c.certificates {
