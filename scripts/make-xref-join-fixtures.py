@@ -83,6 +83,7 @@ OLD_SSL = {"usr/lib/libcrypto.so.1.0.0": (b"\0OpenSSL 1.0.2k  26 Jan 2017\0", 0o
 NEW_SSL = {"usr/lib/libcrypto.so.3": (b"\0OpenSSL 3.0.13 30 Jan 2024\0", 0o644)}
 START = lambda d: ("  purpose_kind: [parking_management]\n", f"  purpose_kind: [parking_management]\n  start_date: {d}\n")
 PUBLIC = ("    public_space: false", "    public_space: true")
+SENSOR = ("    kind: video_camera", "    kind: parking_sensor")
 VIDEO = ("    category: presence_event", "    category: video")
 
 
@@ -129,6 +130,10 @@ def cases():
         "XREF-015": (
             [("public-camera", [PUBLIC], "status: not_required", {"scan.xml": scan(host("10.42.9.10", ["https", "rtsp"]))})],
             [("private-camera", [], "status: not_required", {"scan.xml": scan(host("10.42.9.10", ["https", "rtsp"]))})]),
+        "NET-017": (
+            [("ssh-on-parking-sensor", [SENSOR], "kind: parking_sensor", {"scan.xml": scan(host("10.42.9.10", ["https", "ssh"]))})],
+            [("https-only-sensor", [SENSOR], "kind: parking_sensor", {"scan.xml": scan(host("10.42.9.10", ["https"]))}),
+             ("ssh-on-camera", [], "kind: video_camera", {"scan.xml": scan(host("10.42.9.10", ["https", "ssh"]))})]),
         "ECO-010": (
             [("openssl-1.0.2-in-2024", [(ip, ip + FW), START("2024-06-01")], "firmware_ref:", {"cam-fw.tar": firmware("!", OLD_SSL)})],
             [("openssl-1.0.2-in-2019", [(ip, ip + FW), START("2019-06-01")], "firmware_ref:", {"cam-fw.tar": firmware("!", OLD_SSL)}),
