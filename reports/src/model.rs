@@ -275,7 +275,8 @@ pub struct Location {
 }
 
 impl Location {
-    /// `uri:line` (or `uri@offset`) for one-line outputs.
+    /// `uri:line` (or `uri (offset 0x…)`) for one-line outputs. A byte offset is not
+    /// written `uri@0x…`: that is how an image carved from a dump at an offset is named.
     pub fn short(&self) -> String {
         match self.region {
             Some(Region::Text { start_line, .. }) => format!("{}:{start_line}", self.uri),
@@ -283,7 +284,7 @@ impl Location {
                 if byte_offset == 0 {
                     self.uri.clone()
                 } else {
-                    format!("{}@{byte_offset:#x}", self.uri)
+                    format!("{} (offset {byte_offset:#x})", self.uri)
                 }
             }
             None => self.uri.clone(),
