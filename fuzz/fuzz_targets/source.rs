@@ -19,6 +19,6 @@ fuzz_target!(|data: &[u8]| {
         bytes: Arc::from(data),
         kind,
     };
-    let x = vigie::targets::source::extract(&artifact);
-    let _ = vigie::targets::source::correlate(&x.facts);
+    let mut x = vigie::targets::source::extract(&artifact);
+    let _ = vigie::targets::source::correlate(&mut x.facts);
 });
