@@ -69,26 +69,30 @@ impl Area {
         }
     }
 
-    /// The area of a rule: its id prefix first (`ETH-`, `ECO-`, `GOV-` rules may look at
-    /// any target), then its target.
+    /// The area of a rule: its family (id prefix) first, since a family may look at any
+    /// target (`NET-017` joins declarations with the scan, `ECO-010` with the firmware),
+    /// then its target for rules of other families (partner packs).
     pub fn of(rule: &RuleMeta) -> Area {
         let id = rule.id.to_ascii_uppercase();
-        if id.starts_with("ETH-") {
-            return Area::Ethics;
+        let family = id.split('-').next().unwrap_or("");
+        match family {
+            "ETH" => Area::Ethics,
+            "ECO" => Area::Ecology,
+            "GOV" => Area::Governance,
+            "FW" => Area::Firmware,
+            "CERT" => Area::Certificates,
+            "NET" => Area::Services,
+            "SRC" => Area::Source,
+            "GDPR" | "XREF" => Area::Declarations,
+            _ => Area::of_target(&rule.target),
         }
-        if id.starts_with("ECO-") {
-            return Area::Ecology;
-        }
-        if id.starts_with("GOV-") {
-            return Area::Governance;
-        }
-        Area::of_target(&rule.target)
     }
 
     /// The area of a rule target.
     pub fn of_target(target: &str) -> Area {
         match target {
-            "binary" | "image" | "account" | "file" | "secret" | "component" => Area::Firmware,
+            "binary" | "image" | "account" | "boot_service" | "file" | "config" | "secret"
+            | "endpoint" | "component" => Area::Firmware,
             "certificate" | "private_key" => Area::Certificates,
             "service" | "host" => Area::Services,
             "declaration" | "deployment" => Area::Declarations,
@@ -111,6 +115,9 @@ mod tests {
             ("file", Area::Firmware),
             ("secret", Area::Firmware),
             ("component", Area::Firmware),
+            ("boot_service", Area::Firmware),
+            ("config", Area::Firmware),
+            ("endpoint", Area::Firmware),
             ("certificate", Area::Certificates),
             ("private_key", Area::Certificates),
             ("service", Area::Services),
@@ -127,5 +134,17 @@ mod tests {
             ..RuleMeta::default()
         };
         assert_eq!(Area::of(&eth), Area::Ethics);
+        let net = RuleMeta {
+            id: "NET-017".into(),
+            target: "deployment".into(),
+            ..RuleMeta::default()
+        };
+        assert_eq!(Area::of(&net), Area::Services);
+        let partner = RuleMeta {
+            id: "ACME-001".into(),
+            target: "config".into(),
+            ..RuleMeta::default()
+        };
+        assert_eq!(Area::of(&partner), Area::Firmware);
     }
 }

@@ -213,3 +213,18 @@ impl Fact {
         serde_json::to_value(&self.data).unwrap_or(serde_json::Value::Null)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use vigie_reports::areas::Area;
+
+    /// A new target must be given its report area: the fallback is data governance,
+    /// which would misfile every finding of the new kind in the DPO's report.
+    #[test]
+    fn every_target_has_its_own_report_area() {
+        for t in Target::KNOWN {
+            assert_ne!(Area::of_target(t), Area::Governance, "{t}");
+        }
+    }
+}
