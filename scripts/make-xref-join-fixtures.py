@@ -81,6 +81,9 @@ FW = '    firmware_ref: "cam-fw.tar"\n'
 # processing (and the devices) started.
 OLD_SSL = {"usr/lib/libcrypto.so.1.0.0": (b"\0OpenSSL 1.0.2k  26 Jan 2017\0", 0o644)}
 NEW_SSL = {"usr/lib/libcrypto.so.3": (b"\0OpenSSL 3.0.13 30 Jan 2024\0", 0o644)}
+MID_SSL = {"usr/lib/libcrypto.so.1.1": (b"\0OpenSSL 1.1.1w  11 Sep 2023\0", 0o644)}
+# XREF-016: the supplier's support commitment as written in the record.
+PROMISE = lambda d: ("  device_identity: per_device_key\n", f"  device_identity: per_device_key\n  update_policy: {{support_until: {d}}}\n")
 START = lambda d: ("  purpose_kind: [parking_management]\n", f"  purpose_kind: [parking_management]\n  start_date: {d}\n")
 PUBLIC = ("    public_space: false", "    public_space: true")
 SENSOR = ("    kind: video_camera", "    kind: parking_sensor")
@@ -134,6 +137,10 @@ def cases():
             [("ssh-on-parking-sensor", [SENSOR], "kind: parking_sensor", {"scan.xml": scan(host("10.42.9.10", ["https", "ssh"]))})],
             [("https-only-sensor", [SENSOR], "kind: parking_sensor", {"scan.xml": scan(host("10.42.9.10", ["https"]))}),
              ("ssh-on-camera", [], "kind: video_camera", {"scan.xml": scan(host("10.42.9.10", ["https", "ssh"]))})]),
+        "XREF-016": (
+            [("openssl-1.1.1-support-promised", [(ip, ip + FW), PROMISE("2030-12-31")], "firmware_ref:", {"cam-fw.tar": firmware("!", MID_SSL)})],
+            [("support-ended", [(ip, ip + FW), PROMISE("2025-12-31")], "firmware_ref:", {"cam-fw.tar": firmware("!", MID_SSL)}),
+             ("openssl-3-support-promised", [(ip, ip + FW), PROMISE("2030-12-31")], "firmware_ref:", {"cam-fw.tar": firmware("!", NEW_SSL)})]),
         "ECO-010": (
             [("openssl-1.0.2-in-2024", [(ip, ip + FW), START("2024-06-01")], "firmware_ref:", {"cam-fw.tar": firmware("!", OLD_SSL)})],
             [("openssl-1.0.2-in-2019", [(ip, ip + FW), START("2019-06-01")], "firmware_ref:", {"cam-fw.tar": firmware("!", OLD_SSL)}),

@@ -59,6 +59,8 @@ pub struct DeclarationSide {
     pub dpia_status: Option<DpiaStatus>,
     /// `processing.start_date` (`YYYY-MM-DD`): when the devices were put in service.
     pub start_date: Option<String>,
+    /// The scan's "today" (`--as-of`), `YYYY-MM-DD`.
+    pub as_of: String,
 }
 
 /// A certificate joined to a device.
@@ -599,6 +601,7 @@ pub fn join(facts: &[Fact], input: JoinInput, crates: &[Fact]) -> Vec<Fact> {
             ai_used: d.record.ai_system.used,
             dpia_status: d.record.dpia.status,
             start_date: d.record.processing.start_date.as_ref().map(|x| x.0.clone()),
+            as_of: d.derived.as_of.clone(),
         };
         let shared = d.spans.clone();
         let declared: Vec<String> = d
