@@ -123,9 +123,11 @@ def cases():
             [("rtsp-no-video", [], "data_categories:", {"scan.xml": scan(host("10.42.9.10", ["https", "rtsp"]))})],
             [("rtsp-video-declared", [VIDEO], "data_categories:", {"scan.xml": scan(host("10.42.9.10", ["https", "rtsp"]))})]),
         "XREF-007": (
-            [("onnx-runtime", [(ip, ip + '    source_ref: "passerelle"\n')], "  used: false",
+            [("firmware-face-model", [(ip, ip + FW)], "  used: false", {"cam-fw.tar": firmware("!", {"opt/vision/face_det.tflite": (b"\x1c\0\0\0TFL3\0\0", 0o644)})}),
+             ("onnx-runtime", [(ip, ip + '    source_ref: "passerelle"\n')], "  used: false",
               {"passerelle/Cargo.toml": '[package]\nname = "passerelle"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\nserde = "1"\ntract-onnx = "0.21"\n'})],
-            [("no-ml", [(ip, ip + '    source_ref: "passerelle"\n')], "  used: false",
+            [("firmware-no-model", [(ip, ip + FW)], "  used: false", {"cam-fw.tar": firmware("!")}),
+             ("no-ml", [(ip, ip + '    source_ref: "passerelle"\n')], "  used: false",
               {"passerelle/Cargo.toml": '[package]\nname = "passerelle"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\nserde = "1"\n'})]),
         "XREF-008": (
             [("firmware-us-endpoint", [(ip, ip + FW)], "transfers: []", {"cam-fw.tar": fw_cert(us)})],

@@ -31,6 +31,7 @@ use crate::targets::declaration::model::{
 use crate::targets::declaration::spans::SpanIndex;
 use crate::targets::firmware::components::ComponentFact;
 use crate::targets::firmware::filesystem::{AccountFact, BootServiceFact, FileFact};
+use crate::targets::firmware::{MlModelFact, SensingFact};
 use crate::targets::source::{self, PersonalUse};
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap};
@@ -200,6 +201,10 @@ pub struct FirmwareEvidence {
     pub certificates: Vec<CertificateFact>,
     /// Software components identified by their version strings.
     pub components: Vec<ComponentFact>,
+    /// Sensing capabilities the image shows (camera, microphone, GNSS...: FW-027).
+    pub sensing: Vec<SensingFact>,
+    /// Machine-learning models the image ships (FW-028).
+    pub ml_models: Vec<MlModelFact>,
 }
 
 /// Rust source joined to a device by `source_ref` (a path of the crate).
@@ -685,7 +690,13 @@ pub fn join(facts: &[Fact], input: JoinInput, crates: &[Fact]) -> Vec<Fact> {
                     files: Vec::new(),
                     certificates: Vec::new(),
                     components: Vec::new(),
+                    sensing: Vec::new(),
+                    ml_models: Vec::new(),
                 };
+                if let FactData::Image(i) = &img.data {
+                    fw.sensing = i.sensing.clone();
+                    fw.ml_models = i.ml_models.clone();
+                }
                 if let Some(c) = content.get(uri) {
                     let all = c
                         .accounts
