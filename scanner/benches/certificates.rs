@@ -22,7 +22,7 @@ use vigie::artifact::{Artifact, ArtifactKind, VirtualPath};
 use vigie::config::Config;
 use vigie::engine::{self, ScanOptions};
 use vigie::facts::Target;
-use vigie::rules::condition::context_for;
+use vigie::rules::condition::Scope;
 use vigie::rules::load::RuleSet;
 use vigie::targets::certificate::{self, CertOptions};
 
@@ -105,11 +105,11 @@ fn bench_conditions(c: &mut Criterion) {
         .facts
         .remove(0);
     let value = fact.to_value();
-    let ctx = context_for(&value);
+    let ctx = Scope::from_json(&value);
 
     let mut g = c.benchmark_group("conditions");
     g.bench_function("fact-to-json", |b| b.iter(|| black_box(&fact).to_value()));
-    g.bench_function("context", |b| b.iter(|| context_for(black_box(&value))));
+    g.bench_function("scope", |b| b.iter(|| Scope::from_json(black_box(&value))));
     g.bench_function("eval-all", |b| {
         b.iter(|| {
             let mut hits = 0u32;
@@ -121,10 +121,10 @@ fn bench_conditions(c: &mut Criterion) {
             hits
         })
     });
-    // What the engine does per certificate: JSON, context, every condition.
+    // Per certificate: JSON, scope, every condition.
     g.bench_function("fact-end-to-end", |b| {
         b.iter(|| {
-            let ctx = context_for(&black_box(&fact).to_value());
+            let ctx = Scope::from_json(&black_box(&fact).to_value());
             cert_rules
                 .iter()
                 .filter(|r| matches!(r.condition.eval_bool(&ctx), Ok(true)))

@@ -763,20 +763,32 @@ impl<'a> RuleIndex<'a> {
             return (found, errors, spent);
         };
         // Only the fields the conditions read become variables (and of those read only
-        // through `field.sub` selections, only the sub-fields selected); the fields
-        // messages read are added, whole, when a rule matches. A fact whose fields cannot be converted one by one
-        // (never met) is converted whole, as JSON, which gives the same variables.
+        // through `field.sub` selections, only the sub-fields selected), each converted
+        // when an evaluation first reads it; the fields messages read are added, whole,
+        // when a rule matches. A field that cannot be converted alone (never met) is
+        // taken from the fact converted whole, as JSON, which gives the same value.
         let mut whole: Option<serde_json::Value> = None;
         let want = |k: &str| match target.condition_uses.get(k) {
             None => values::Want::No,
             Some(None) => values::Want::Whole,
             Some(Some(fields)) => values::Want::Fields(fields),
         };
-        let mut ctx = match values::fields(&fact.data, &want) {
-            Ok(vars) => condition::context_with(vars),
-            Err(_) => condition::context_for(whole.get_or_insert_with(|| fact.to_value())),
+        let source = |k: &str| -> Option<cel::Value> {
+            let w = want(k);
+            if matches!(w, values::Want::No) {
+                return None;
+            }
+            let only = |n: &str| if n == k { w } else { values::Want::No };
+            match values::fields(&fact.data, &only) {
+                Ok(mut vars) => vars.pop().map(|(_, v)| v),
+                Err(_) => match fact.to_value() {
+                    serde_json::Value::Object(o) => o.get(k).map(condition::json_to_cel),
+                    _ => None,
+                },
+            }
         };
-        let mut complete = whole.is_some();
+        let mut scope = condition::Scope::lazy(&source);
+        let mut complete = false;
         let mut added: HashSet<&str> = HashSet::new();
         let finding = |ri: usize, message: Text, at: Option<&str>| {
             let (_, meta) = &self.rules[ri];
@@ -804,7 +816,7 @@ impl<'a> RuleIndex<'a> {
         for (&ri, extra) in target.rules.iter().zip(&target.finding_vars) {
             let (rule, _) = &self.rules[ri];
             let started = Instant::now();
-            let outcome = rule.condition.eval_bool(&ctx);
+            let outcome = rule.condition.eval_bool(&scope);
             if !complete && matches!(outcome, Ok(true)) {
                 let missing: Vec<&String> = extra
                     .iter()
@@ -821,12 +833,12 @@ impl<'a> RuleIndex<'a> {
                     match values::fields(&fact.data, &extra) {
                         Ok(vars) => {
                             for (k, v) in vars {
-                                ctx.add_variable_from_value(k, v);
+                                scope.add(&k, v);
                             }
                             added.extend(missing.iter().map(|m| m.as_str()));
                         }
                         Err(_) => {
-                            ctx = condition::context_for(
+                            scope = condition::Scope::from_json(
                                 whole.get_or_insert_with(|| fact.to_value()),
                             );
                             complete = true;
@@ -835,7 +847,7 @@ impl<'a> RuleIndex<'a> {
                 }
             }
             let paths = match (&outcome, &rule.at) {
-                (Ok(true), Some(at)) => Some(at.eval(&ctx).and_then(|v| at_paths(&v))),
+                (Ok(true), Some(at)) => Some(at.eval(&scope).and_then(|v| at_paths(&v))),
                 _ => None,
             };
             spent.push((ri, started.elapsed()));
@@ -843,20 +855,18 @@ impl<'a> RuleIndex<'a> {
                 (Ok(true), None) => found.push(finding(
                     ri,
                     Text {
-                        en: rule.message_en.render(&ctx),
-                        fr: rule.message_fr.render(&ctx),
+                        en: rule.message_en.render(&scope),
+                        fr: rule.message_fr.render(&scope),
                     },
                     None,
                 )),
                 (Ok(true), Some(Ok(paths))) => {
                     let value = whole.get_or_insert_with(|| fact.to_value());
                     for path in paths {
-                        let mut inner = ctx.new_inner_scope();
-                        inner.add_variable_from_value("at", path.clone());
-                        inner.add_variable_from_value(
-                            "here",
-                            condition::json_to_cel(here(value, &path)),
-                        );
+                        let inner = scope.with(vec![
+                            ("at", cel::Value::String(std::sync::Arc::new(path.clone()))),
+                            ("here", condition::json_to_cel(here(value, &path))),
+                        ]);
                         found.push(finding(
                             ri,
                             Text {

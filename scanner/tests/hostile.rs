@@ -518,9 +518,9 @@ fn conditions_nested_ten_thousand_deep() {
 
 #[test]
 fn regex_catastrophic_for_backtracking_runs_in_linear_time() {
-    use vigie::rules::condition::{Expr, context_for};
+    use vigie::rules::condition::{Expr, Scope};
     let subject = format!("{}!", "a".repeat(100_000));
-    let ctx = context_for(&serde_json::json!({ "subject": subject }));
+    let ctx = Scope::from_json(&serde_json::json!({ "subject": subject }));
     for cond in [
         r#"subject.matches("^(a+)+$")"#,
         r#"subject.matches("^(a|aa)*$")"#,

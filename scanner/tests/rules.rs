@@ -84,3 +84,47 @@ fn rule_findings_on_fail_fixtures() {
         insta::assert_snapshot!(rule.meta.id.clone(), lines.join("\n"));
     }
 }
+
+/// Conditions and messages are evaluated directly where the evaluator knows every
+/// construct, and by the CEL interpreter otherwise. Every rule of the pack runs on its
+/// `fail/` and `pass/` fixtures here; in this (debug) build each directly decided value is
+/// compared with the interpreter's, and any difference fails the test. The expressions the
+/// direct evaluator does not fully cover are listed, so that a new rule that would fall
+/// back to the slower interpreter is a visible choice.
+#[test]
+fn direct_evaluation_agrees_with_cel_on_every_rule() {
+    let set = RuleSet::load(true, &[root().join("rules")])
+        .unwrap_or_else(|e| panic!("{}", e[0].render()));
+    let mut partial = Vec::new();
+    for r in &set.rules {
+        if !r.condition.native_complete() {
+            partial.push(format!("{} condition", r.meta.id));
+        }
+        if r.at.as_ref().is_some_and(|a| !a.native_complete()) {
+            partial.push(format!("{} at", r.meta.id));
+        }
+        if !r.message_en.native_complete() || !r.message_fr.native_complete() {
+            partial.push(format!("{} message", r.meta.id));
+        }
+    }
+    insta::assert_snapshot!("interpreted_expressions", partial.join("\n"));
+    let as_of = set.manifests[0]
+        .fixtures_as_of
+        .as_deref()
+        .and_then(engine::parse_date)
+        .unwrap();
+    std::env::set_current_dir(root()).unwrap();
+    let base = ScanOptions {
+        inputs: Vec::new(),
+        as_of,
+        p12_passwords: vec!["vigie".into()],
+        jobs: 1,
+        discover: Default::default(),
+        no_suppressions: true,
+        previous_scan: None,
+    };
+    let outcomes = vigie::rules::selftest::run(&set, &base);
+    assert!(!outcomes.is_empty());
+    let mismatches = vigie::rules::condition::native_mismatches();
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+}

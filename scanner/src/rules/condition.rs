@@ -4,7 +4,9 @@
 //! `days_until_expiry`, `san.dns.exists(d, d.startsWith("*."))` are valid conditions.
 //! Message templates hold `{{ expr }}` placeholders, each a CEL expression too.
 
+use super::native::Native;
 use cel::common::types::{CelBool, CelString};
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
@@ -37,21 +39,29 @@ const SEARCH_CACHE: usize = 512;
 /// `matches` compiles it again at every evaluation, which dominates the cost of rules
 /// evaluated on millions of source facts.
 fn search(this: &CelString<'_>, pattern: &CelString<'_>) -> Result<CelBool, cel::ExecutionError> {
+    regex_search(this.inner(), pattern.inner())
+        .map(CelBool::from)
+        .map_err(|e| cel::ExecutionError::function_error("search", e))
+}
+
+/// True when `pattern` matches somewhere in `text`, with the pattern compiled once per
+/// thread (at most [`SEARCH_CACHE`] kept); an invalid pattern is an error.
+pub fn regex_search(text: &str, pattern: &str) -> Result<bool, String> {
     thread_local! {
         static CACHE: std::cell::RefCell<HashMap<String, Result<regex::Regex, String>>> =
             std::cell::RefCell::new(HashMap::new());
     }
     CACHE.with(|c| {
         let mut c = c.borrow_mut();
-        if c.len() >= SEARCH_CACHE && !c.contains_key(pattern.inner()) {
+        if c.len() >= SEARCH_CACHE && !c.contains_key(pattern) {
             c.clear();
         }
         let re = c
-            .entry(pattern.inner().to_string())
-            .or_insert_with(|| regex::Regex::new(pattern.inner()).map_err(|e| e.to_string()));
+            .entry(pattern.to_string())
+            .or_insert_with(|| regex::Regex::new(pattern).map_err(|e| e.to_string()));
         match re {
-            Ok(re) => Ok(CelBool::from(re.is_match(this.inner()))),
-            Err(e) => Err(cel::ExecutionError::function_error("search", e.clone())),
+            Ok(re) => Ok(re.is_match(text)),
+            Err(e) => Err(e.clone()),
         }
     })
 }
@@ -153,6 +163,10 @@ fn nesting_depth(src: &str) -> usize {
 #[derive(Debug)]
 pub struct Expr {
     program: cel::Program,
+    /// The same expression for the direct evaluator, tried first.
+    native: Native,
+    /// Top-level variables it reads.
+    names: Vec<String>,
     /// The source text.
     pub source: String,
 }
@@ -182,6 +196,13 @@ impl Expr {
         }
         match env().compile(src) {
             Ok(program) => Ok(Expr {
+                native: Native::compile(program.expression()),
+                names: program
+                    .references()
+                    .variables()
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect(),
                 program,
                 source: src.to_string(),
             }),
@@ -205,12 +226,7 @@ impl Expr {
     /// Top-level variables the expression reads (with the names bound by its
     /// comprehensions, which are harmless extras).
     pub fn variables(&self) -> Vec<String> {
-        self.program
-            .references()
-            .variables()
-            .into_iter()
-            .map(str::to_string)
-            .collect()
+        self.names.clone()
     }
 
     /// Adds to `uses` how the expression reads each top-level variable: only through
@@ -220,20 +236,175 @@ impl Expr {
         walk_uses(self.program.expression(), uses);
     }
 
-    /// Evaluates against a prepared context.
-    pub fn eval(&self, ctx: &cel::Context<'_, '_>) -> Result<cel::Value, String> {
-        self.program.execute(ctx).map_err(|e| e.to_string())
+    /// Evaluates over a scope: with the direct evaluator when it decides, else with the
+    /// `cel` interpreter (which also gives the error messages).
+    pub fn eval(&self, scope: &Scope<'_>) -> Result<cel::Value, String> {
+        match self.native.eval(&|n| scope.var(n)) {
+            Ok(v) => {
+                #[cfg(debug_assertions)]
+                self.check_native(scope, &v);
+                Ok(v)
+            }
+            Err(_) => self.interpret(scope),
+        }
+    }
+
+    /// Evaluates with the `cel` interpreter only.
+    pub fn interpret(&self, scope: &Scope<'_>) -> Result<cel::Value, String> {
+        scope.interpret(&self.program, &self.names)
+    }
+
+    /// Evaluates with the direct evaluator only.
+    #[cfg(test)]
+    pub(crate) fn eval_direct(
+        &self,
+        scope: &Scope<'_>,
+    ) -> Result<cel::Value, super::native::Unknown> {
+        self.native.eval(&|n| scope.var(n))
+    }
+
+    /// True when the direct evaluator covers the whole expression (it may still leave
+    /// some evaluations, errors for instance, to the interpreter).
+    pub fn native_complete(&self) -> bool {
+        self.native.complete()
+    }
+
+    /// In debug builds (tests), every value the direct evaluator decides is compared with
+    /// the interpreter's; differences are collected for [`native_mismatches`].
+    #[cfg(debug_assertions)]
+    fn check_native(&self, scope: &Scope, v: &cel::Value) {
+        let reference = self.interpret(scope);
+        if reference.as_ref() != Ok(v)
+            && let Ok(mut m) = MISMATCHES.lock()
+        {
+            m.push(format!(
+                "`{}`: direct evaluation gave {v:?}, the interpreter {reference:?}",
+                self.source
+            ));
+        }
     }
 
     /// Evaluates to a boolean; any other type is an error.
-    pub fn eval_bool(&self, ctx: &cel::Context<'_, '_>) -> Result<bool, String> {
-        match self.eval(ctx)? {
+    pub fn eval_bool(&self, scope: &Scope<'_>) -> Result<bool, String> {
+        match self.eval(scope)? {
             cel::Value::Bool(b) => Ok(b),
             other => Err(format!(
                 "condition must be a boolean, it evaluated to {}",
                 display_value(&other)
             )),
         }
+    }
+}
+
+#[cfg(debug_assertions)]
+static MISMATCHES: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+/// Differences between the direct evaluator and the interpreter met so far in this
+/// process (debug builds only; always empty in release builds).
+pub fn native_mismatches() -> Vec<String> {
+    #[cfg(debug_assertions)]
+    if let Ok(m) = MISMATCHES.lock() {
+        return m.clone();
+    }
+    Vec::new()
+}
+
+/// Converts one variable of a fact on its first read (`None`: the fact has no such
+/// field).
+pub type Source<'f> = &'f dyn Fn(&str) -> Option<cel::Value>;
+
+/// The variables an expression sees: a fact's fields as CEL values, converted on first
+/// read when the scope has a [`Source`] (a rule that stops at `port == 23` never pays for
+/// the TLS cipher list). The interpreter's context is built from them only when an
+/// evaluation needs it.
+pub struct Scope<'f> {
+    vars: RefCell<Vec<(String, cel::Value)>>,
+    source: Option<Source<'f>>,
+    context: RefCell<Option<cel::Context<'static, 'static>>>,
+}
+
+impl<'f> Scope<'f> {
+    /// A scope holding these variables.
+    pub fn new(vars: Vec<(String, cel::Value)>) -> Scope<'static> {
+        Scope {
+            vars: RefCell::new(vars),
+            source: None,
+            context: RefCell::new(None),
+        }
+    }
+
+    /// A scope whose variables come from `source` when first read.
+    pub fn lazy(source: Source<'f>) -> Scope<'f> {
+        Scope {
+            vars: RefCell::new(Vec::new()),
+            source: Some(source),
+            context: RefCell::new(None),
+        }
+    }
+
+    /// A scope holding a JSON object's top-level fields.
+    pub fn from_json(fact: &serde_json::Value) -> Scope<'static> {
+        let vars = match fact {
+            serde_json::Value::Object(o) => {
+                o.iter().map(|(k, v)| (k.clone(), json_to_cel(v))).collect()
+            }
+            _ => Vec::new(),
+        };
+        Scope::new(vars)
+    }
+
+    /// The value of a variable, converted now if it was not yet.
+    pub fn var(&self, name: &str) -> Option<cel::Value> {
+        if let Some((_, v)) = self.vars.borrow().iter().find(|(k, _)| k == name) {
+            return Some(v.clone());
+        }
+        let v = (self.source?)(name)?;
+        self.vars.borrow_mut().push((name.to_string(), v.clone()));
+        if let Some(ctx) = self.context.borrow_mut().as_mut() {
+            ctx.add_variable_from_value(name.to_string(), v.clone());
+        }
+        Some(v)
+    }
+
+    /// Adds (or replaces) a variable.
+    pub fn add(&mut self, name: &str, value: cel::Value) {
+        if let Some(ctx) = self.context.get_mut().as_mut() {
+            ctx.add_variable_from_value(name.to_string(), value.clone());
+        }
+        let vars = self.vars.get_mut();
+        match vars.iter_mut().find(|(k, _)| k == name) {
+            Some(slot) => slot.1 = value,
+            None => vars.push((name.to_string(), value)),
+        }
+    }
+
+    /// A copy of this scope with more variables (values are shared, not copied).
+    pub fn with(&self, more: Vec<(&str, cel::Value)>) -> Scope<'f> {
+        let mut s = Scope {
+            vars: RefCell::new(self.vars.borrow().clone()),
+            source: self.source,
+            context: RefCell::new(None),
+        };
+        for (k, v) in more {
+            s.add(k, v);
+        }
+        s
+    }
+
+    /// Runs the interpreter over this scope, after converting the variables it reads.
+    fn interpret(&self, program: &cel::Program, names: &[String]) -> Result<cel::Value, String> {
+        for n in names {
+            self.var(n);
+        }
+        let mut slot = self.context.borrow_mut();
+        let ctx = slot.get_or_insert_with(|| {
+            let mut ctx = cel::Context::with_env(env());
+            for (k, v) in self.vars.borrow().iter() {
+                ctx.add_variable_from_value(k.clone(), v.clone());
+            }
+            ctx
+        });
+        program.execute(ctx).map_err(|e| e.to_string())
     }
 }
 
@@ -337,27 +508,6 @@ pub fn json_to_cel(v: &serde_json::Value) -> cel::Value {
     }
 }
 
-/// A context holding a fact's top-level fields as variables.
-pub fn context_for(fact: &serde_json::Value) -> cel::Context<'static, 'static> {
-    let mut ctx = cel::Context::with_env(env());
-    if let serde_json::Value::Object(o) = fact {
-        for (k, v) in o {
-            ctx.add_variable_from_value(k.clone(), json_to_cel(v));
-        }
-    }
-    ctx
-}
-
-/// A context holding the given variables (a fact's fields picked by
-/// [`super::values::fields`]).
-pub fn context_with(vars: Vec<(String, cel::Value)>) -> cel::Context<'static, 'static> {
-    let mut ctx = cel::Context::with_env(env());
-    for (k, v) in vars {
-        ctx.add_variable_from_value(k, v);
-    }
-    ctx
-}
-
 /// Renders a CEL value for a message.
 pub fn display_value(v: &cel::Value) -> String {
     match v {
@@ -430,13 +580,21 @@ impl Template {
             .collect()
     }
 
-    /// Renders against a context; a placeholder that fails to evaluate renders as `?`.
-    pub fn render(&self, ctx: &cel::Context<'_, '_>) -> String {
+    /// True when the direct evaluator covers every placeholder.
+    pub fn native_complete(&self) -> bool {
+        self.parts.iter().all(|p| match p {
+            Part::Expr(e) => e.native_complete(),
+            Part::Lit(_) => true,
+        })
+    }
+
+    /// Renders over a scope; a placeholder that fails to evaluate renders as `?`.
+    pub fn render(&self, scope: &Scope<'_>) -> String {
         let mut out = String::new();
         for p in &self.parts {
             match p {
                 Part::Lit(s) => out.push_str(s),
-                Part::Expr(e) => match e.eval(ctx) {
+                Part::Expr(e) => match e.eval(scope) {
                     Ok(v) => out.push_str(&display_value(&v)),
                     Err(_) => out.push('?'),
                 },
@@ -451,8 +609,8 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn ctx() -> cel::Context<'static, 'static> {
-        context_for(&json!({
+    fn ctx() -> Scope<'static> {
+        Scope::from_json(&json!({
             "key": {"algorithm": "rsa", "bits": 1024u32},
             "sans": ["a.example", "*.b.example"],
             "days_until_expiry": -3

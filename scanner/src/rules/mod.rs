@@ -2,6 +2,7 @@
 
 pub mod condition;
 pub mod load;
+pub mod native;
 pub mod pack;
 pub mod profile;
 pub mod schema;

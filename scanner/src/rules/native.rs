@@ -1,0 +1,971 @@
+//! A direct evaluator for the part of CEL that rule conditions and messages use.
+//!
+//! The `cel` interpreter converts every variable into its own value representation
+//! when a context is built, and dispatches each operator and function by name at every
+//! evaluation. On scans with hundreds of thousands of facts, that conversion and
+//! dispatch cost more than reading the facts. This module compiles each expression
+//! once more, at rule load time, into a small tree whose operators and functions are
+//! resolved ahead, and evaluates it over the fact's fields as they are (`cel::Value`s,
+//! shared, never copied).
+//!
+//! It never decides on its own what it is not sure of: anything outside the subset it
+//! knows, and every CEL error (missing key, wrong type, overflow...), evaluates to
+//! [`Unknown`]. The caller then runs the same expression with the `cel` interpreter,
+//! which gives the reference answer and the real error message. `Unknown` is absorbed
+//! only where CEL's own semantics make the result independent of it (`false && x`,
+//! `true || x`, the short-circuit of `exists` and `all`), so a decided result is always
+//! the one `cel` gives; a test checks this on every condition and message of the
+//! official pack over every fact of its fixtures.
+
+use cel::Value;
+use cel::common::ast::{Expr as E, IdedExpr, LiteralValue, operators};
+use cel::objects::{KeyRef, Map};
+use std::cmp::Ordering;
+use std::sync::Arc;
+
+/// The value cannot be decided here: unsupported construct or CEL error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Unknown;
+
+type R = Result<Value, Unknown>;
+
+/// A compiled expression.
+#[derive(Debug)]
+pub struct Native {
+    root: Node,
+    /// Comprehension variables live in slots `0..slots`.
+    slots: usize,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Cmp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Arith {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Rem,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Func {
+    Size,
+    StartsWith,
+    EndsWith,
+    Contains,
+    Matches,
+    Search,
+    VersionLt,
+    LowerAscii,
+    UpperAscii,
+    Trim,
+    Join,
+    String,
+}
+
+#[derive(Debug)]
+enum Node {
+    Lit(Value),
+    /// A variable of the fact.
+    Var(String),
+    /// A comprehension variable.
+    Slot(usize),
+    Select {
+        operand: Box<Node>,
+        field: String,
+        test: bool,
+    },
+    List(Vec<Node>),
+    And(Box<Node>, Box<Node>),
+    Or(Box<Node>, Box<Node>),
+    Not(Box<Node>),
+    Cond(Box<Node>, Box<Node>, Box<Node>),
+    Cmp(Cmp, Box<Node>, Box<Node>),
+    Arith(Arith, Box<Node>, Box<Node>),
+    Neg(Box<Node>),
+    In(Box<Node>, Box<Node>),
+    Index(Box<Node>, Box<Node>),
+    NotStrictlyFalse(Box<Node>),
+    Call(Func, Vec<Node>),
+    /// `type(x) == T` (or `!=` when `negate`), `T` one of CEL's type names.
+    TypeIs {
+        value: Box<Node>,
+        kind: &'static str,
+        negate: bool,
+    },
+    Comp(Box<Comp>),
+    Unsupported,
+}
+
+#[derive(Debug)]
+struct Comp {
+    range: Node,
+    iter: usize,
+    accu: usize,
+    init: Node,
+    cond: Node,
+    step: Step,
+    result: Node,
+}
+
+/// The loop step of a comprehension. `map` and `filter` append to their accumulator,
+/// which is done in place rather than by building a new list at every element.
+#[derive(Debug)]
+enum Step {
+    /// `@result + [items]`, guarded by `guard ? ... : @result` when present.
+    Append {
+        guard: Option<Node>,
+        items: Node,
+    },
+    Other(Node),
+}
+
+impl Native {
+    /// Compiles a parsed expression. Never fails: what is not supported becomes a node
+    /// that evaluates to [`Unknown`].
+    pub fn compile(e: &IdedExpr) -> Native {
+        let mut c = Compiler::default();
+        let root = c.node(e);
+        Native { root, slots: c.max }
+    }
+
+    /// True when nothing of the expression is outside the supported subset.
+    pub fn complete(&self) -> bool {
+        fn walk(n: &Node) -> bool {
+            match n {
+                Node::Unsupported => false,
+                Node::Lit(_) | Node::Var(_) | Node::Slot(_) => true,
+                Node::Select { operand, .. } => walk(operand),
+                Node::List(xs) | Node::Call(_, xs) => xs.iter().all(walk),
+                Node::And(a, b)
+                | Node::Or(a, b)
+                | Node::Cmp(_, a, b)
+                | Node::Arith(_, a, b)
+                | Node::In(a, b)
+                | Node::Index(a, b) => walk(a) && walk(b),
+                Node::Not(a) | Node::Neg(a) | Node::NotStrictlyFalse(a) => walk(a),
+                Node::TypeIs { value, .. } => walk(value),
+                Node::Cond(a, b, c) => walk(a) && walk(b) && walk(c),
+                Node::Comp(c) => {
+                    walk(&c.range)
+                        && walk(&c.init)
+                        && walk(&c.cond)
+                        && walk(&c.result)
+                        && match &c.step {
+                            Step::Append { guard, items } => {
+                                guard.as_ref().is_none_or(walk) && walk(items)
+                            }
+                            Step::Other(n) => walk(n),
+                        }
+                }
+            }
+        }
+        walk(&self.root)
+    }
+
+    /// Evaluates over the fact's variables; [`Unknown`] when the `cel` interpreter must
+    /// decide.
+    pub fn eval(&self, vars: &dyn Fn(&str) -> Option<Value>) -> R {
+        let mut ev = Eval {
+            vars,
+            slots: vec![Value::Null; self.slots],
+        };
+        ev.node(&self.root)
+    }
+}
+
+#[derive(Default)]
+struct Compiler {
+    /// Comprehension variables in scope, innermost last, with their slot.
+    scope: Vec<(String, usize)>,
+    max: usize,
+}
+
+impl Compiler {
+    fn boxed(&mut self, e: &IdedExpr) -> Box<Node> {
+        Box::new(self.node(e))
+    }
+
+    fn node(&mut self, e: &IdedExpr) -> Node {
+        match &e.expr {
+            E::Literal(l) => match literal(l) {
+                Some(v) => Node::Lit(v),
+                None => Node::Unsupported,
+            },
+            E::Ident(name) => match self.scope.iter().rev().find(|(n, _)| n == name) {
+                Some((_, slot)) => Node::Slot(*slot),
+                None => Node::Var(name.clone()),
+            },
+            E::Select(s) => Node::Select {
+                operand: self.boxed(&s.operand),
+                field: s.field.clone(),
+                test: s.test,
+            },
+            E::List(l) if l.optional_indices.is_empty() => {
+                let items: Vec<Node> = l.elements.iter().map(|x| self.node(x)).collect();
+                // A list of literals (`port in [23, 2323]`) is built once.
+                let constant: Option<Vec<Value>> = items
+                    .iter()
+                    .map(|n| match n {
+                        Node::Lit(v) => Some(v.clone()),
+                        _ => None,
+                    })
+                    .collect();
+                match constant {
+                    Some(values) => Node::Lit(Value::List(Arc::new(values))),
+                    None => Node::List(items),
+                }
+            }
+            E::Call(call) => self.call(call),
+            E::Comprehension(c) => self.comprehension(c),
+            _ => Node::Unsupported,
+        }
+    }
+
+    fn call(&mut self, call: &cel::common::ast::CallExpr) -> Node {
+        let name = call.func_name.as_str();
+        let args = &call.args;
+        if call.target.is_none() {
+            let op2 = |c: &mut Self, f: fn(Box<Node>, Box<Node>) -> Node| {
+                f(c.boxed(&args[0]), c.boxed(&args[1]))
+            };
+            if let Some(n) = self.type_test(name, args) {
+                return n;
+            }
+            match (name, args.len()) {
+                (operators::CONDITIONAL, 3) => {
+                    return Node::Cond(
+                        self.boxed(&args[0]),
+                        self.boxed(&args[1]),
+                        self.boxed(&args[2]),
+                    );
+                }
+                (operators::LOGICAL_AND, 2) => return op2(self, Node::And),
+                (operators::LOGICAL_OR, 2) => return op2(self, Node::Or),
+                (operators::EQUALS, 2) => return op2(self, |a, b| Node::Cmp(Cmp::Eq, a, b)),
+                (operators::NOT_EQUALS, 2) => return op2(self, |a, b| Node::Cmp(Cmp::Ne, a, b)),
+                (operators::LESS, 2) => return op2(self, |a, b| Node::Cmp(Cmp::Lt, a, b)),
+                (operators::LESS_EQUALS, 2) => {
+                    return op2(self, |a, b| Node::Cmp(Cmp::Le, a, b));
+                }
+                (operators::GREATER, 2) => return op2(self, |a, b| Node::Cmp(Cmp::Gt, a, b)),
+                (operators::GREATER_EQUALS, 2) => {
+                    return op2(self, |a, b| Node::Cmp(Cmp::Ge, a, b));
+                }
+                (operators::ADD, 2) => return op2(self, |a, b| Node::Arith(Arith::Add, a, b)),
+                (operators::SUBSTRACT, 2) => {
+                    return op2(self, |a, b| Node::Arith(Arith::Sub, a, b));
+                }
+                (operators::MULTIPLY, 2) => {
+                    return op2(self, |a, b| Node::Arith(Arith::Mul, a, b));
+                }
+                (operators::DIVIDE, 2) => return op2(self, |a, b| Node::Arith(Arith::Div, a, b)),
+                (operators::MODULO, 2) => return op2(self, |a, b| Node::Arith(Arith::Rem, a, b)),
+                (operators::IN, 2) => return op2(self, Node::In),
+                (operators::INDEX, 2) => return op2(self, Node::Index),
+                (operators::LOGICAL_NOT, 1) => return Node::Not(self.boxed(&args[0])),
+                (operators::NEGATE, 1) => return Node::Neg(self.boxed(&args[0])),
+                (operators::NOT_STRICTLY_FALSE, 1) => {
+                    return Node::NotStrictlyFalse(self.boxed(&args[0]));
+                }
+                _ => {}
+            }
+            let func = match (name, args.len()) {
+                ("size", 1) => Func::Size,
+                ("matches", 2) => Func::Matches,
+                ("version_lt", 2) => Func::VersionLt,
+                ("string", 1) => Func::String,
+                _ => return Node::Unsupported,
+            };
+            return Node::Call(func, args.iter().map(|a| self.node(a)).collect());
+        }
+        let func = match (name, args.len()) {
+            ("size", 0) => Func::Size,
+            ("startsWith", 1) => Func::StartsWith,
+            ("endsWith", 1) => Func::EndsWith,
+            ("contains", 1) => Func::Contains,
+            ("matches", 1) => Func::Matches,
+            ("search", 1) => Func::Search,
+            ("lowerAscii", 0) => Func::LowerAscii,
+            ("upperAscii", 0) => Func::UpperAscii,
+            ("trim", 0) => Func::Trim,
+            ("join", 0 | 1) => Func::Join,
+            _ => return Node::Unsupported,
+        };
+        let mut all = Vec::with_capacity(args.len() + 1);
+        if let Some(t) = &call.target {
+            all.push(self.node(t));
+        }
+        all.extend(args.iter().map(|a| self.node(a)));
+        Node::Call(func, all)
+    }
+
+    /// `type(x) == int`, `type(x) != string`...: the type names are identifiers that no
+    /// fact field uses.
+    fn type_test(&mut self, name: &str, args: &[IdedExpr]) -> Option<Node> {
+        let negate = match name {
+            operators::EQUALS => false,
+            operators::NOT_EQUALS => true,
+            _ => return None,
+        };
+        let [lhs, rhs] = args else { return None };
+        let E::Call(t) = &lhs.expr else { return None };
+        let E::Ident(type_name) = &rhs.expr else {
+            return None;
+        };
+        if t.func_name != "type" || t.target.is_some() || t.args.len() != 1 {
+            return None;
+        }
+        let kind = TYPE_NAMES.iter().find(|k| **k == type_name.as_str())?;
+        Some(Node::TypeIs {
+            value: self.boxed(&t.args[0]),
+            kind,
+            negate,
+        })
+    }
+
+    fn comprehension(&mut self, c: &cel::common::ast::ComprehensionExpr) -> Node {
+        if c.iter_var2.is_some() {
+            return Node::Unsupported;
+        }
+        let range = self.node(&c.iter_range);
+        let init = self.node(&c.accu_init);
+        let base = self.scope.len();
+        let accu = base;
+        let iter = base + 1;
+        self.max = self.max.max(base + 2);
+        self.scope.push((c.accu_var.clone(), accu));
+        self.scope.push((c.iter_var.clone(), iter));
+        let cond = self.node(&c.loop_cond);
+        let step = match append_step(c) {
+            Some((guard, items)) => Step::Append {
+                guard: guard.map(|g| self.node(g)),
+                items: self.node(items),
+            },
+            None => Step::Other(self.node(&c.loop_step)),
+        };
+        // The result sees the accumulator only.
+        self.scope.pop();
+        let result = self.node(&c.result);
+        self.scope.pop();
+        Node::Comp(Box::new(Comp {
+            range,
+            iter,
+            accu,
+            init,
+            cond,
+            step,
+            result,
+        }))
+    }
+}
+
+/// The `(guard, [items])` of a `map`/`filter` step: `@result + [items]` or
+/// `guard ? @result + [items] : @result`, when the comprehension returns `@result`.
+fn append_step(c: &cel::common::ast::ComprehensionExpr) -> Option<(Option<&IdedExpr>, &IdedExpr)> {
+    let is_accu = |e: &IdedExpr| matches!(&e.expr, E::Ident(n) if *n == c.accu_var);
+    fn items_of<'a>(e: &'a IdedExpr, is_accu: &dyn Fn(&IdedExpr) -> bool) -> Option<&'a IdedExpr> {
+        match &e.expr {
+            E::Call(call) if call.func_name == operators::ADD && call.target.is_none() => {
+                match call.args.as_slice() {
+                    [lhs, rhs] if is_accu(lhs) && matches!(rhs.expr, E::List(_)) => Some(rhs),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+    if !is_accu(&c.result) {
+        return None;
+    }
+    match &c.loop_step.expr {
+        E::Call(call) if call.func_name == operators::CONDITIONAL && call.target.is_none() => {
+            match call.args.as_slice() {
+                [guard, step, otherwise] if is_accu(otherwise) => {
+                    Some((Some(guard), items_of(step, &is_accu)?))
+                }
+                _ => None,
+            }
+        }
+        _ => Some((None, items_of(&c.loop_step, &is_accu)?)),
+    }
+}
+
+const TYPE_NAMES: [&str; 8] = [
+    "int",
+    "uint",
+    "double",
+    "string",
+    "bool",
+    "list",
+    "map",
+    "null_type",
+];
+
+/// CEL's name for the type of a value, for the values facts hold.
+fn type_name(v: &Value) -> Option<&'static str> {
+    Some(match v {
+        Value::Int(_) => "int",
+        Value::UInt(_) => "uint",
+        Value::Float(_) => "double",
+        Value::String(_) => "string",
+        Value::Bool(_) => "bool",
+        Value::List(_) => "list",
+        Value::Map(_) => "map",
+        Value::Null => "null_type",
+        _ => return None,
+    })
+}
+
+fn literal(l: &LiteralValue) -> Option<Value> {
+    Some(match l {
+        LiteralValue::Boolean(b) => Value::Bool(*b.inner()),
+        LiteralValue::Int(i) => Value::Int(*i.inner()),
+        LiteralValue::UInt(u) => Value::UInt(*u.inner()),
+        LiteralValue::Double(d) => Value::Float(*d.inner()),
+        LiteralValue::String(s) => Value::String(Arc::new(s.inner().to_string())),
+        LiteralValue::Null => Value::Null,
+        LiteralValue::Bytes(_) => return None,
+    })
+}
+
+struct Eval<'v> {
+    vars: &'v dyn Fn(&str) -> Option<Value>,
+    slots: Vec<Value>,
+}
+
+fn boolean(v: &R) -> Result<bool, Unknown> {
+    match v {
+        Ok(Value::Bool(b)) => Ok(*b),
+        _ => Err(Unknown),
+    }
+}
+
+impl Eval<'_> {
+    fn node(&mut self, n: &Node) -> R {
+        match n {
+            Node::Lit(v) => Ok(v.clone()),
+            Node::Var(name) => (self.vars)(name).ok_or(Unknown),
+            Node::Slot(i) => self.slots.get(*i).cloned().ok_or(Unknown),
+            Node::Select {
+                operand,
+                field,
+                test,
+            } => {
+                let Value::Map(m) = self.node(operand)? else {
+                    return Err(Unknown);
+                };
+                let found = get(&m, field);
+                if *test {
+                    Ok(Value::Bool(found.is_some()))
+                } else {
+                    found.cloned().ok_or(Unknown)
+                }
+            }
+            Node::List(xs) => {
+                let items = xs.iter().map(|x| self.node(x)).collect::<Result<_, _>>()?;
+                Ok(Value::List(Arc::new(items)))
+            }
+            Node::And(a, b) => {
+                let left = boolean(&self.node(a));
+                if left == Ok(false) {
+                    return Ok(Value::Bool(false));
+                }
+                match (left, boolean(&self.node(b))) {
+                    (_, Ok(false)) => Ok(Value::Bool(false)),
+                    (Ok(true), Ok(true)) => Ok(Value::Bool(true)),
+                    _ => Err(Unknown),
+                }
+            }
+            Node::Or(a, b) => {
+                let left = boolean(&self.node(a));
+                if left == Ok(true) {
+                    return Ok(Value::Bool(true));
+                }
+                match (left, boolean(&self.node(b))) {
+                    (_, Ok(true)) => Ok(Value::Bool(true)),
+                    (Ok(false), Ok(false)) => Ok(Value::Bool(false)),
+                    _ => Err(Unknown),
+                }
+            }
+            Node::Not(a) => Ok(Value::Bool(!boolean(&self.node(a))?)),
+            Node::NotStrictlyFalse(a) => Ok(Value::Bool(boolean(&self.node(a)) != Ok(false))),
+            Node::Cond(c, a, b) => {
+                if boolean(&self.node(c))? {
+                    self.node(a)
+                } else {
+                    self.node(b)
+                }
+            }
+            Node::Cmp(op, a, b) => {
+                let (a, b) = (self.node(a)?, self.node(b)?);
+                let r = match op {
+                    Cmp::Eq => equal(&a, &b)?,
+                    Cmp::Ne => !equal(&a, &b)?,
+                    Cmp::Lt => compare(&a, &b)? == Ordering::Less,
+                    Cmp::Le => compare(&a, &b)? != Ordering::Greater,
+                    Cmp::Gt => compare(&a, &b)? == Ordering::Greater,
+                    Cmp::Ge => compare(&a, &b)? != Ordering::Less,
+                };
+                Ok(Value::Bool(r))
+            }
+            Node::Arith(op, a, b) => {
+                let (a, b) = (self.node(a)?, self.node(b)?);
+                arith(*op, a, b)
+            }
+            Node::Neg(a) => match self.node(a)? {
+                Value::Int(i) => i.checked_neg().map(Value::Int).ok_or(Unknown),
+                Value::Float(f) => Ok(Value::Float(-f)),
+                _ => Err(Unknown),
+            },
+            Node::In(a, b) => {
+                let (a, b) = (self.node(a)?, self.node(b)?);
+                match b {
+                    Value::List(items) => {
+                        for i in items.iter() {
+                            if equal(i, &a)? {
+                                return Ok(Value::Bool(true));
+                            }
+                        }
+                        Ok(Value::Bool(false))
+                    }
+                    Value::Map(m) => match &a {
+                        Value::String(s) => Ok(Value::Bool(get(&m, s).is_some())),
+                        _ => Err(Unknown),
+                    },
+                    _ => Err(Unknown),
+                }
+            }
+            Node::Index(a, b) => {
+                let (a, b) = (self.node(a)?, self.node(b)?);
+                match (a, b) {
+                    (Value::List(items), Value::Int(i)) => usize::try_from(i)
+                        .ok()
+                        .and_then(|i| items.get(i).cloned())
+                        .ok_or(Unknown),
+                    (Value::Map(m), Value::String(s)) => get(&m, &s).cloned().ok_or(Unknown),
+                    _ => Err(Unknown),
+                }
+            }
+            Node::Call(f, args) => {
+                // Functions take at most three values (receiver and two arguments): no
+                // allocation for them.
+                let mut values = [Value::Null, Value::Null, Value::Null];
+                if args.len() > values.len() {
+                    return Err(Unknown);
+                }
+                for (slot, a) in values.iter_mut().zip(args) {
+                    *slot = self.node(a)?;
+                }
+                call(*f, &values[..args.len()])
+            }
+            Node::TypeIs {
+                value,
+                kind,
+                negate,
+            } => {
+                let t = type_name(&self.node(value)?).ok_or(Unknown)?;
+                Ok(Value::Bool((t == *kind) != *negate))
+            }
+            Node::Comp(c) => self.comprehension(c),
+            Node::Unsupported => Err(Unknown),
+        }
+    }
+
+    fn comprehension(&mut self, c: &Comp) -> R {
+        let Value::List(items) = self.node(&c.range)? else {
+            return Err(Unknown);
+        };
+        let init = self.node(&c.init)?;
+        match &c.step {
+            Step::Append { guard, items: add } => {
+                let Value::List(start) = init else {
+                    return Err(Unknown);
+                };
+                let mut out: Vec<Value> = start.as_ref().clone();
+                for item in items.iter() {
+                    if let Some(slot) = self.slots.get_mut(c.iter) {
+                        *slot = item.clone();
+                    }
+                    if let Some(g) = guard
+                        && !boolean(&self.node(g))?
+                    {
+                        continue;
+                    }
+                    match self.node(add)? {
+                        Value::List(more) => out.extend(more.iter().cloned()),
+                        _ => return Err(Unknown),
+                    }
+                }
+                if let Some(slot) = self.slots.get_mut(c.accu) {
+                    *slot = Value::List(Arc::new(out));
+                }
+                self.node(&c.result)
+            }
+            Step::Other(step) => {
+                // The accumulator may hold an undecided value: `error || true` is still
+                // true at a later element, as in CEL.
+                let mut accu: R = Ok(init);
+                for item in items.iter() {
+                    if let Some(slot) = self.slots.get_mut(c.accu) {
+                        *slot = accu.clone().unwrap_or(Value::Null);
+                    }
+                    if let Some(slot) = self.slots.get_mut(c.iter) {
+                        *slot = item.clone();
+                    }
+                    // Stopping early only saves work (`exists` and `all` stop once
+                    // decided), so an undecided condition goes on.
+                    if accu.is_ok() && matches!(self.node(&c.cond), Ok(Value::Bool(false))) {
+                        break;
+                    }
+                    accu = if accu.is_ok() {
+                        self.node(step)
+                    } else {
+                        // An undecided accumulator can only be combined by `&&`/`||`.
+                        self.undecided_step(step)
+                    };
+                }
+                let accu = accu?;
+                if let Some(slot) = self.slots.get_mut(c.accu) {
+                    *slot = accu;
+                }
+                self.node(&c.result)
+            }
+        }
+    }
+
+    /// One `@result && x` or `@result || x` step when `@result` is undecided: decided
+    /// only when `x` absorbs it.
+    fn undecided_step(&mut self, step: &Node) -> R {
+        match step {
+            Node::And(a, b) if matches!(**a, Node::Slot(_)) => match boolean(&self.node(b)) {
+                Ok(false) => Ok(Value::Bool(false)),
+                _ => Err(Unknown),
+            },
+            Node::Or(a, b) if matches!(**a, Node::Slot(_)) => match boolean(&self.node(b)) {
+                Ok(true) => Ok(Value::Bool(true)),
+                _ => Err(Unknown),
+            },
+            _ => Err(Unknown),
+        }
+    }
+}
+
+fn get<'m>(m: &'m Map, field: &str) -> Option<&'m Value> {
+    m.get(&KeyRef::String(field))
+}
+
+/// CEL equality as the interpreter computes it for the values rules meet: numbers
+/// compare across int, uint and double; values of different kinds are unequal.
+fn equal(a: &Value, b: &Value) -> Result<bool, Unknown> {
+    Ok(match (a, b) {
+        (Value::String(x), Value::String(y)) => x == y,
+        (Value::Bool(x), Value::Bool(y)) => x == y,
+        (Value::Null, Value::Null) => true,
+        (
+            Value::Int(_) | Value::UInt(_) | Value::Float(_),
+            Value::Int(_) | Value::UInt(_) | Value::Float(_),
+        ) => numeric(a, b) == Some(Ordering::Equal),
+        (Value::List(x), Value::List(y)) => {
+            if x.len() != y.len() {
+                return Ok(false);
+            }
+            for (i, j) in x.iter().zip(y.iter()) {
+                if !equal(i, j)? {
+                    return Ok(false);
+                }
+            }
+            true
+        }
+        (Value::Map(_), _) | (_, Value::Map(_)) => return Err(Unknown),
+        (Value::List(_), _) | (_, Value::List(_)) => return Err(Unknown),
+        (
+            Value::String(_)
+            | Value::Bool(_)
+            | Value::Null
+            | Value::Int(_)
+            | Value::UInt(_)
+            | Value::Float(_),
+            Value::String(_)
+            | Value::Bool(_)
+            | Value::Null
+            | Value::Int(_)
+            | Value::UInt(_)
+            | Value::Float(_),
+        ) => false,
+        _ => return Err(Unknown),
+    })
+}
+
+fn numeric(a: &Value, b: &Value) -> Option<Ordering> {
+    match (a, b) {
+        (Value::Int(x), Value::Int(y)) => Some(x.cmp(y)),
+        (Value::UInt(x), Value::UInt(y)) => Some(x.cmp(y)),
+        (Value::Int(x), Value::UInt(y)) => {
+            Some(u64::try_from(*x).map_or(Ordering::Less, |x| x.cmp(y)))
+        }
+        (Value::UInt(x), Value::Int(y)) => {
+            Some(u64::try_from(*y).map_or(Ordering::Greater, |y| x.cmp(&y)))
+        }
+        (Value::Float(x), Value::Float(y)) => x.partial_cmp(y),
+        (Value::Int(x), Value::Float(y)) => (*x as f64).partial_cmp(y),
+        (Value::Float(x), Value::Int(y)) => x.partial_cmp(&(*y as f64)),
+        (Value::UInt(x), Value::Float(y)) => (*x as f64).partial_cmp(y),
+        (Value::Float(x), Value::UInt(y)) => x.partial_cmp(&(*y as f64)),
+        _ => None,
+    }
+}
+
+fn compare(a: &Value, b: &Value) -> Result<Ordering, Unknown> {
+    match (a, b) {
+        (Value::String(x), Value::String(y)) => Ok(x.as_str().cmp(y.as_str())),
+        (Value::Bool(x), Value::Bool(y)) => Ok(x.cmp(y)),
+        _ => numeric(a, b).ok_or(Unknown),
+    }
+}
+
+fn arith(op: Arith, a: Value, b: Value) -> R {
+    match (op, a, b) {
+        (Arith::Add, Value::Int(x), Value::Int(y)) => {
+            x.checked_add(y).map(Value::Int).ok_or(Unknown)
+        }
+        (Arith::Sub, Value::Int(x), Value::Int(y)) => {
+            x.checked_sub(y).map(Value::Int).ok_or(Unknown)
+        }
+        (Arith::Mul, Value::Int(x), Value::Int(y)) => {
+            x.checked_mul(y).map(Value::Int).ok_or(Unknown)
+        }
+        (Arith::Div, Value::Int(x), Value::Int(y)) => {
+            x.checked_div(y).map(Value::Int).ok_or(Unknown)
+        }
+        (Arith::Rem, Value::Int(x), Value::Int(y)) => {
+            x.checked_rem(y).map(Value::Int).ok_or(Unknown)
+        }
+        (Arith::Add, Value::UInt(x), Value::UInt(y)) => {
+            x.checked_add(y).map(Value::UInt).ok_or(Unknown)
+        }
+        (Arith::Add, Value::String(x), Value::String(y)) => {
+            let mut s = String::with_capacity(x.len() + y.len());
+            s.push_str(&x);
+            s.push_str(&y);
+            Ok(Value::String(Arc::new(s)))
+        }
+        (Arith::Add, Value::List(x), Value::List(y)) => {
+            let mut l = Vec::with_capacity(x.len() + y.len());
+            l.extend(x.iter().cloned());
+            l.extend(y.iter().cloned());
+            Ok(Value::List(Arc::new(l)))
+        }
+        _ => Err(Unknown),
+    }
+}
+
+fn string_arg(v: &Value) -> Result<&str, Unknown> {
+    match v {
+        Value::String(s) => Ok(s.as_str()),
+        _ => Err(Unknown),
+    }
+}
+
+fn call(f: Func, args: &[Value]) -> R {
+    let s = |i: usize| args.get(i).ok_or(Unknown).and_then(string_arg);
+    let b = |x: bool| Ok(Value::Bool(x));
+    let text = |x: String| Ok(Value::String(Arc::new(x)));
+    match f {
+        Func::Size => match args.first() {
+            Some(Value::String(x)) => Ok(Value::Int(x.chars().count() as i64)),
+            Some(Value::List(x)) => Ok(Value::Int(x.len() as i64)),
+            Some(Value::Map(m)) => Ok(Value::Int(m.map.len() as i64)),
+            _ => Err(Unknown),
+        },
+        Func::StartsWith => b(s(0)?.starts_with(s(1)?)),
+        Func::EndsWith => b(s(0)?.ends_with(s(1)?)),
+        Func::Contains => b(s(0)?.contains(s(1)?)),
+        Func::Matches | Func::Search => super::condition::regex_search(s(0)?, s(1)?)
+            .map(Value::Bool)
+            .map_err(|_| Unknown),
+        Func::VersionLt => b(super::condition::version_less(s(0)?, s(1)?)),
+        Func::LowerAscii => text(s(0)?.to_ascii_lowercase()),
+        Func::UpperAscii => text(s(0)?.to_ascii_uppercase()),
+        Func::Trim => text(s(0)?.trim().to_owned()),
+        Func::Join => {
+            let Some(Value::List(items)) = args.first() else {
+                return Err(Unknown);
+            };
+            let sep = if args.len() > 1 { s(1)? } else { "" };
+            let parts = items
+                .iter()
+                .map(string_arg)
+                .collect::<Result<Vec<_>, _>>()?;
+            text(parts.join(sep))
+        }
+        Func::String => match args.first() {
+            Some(Value::String(x)) => Ok(Value::String(x.clone())),
+            Some(Value::Int(i)) => text(i.to_string()),
+            Some(Value::UInt(u)) => text(u.to_string()),
+            Some(Value::Bool(x)) => text(x.to_string()),
+            _ => Err(Unknown),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::condition::{Expr, Scope};
+    use serde_json::json;
+
+    fn scope() -> Scope<'static> {
+        Scope::from_json(&json!({
+            "port": 23,
+            "name": "telnet",
+            "state": "open",
+            "big": 9_223_372_036_854_775_807u64,
+            "ratio": 0.5,
+            "tls": {"versions": ["TLSv1.0", "TLSv1.2"], "grade": "C", "present": true},
+            "ciphers": [{"name": "RC4", "grade": "F"}, {"name": "AES", "grade": "A"}],
+            "empty": [],
+            "nothing": null,
+            "mixed": [1, "a", true],
+            "version": "1.6.9"
+        }))
+    }
+
+    /// Each expression is evaluated both ways; where the direct evaluator decides, its
+    /// value must be the interpreter's. `decides` says whether it is expected to.
+    #[test]
+    fn direct_evaluation_agrees_with_the_interpreter() {
+        let s = scope();
+        let cases: &[(&str, bool)] = &[
+            (
+                r#"state == "open" && (name == "telnet" || port == 2323)"#,
+                true,
+            ),
+            ("port in [23, 2323] && !(port > 100)", true),
+            ("port == 23u && port == 23.0 && port != 24", true),
+            ("big + 1 > 0", false),
+            (
+                "port + 1 == 24 && port - 30 == -7 && port * 2 == 46 && port / 2 == 11 && port % 2 == 1",
+                true,
+            ),
+            ("port / 0 == 1", false),
+            ("ratio < 1 && ratio >= 0.5", true),
+            (r#"tls.versions.exists(v, v == "TLSv1.0")"#, true),
+            (r#"tls.versions.all(v, v.startsWith("TLS"))"#, true),
+            (r#"tls.versions.exists_one(v, v.endsWith("1.2"))"#, true),
+            (
+                r#"ciphers.filter(c, c.grade == "F").map(c, c.name).join(", ")"#,
+                true,
+            ),
+            (r#"ciphers.map(c, c.name + "/" + c.grade)"#, true),
+            (
+                "size(ciphers) == 2 && ciphers.size() == 2 && size(name) == 6 && size(tls) == 3",
+                true,
+            ),
+            ("has(tls.grade) && !has(tls.nope)", true),
+            ("tls.nope == 1", false),
+            ("tls.nope == 1 && false", true),
+            ("false && tls.nope == 1", true),
+            ("tls.nope == 1 || true", true),
+            ("tls.nope == 1 || false", false),
+            ("ciphers.exists(c, c.nope == 1 || c.name == \"AES\")", true),
+            ("ciphers.exists(c, c.nope == 1)", false),
+            ("ciphers.all(c, c.nope == 1 && false)", true),
+            ("empty.exists(x, x == 1) || empty.all(x, x == 2)", true),
+            (
+                r#"name.matches("^tel") && name.search("net$") && !name.contains("x")"#,
+                true,
+            ),
+            (r#"name.matches("(")"#, false),
+            (
+                r#"version_lt(version, "2.0") && !version_lt(version, "1.6")"#,
+                true,
+            ),
+            (
+                r#"name.upperAscii().lowerAscii() == " telnet ".trim()"#,
+                true,
+            ),
+            (r#"string(port) + "/" + string(true) == "23/true""#, true),
+            ("string(ratio)", false),
+            ("port == \"23\" || nothing == null || name == 1", true),
+            (
+                "mixed == [1, \"a\", true] && mixed[1] == \"a\" && tls[\"grade\"] == \"C\"",
+                true,
+            ),
+            ("mixed[7] == 1", false),
+            ("port > \"a\"", false),
+            (
+                "type(port) == int && type(name) != int && type(ratio) == double",
+                true,
+            ),
+            (
+                "type(tls) == map && type(empty) == list && type(nothing) == null_type",
+                true,
+            ),
+            ("type(port) == 1", false),
+            ("type(nope) == int", false),
+            ("\"grade\" in tls && !(\"x\" in tls)", true),
+            ("port ? 1 : 2", false),
+            ("tls.present ? ciphers[0].name : \"none\"", true),
+            ("[1, 2] + [3] == [1, 2, 3] && \"a\" + \"b\" == \"ab\"", true),
+            ("-port == -23 && -ratio < 0", true),
+            ("unknown_var == 1", false),
+            ("{\"a\": 1}.a == 1", false),
+        ];
+        for (src, decides) in cases {
+            let e = Expr::compile(src).unwrap_or_else(|err| panic!("{src}: {err:?}"));
+            let native = e.eval_direct(&s);
+            let reference = e.interpret(&s);
+            assert_eq!(
+                native.is_ok(),
+                *decides,
+                "{src}: direct {native:?}, cel {reference:?}"
+            );
+            if let Ok(v) = native {
+                assert_eq!(Ok(v), reference, "{src}");
+            }
+            // The combined evaluation always gives the interpreter's answer.
+            assert_eq!(e.eval(&s).is_ok(), reference.is_ok(), "{src}");
+        }
+    }
+
+    /// Variables are converted on first read only, once, and the interpreter gets the
+    /// ones its expression reads.
+    #[test]
+    fn variables_are_converted_when_first_read() {
+        let reads = std::cell::RefCell::new(Vec::new());
+        let source = |k: &str| {
+            reads.borrow_mut().push(k.to_string());
+            match k {
+                "port" => Some(cel::Value::Int(23)),
+                "tls" => Some(super::super::condition::json_to_cel(&json!({"grade": "F"}))),
+                _ => None,
+            }
+        };
+        let s = Scope::lazy(&source);
+        let e = Expr::compile(r#"port == 23 || tls.grade == "F""#).unwrap();
+        assert_eq!(e.eval_bool(&s), Ok(true));
+        assert_eq!(e.eval_bool(&s), Ok(true));
+        let t = Expr::compile(r#"port == 24 || type(tls) == map"#).unwrap();
+        assert_eq!(t.eval_bool(&s), Ok(true));
+        // `size(tls, 1)` is outside the direct evaluator: the interpreter reads `tls`.
+        let i = Expr::compile("port == 24 || size(tls, 1) == 1").unwrap();
+        assert!(i.interpret(&s).is_err());
+        // (`map` is looked up too, as a variable, by the interpreter's check in debug
+        // builds; it is a type name, no fact field.)
+        let mut seen = reads.borrow().clone();
+        seen.retain(|k| k != "map");
+        seen.sort();
+        seen.dedup();
+        assert_eq!(seen, ["port", "tls"]);
+        assert_eq!(reads.borrow().iter().filter(|k| *k == "port").count(), 1);
+    }
+}
