@@ -10,6 +10,7 @@
 //! non-finite floats `null`, enums the shapes serde_json gives them.
 
 use cel::Value;
+use cel::objects::{Key, Map};
 use serde::ser::{self, Impossible, Serialize};
 use std::collections::{BTreeSet, HashMap};
 use std::fmt;
@@ -83,8 +84,27 @@ pub fn to_cel<T: Serialize + ?Sized>(value: &T) -> Result<Value, Error> {
 }
 
 fn object(entries: Vec<(String, Value)>) -> Value {
-    let map: HashMap<String, Value> = entries.into_iter().collect();
-    Value::from(map)
+    let map: HashMap<Key, Value> = entries
+        .into_iter()
+        .map(|(k, v)| (Key::String(Arc::new(k)), v))
+        .collect();
+    Value::Map(Map { map: Arc::new(map) })
+}
+
+/// The key of a struct field: field names are the same few strings for millions of
+/// facts, so each thread keeps one shared copy of each.
+fn field_key(name: &'static str) -> Key {
+    thread_local! {
+        static KEYS: std::cell::RefCell<HashMap<(usize, usize), Arc<String>>> =
+            std::cell::RefCell::new(HashMap::new());
+    }
+    let shared = KEYS.with(|keys| {
+        keys.borrow_mut()
+            .entry((name.as_ptr() as usize, name.len()))
+            .or_insert_with(|| Arc::new(name.to_string()))
+            .clone()
+    });
+    Key::String(shared)
 }
 
 fn uint(v: u64) -> Value {
@@ -112,17 +132,18 @@ struct List {
     variant: Option<&'static str>,
 }
 
-/// Collects a map or a struct (or the payload of a struct variant).
+/// Collects a map or a struct (or the payload of a struct variant), straight into the
+/// map CEL uses (a repeated key keeps its last value, as in a JSON object).
 struct Object {
-    entries: Vec<(String, Value)>,
+    entries: HashMap<Key, Value>,
     key: Option<String>,
     variant: Option<&'static str>,
 }
 
 impl Object {
-    fn new(variant: Option<&'static str>) -> Self {
+    fn new(variant: Option<&'static str>, len: usize) -> Self {
         Object {
-            entries: Vec::new(),
+            entries: HashMap::with_capacity(len),
             key: None,
             variant,
         }
@@ -265,20 +286,20 @@ impl ser::Serializer for ToCel {
             variant: Some(variant),
         })
     }
-    fn serialize_map(self, _len: Option<usize>) -> Result<Object, Error> {
-        Ok(Object::new(None))
+    fn serialize_map(self, len: Option<usize>) -> Result<Object, Error> {
+        Ok(Object::new(None, len.unwrap_or(0)))
     }
-    fn serialize_struct(self, _name: &'static str, _len: usize) -> Result<Object, Error> {
-        Ok(Object::new(None))
+    fn serialize_struct(self, _name: &'static str, len: usize) -> Result<Object, Error> {
+        Ok(Object::new(None, len))
     }
     fn serialize_struct_variant(
         self,
         _name: &'static str,
         _index: u32,
         variant: &'static str,
-        _len: usize,
+        len: usize,
     ) -> Result<Object, Error> {
-        Ok(Object::new(Some(variant)))
+        Ok(Object::new(Some(variant), len))
     }
 }
 
@@ -316,13 +337,17 @@ list_impl!(
 );
 
 impl Object {
-    fn field<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) -> Result<(), Error> {
-        self.entries
-            .push((key.to_string(), value.serialize(ToCel)?));
+    fn field<T: Serialize + ?Sized>(&mut self, key: Key, value: &T) -> Result<(), Error> {
+        self.entries.insert(key, value.serialize(ToCel)?);
         Ok(())
     }
     fn done(self) -> Value {
-        wrap(self.variant, object(self.entries))
+        wrap(
+            self.variant,
+            Value::Map(Map {
+                map: Arc::new(self.entries),
+            }),
+        )
     }
 }
 
@@ -338,7 +363,7 @@ impl ser::SerializeMap for Object {
             .key
             .take()
             .ok_or_else(|| Error("map value without a key".into()))?;
-        self.field(&key, value)
+        self.field(Key::String(Arc::new(key)), value)
     }
     fn end(self) -> Result<Value, Error> {
         Ok(self.done())
@@ -353,7 +378,7 @@ impl ser::SerializeStruct for Object {
         key: &'static str,
         value: &T,
     ) -> Result<(), Error> {
-        self.field(key, value)
+        self.field(field_key(key), value)
     }
     fn end(self) -> Result<Value, Error> {
         Ok(self.done())
@@ -368,7 +393,7 @@ impl ser::SerializeStructVariant for Object {
         key: &'static str,
         value: &T,
     ) -> Result<(), Error> {
-        self.field(key, value)
+        self.field(field_key(key), value)
     }
     fn end(self) -> Result<Value, Error> {
         Ok(self.done())
