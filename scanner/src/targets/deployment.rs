@@ -15,9 +15,13 @@
 //!   the accounts, boot services, notable files and certificates found inside the image.
 //!   New kinds of firmware facts join by adding a list to [`FirmwareEvidence`] and one
 //!   arm where the image's content is gathered;
+//!   Endpoints named in the image's files come with what their host name tells of their
+//!   owner and location ([`owners`]) and the record's party that names the owner;
+//!   retention settings of its configuration files come with their days;
 //! - Rust source: by `source_ref` (path of the crate directory): its dependencies, and
 //!   the personal data its code logs or carries in serde payloads (see
-//!   [`source::personal_data_of`]) with the categories the record's `data_categories` lacks.
+//!   [`source::personal_data_of`]) with the categories the record's `data_categories` lacks,
+//!   its retention constants and the identifiers it hashes without a key.
 //!
 //! A finding on a `deployment` fact sits on the device's line in the declaration; the
 //! evidence locations are its `related` locations.
@@ -26,13 +30,15 @@ use crate::facts::{Fact, FactData, Target};
 use crate::targets::certificate::CertificateFact;
 use crate::targets::declaration::DeclarationFact;
 use crate::targets::declaration::model::{
-    DataCategoryKind, Device, DpiaStatus, SecurityMeasures, Transfer,
+    DataCategoryKind, Days, Device, DpiaStatus, SecurityMeasures, Transfer,
 };
 use crate::targets::declaration::spans::SpanIndex;
 use crate::targets::firmware::components::ComponentFact;
 use crate::targets::firmware::filesystem::{AccountFact, BootServiceFact, FileFact};
 use crate::targets::firmware::{MlModelFact, SensingFact};
-use crate::targets::source::{self, PersonalUse};
+use crate::targets::owners;
+use crate::targets::secret::EndpointFact;
+use crate::targets::source::{self, PersonalUse, SourceFact};
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap};
 use std::net::IpAddr;
@@ -60,6 +66,13 @@ pub struct DeclarationSide {
     pub dpia_status: Option<DpiaStatus>,
     /// `processing.start_date` (`YYYY-MM-DD`): when the devices were put in service.
     pub start_date: Option<String>,
+    /// Names of the record's processors, their sub-processors, recipients and transfer
+    /// recipients, as written.
+    pub parties: Vec<String>,
+    /// The longest retention the record declares (`data_categories[].retention
+    /// .duration_days`), in days; null when no category gives a number of days or one is
+    /// kept without limit.
+    pub retention_days_max: Option<i64>,
     /// The scan's "today" (`--as-of`), `YYYY-MM-DD`.
     pub as_of: String,
 }
@@ -107,6 +120,8 @@ pub struct ServiceEvidence {
     pub tls: bool,
     /// Default credentials were accepted (`http-default-accounts`).
     pub default_credentials: bool,
+    /// TLS and SSL versions the port offers (`ssl-enum-ciphers`: `TLSv1.0`...).
+    pub tls_versions: Vec<String>,
     /// Where the port is in the scan file.
     #[serde(skip)]
     pub location: Location,
@@ -157,6 +172,7 @@ pub fn project(f: &Fact) -> Option<NetEvidence> {
             devicetype: s.devicetype.clone(),
             tls: s.tls,
             default_credentials: s.default_credentials,
+            tls_versions: s.ssl.protocol_names.clone(),
             location: f.location.clone(),
         })),
         FactData::Host(h) => Some(NetEvidence::Host(HostEvidence {
@@ -205,6 +221,67 @@ pub struct FirmwareEvidence {
     pub sensing: Vec<SensingFact>,
     /// Machine-learning models the image ships (FW-028).
     pub ml_models: Vec<MlModelFact>,
+    /// Remote endpoints named in its files (FW-029), with their owner.
+    pub endpoints: Vec<EndpointEvidence>,
+    /// Retention settings of its configuration files.
+    pub retention: Vec<RetentionSetting>,
+}
+
+/// An endpoint of a firmware image and what its host name tells about its owner.
+#[derive(Debug, Clone, Serialize)]
+pub struct EndpointEvidence {
+    /// The endpoint as found.
+    #[serde(flatten)]
+    pub endpoint: EndpointFact,
+    /// Domain that owns the host (a provider's domain from the table, else the
+    /// registrable domain); empty for an IP address.
+    pub owner: String,
+    /// Provider from the table (`Amazon Web Services`), or empty.
+    pub provider: String,
+    /// Seat of the provider (ISO 3166 alpha-2), or empty.
+    pub provider_country: String,
+    /// The provider's seat is outside the EEA.
+    pub provider_outside_eea: bool,
+    /// `eea` or `outside_eea` when the host names a cloud region or has a country-code
+    /// domain outside the EEA, else empty.
+    pub area: String,
+    /// What `area` was read from (`region us-east-1`, `domain .cn`).
+    pub area_from: String,
+    /// The record's party (processor, sub-processor, recipient, transfer recipient) whose
+    /// name names the owner, or empty.
+    pub declared_party: String,
+}
+
+/// A retention setting in a configuration file of a firmware image.
+#[derive(Debug, Clone, Serialize)]
+pub struct RetentionSetting {
+    /// Path inside the image.
+    pub file: String,
+    /// 1-based line.
+    pub line: u32,
+    /// The setting (`record_days`).
+    pub setting: String,
+    /// The line, trimmed.
+    pub value: String,
+    /// Days (rounded up); 0 with `unlimited`.
+    pub days: i64,
+    /// The value says nothing is deleted (`never`, `unlimited`...).
+    pub unlimited: bool,
+}
+
+/// A place in the Rust source of a device.
+#[derive(Debug, Clone, Serialize)]
+pub struct CodePlace {
+    /// What is there (`PLATE_RETENTION_DAYS = 400 (400 days)`, `sha256::digest(plate)`).
+    pub text: String,
+    /// For retention constants: seconds; else 0.
+    pub seconds: i64,
+    /// File.
+    pub uri: String,
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column.
+    pub column: u32,
 }
 
 /// Rust source joined to a device by `source_ref` (a path of the crate).
@@ -220,6 +297,66 @@ pub struct SourceEvidence {
     /// Categories of [`uses`](Self::uses) that no `data_categories[].category` of the
     /// record declares, sorted.
     pub undeclared: Vec<String>,
+    /// Retention periods set in the crate's code with a constant value (SRC-015).
+    pub retention: Vec<CodePlace>,
+    /// Personal identifiers hashed without a key (SRC-005): anyone can hash every
+    /// plate or MAC address and find the one behind a hash.
+    pub unkeyed_hashes: Vec<CodePlace>,
+}
+
+/// A hash function called on a personal identifier without a key (what SRC-005 reports):
+/// `sha256::digest(plate)`, `Sha256::new()` then `.update(mac)`.
+fn unkeyed_identifier_hash(s: &SourceFact) -> bool {
+    static FN: std::sync::OnceLock<Option<(regex::Regex, regex::Regex, regex::Regex)>> =
+        std::sync::OnceLock::new();
+    let Some((call, ctor, ident)) = FN
+        .get_or_init(|| {
+            Some((
+                regex::Regex::new(r"(?i)(^|::)(md5|sha1|sha224|sha256|sha384|sha512|sha3_256|sha3_512|blake2b\d*|blake2s\d*|blake3|xxh3|xxhash\d*)::(compute|digest|hash|hash_bytes)$").ok()?,
+                regex::Regex::new(r"(?i)(Md5|Sha1|Sha224|Sha256|Sha384|Sha512|Sha3_256|Blake2b\d*|Blake2s\d*)::new$").ok()?,
+                regex::Regex::new(r"(?i)(plate|imei|imsi|msisdn|mac_?addr|\bmac\b|phone|e?mail)").ok()?,
+            ))
+        })
+        .as_ref()
+    else {
+        return false;
+    };
+    matches!(s.kind.as_str(), "call" | "method")
+        && !s.in_test
+        && (call.is_match(&s.name)
+            || (matches!(s.name.as_str(), "update" | "chain_update") && ctor.is_match(&s.origin)))
+        && s.args.iter().any(|a| ident.is_match(&a.text))
+}
+
+fn code_place(f: &Fact, s: &SourceFact) -> CodePlace {
+    let (line, column) = match f.location.region {
+        Some(Region::Text {
+            start_line,
+            start_column,
+            ..
+        }) => (start_line, start_column.unwrap_or(1)),
+        _ => (1, 1),
+    };
+    CodePlace {
+        text: s.text.clone(),
+        seconds: s.seconds.unwrap_or(0),
+        uri: f.location.uri.clone(),
+        line,
+        column,
+    }
+}
+
+fn place_location(p: &CodePlace) -> Location {
+    Location {
+        uri: p.uri.clone(),
+        artifact: None,
+        region: Some(Region::Text {
+            start_line: p.line,
+            start_column: Some(p.column),
+            end_line: None,
+        }),
+        logical: None,
+    }
 }
 
 /// The personal data of the crate a device's `source_ref` links to, against the record's
@@ -443,6 +580,8 @@ struct ImageContent<'a> {
     files: Vec<&'a Fact>,
     certificates: Vec<(usize, &'a Fact)>,
     components: Vec<&'a Fact>,
+    endpoints: Vec<&'a Fact>,
+    configs: Vec<&'a Fact>,
 }
 
 /// Facts found inside one image that are worth pointing at in a finding.
@@ -528,6 +667,8 @@ pub fn join(facts: &[Fact], input: JoinInput, crates: &[Fact]) -> Vec<Fact> {
                 FactData::BootService(_) => c.boot_services.push(f),
                 FactData::File(_) => c.files.push(f),
                 FactData::Component(_) => c.components.push(f),
+                FactData::Endpoint(_) => c.endpoints.push(f),
+                FactData::Config(x) if !x.retention_setting.is_empty() => c.configs.push(f),
                 FactData::Certificate(x) if !x.is_ca => {
                     if let Some(i) = cert_index.get(&(f as *const Fact)) {
                         c.certificates.push((*i, f));
@@ -548,6 +689,21 @@ pub fn join(facts: &[Fact], input: JoinInput, crates: &[Fact]) -> Vec<Fact> {
         .filter_map(|f| match &f.data {
             FactData::Source(s) if s.kind == "dependency" => {
                 Some((f.location.uri.as_str(), s.name.as_str()))
+            }
+            _ => None,
+        })
+        .collect();
+    // Source: retention constants and unkeyed hashes of identifiers, for `source_ref`.
+    let code: Vec<(&str, bool, CodePlace)> = facts
+        .iter()
+        .filter_map(|f| match &f.data {
+            FactData::Source(s)
+                if s.kind == "retention" && !s.in_test && s.seconds.is_some_and(|x| x > 0) =>
+            {
+                Some((f.location.uri.as_str(), true, code_place(f, s)))
+            }
+            FactData::Source(s) if unkeyed_identifier_hash(s) => {
+                Some((f.location.uri.as_str(), false, code_place(f, s)))
             }
             _ => None,
         })
@@ -606,6 +762,37 @@ pub fn join(facts: &[Fact], input: JoinInput, crates: &[Fact]) -> Vec<Fact> {
             ai_used: d.record.ai_system.used,
             dpia_status: d.record.dpia.status,
             start_date: d.record.processing.start_date.as_ref().map(|x| x.0.clone()),
+            parties: {
+                let r = &d.record;
+                r.processors
+                    .iter()
+                    .flat_map(|p| {
+                        p.name
+                            .iter()
+                            .chain(p.sub_processors.iter().filter_map(|s| s.name.as_ref()))
+                    })
+                    .chain(r.recipients.iter().filter_map(|x| x.name.as_ref()))
+                    .chain(r.transfers.iter().filter_map(|x| x.recipient.as_ref()))
+                    .cloned()
+                    .collect()
+            },
+            retention_days_max: {
+                let days: Vec<Option<i64>> = d
+                    .record
+                    .data_categories
+                    .iter()
+                    .filter_map(|c| match &c.retention.duration_days {
+                        Some(Days::Days(n)) => Some(Some(*n)),
+                        Some(Days::Indefinite(_)) => Some(None),
+                        None => None,
+                    })
+                    .collect();
+                if days.contains(&None) {
+                    None
+                } else {
+                    days.into_iter().flatten().max()
+                }
+            },
             as_of: d.derived.as_of.clone(),
         };
         let shared = d.spans.clone();
@@ -692,6 +879,8 @@ pub fn join(facts: &[Fact], input: JoinInput, crates: &[Fact]) -> Vec<Fact> {
                     components: Vec::new(),
                     sensing: Vec::new(),
                     ml_models: Vec::new(),
+                    endpoints: Vec::new(),
+                    retention: Vec::new(),
                 };
                 if let FactData::Image(i) = &img.data {
                     fw.sensing = i.sensing.clone();
@@ -731,6 +920,48 @@ pub fn join(facts: &[Fact], input: JoinInput, crates: &[Fact]) -> Vec<Fact> {
                             fw.certificates.push((**x).clone());
                         }
                     }
+                    for f in &c.endpoints {
+                        if let FactData::Endpoint(e) = &f.data {
+                            let o = owners::classify(&e.host);
+                            let party = o.named_by(&side.parties).unwrap_or("").to_string();
+                            if !e.local && party.is_empty() {
+                                related.push(f.location.clone());
+                            }
+                            fw.endpoints.push(EndpointEvidence {
+                                endpoint: (**e).clone(),
+                                owner: o.owner,
+                                provider: o.provider,
+                                provider_country: o.provider_country,
+                                provider_outside_eea: o.provider_outside_eea,
+                                area: o.area,
+                                area_from: o.area_from,
+                                declared_party: party,
+                            });
+                        }
+                    }
+                    for f in &c.configs {
+                        if let FactData::Config(x) = &f.data {
+                            related.push(f.location.clone());
+                            let line = match f.location.region {
+                                Some(Region::Text { start_line, .. }) => start_line,
+                                _ => 0,
+                            };
+                            fw.retention.push(RetentionSetting {
+                                file: f
+                                    .location
+                                    .uri
+                                    .split_once("!/")
+                                    .map(|(_, p)| p)
+                                    .unwrap_or(&f.location.uri)
+                                    .to_string(),
+                                line,
+                                setting: x.retention_setting.clone(),
+                                value: x.value.clone(),
+                                days: x.retention_days,
+                                unlimited: x.retention_unlimited,
+                            });
+                        }
+                    }
                 }
                 dev_fw.push(fw);
             }
@@ -747,11 +978,24 @@ pub fn join(facts: &[Fact], input: JoinInput, crates: &[Fact]) -> Vec<Fact> {
                 dependencies.dedup();
                 let (uses, undeclared, uses_related) = personal_data(r, &declared, crates);
                 related.extend(uses_related);
+                let (mut retention, mut unkeyed_hashes) = (Vec::new(), Vec::new());
+                for (uri, is_retention, p) in &code {
+                    if under(uri) {
+                        related.push(place_location(p));
+                        if *is_retention {
+                            retention.push(p.clone());
+                        } else {
+                            unkeyed_hashes.push(p.clone());
+                        }
+                    }
+                }
                 SourceEvidence {
                     dependencies,
                     files: source_files.iter().filter(|u| under(u)).count(),
                     uses,
                     undeclared,
+                    retention,
+                    unkeyed_hashes,
                 }
             });
             let name = dev.id.clone().unwrap_or_else(|| dev.path.clone());
