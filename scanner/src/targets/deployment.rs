@@ -924,7 +924,14 @@ pub fn join(facts: &[Fact], input: JoinInput, crates: &[Fact]) -> Vec<Fact> {
                         if let FactData::Endpoint(e) = &f.data {
                             let o = owners::classify(&e.host);
                             let party = o.named_by(&side.parties).unwrap_or("").to_string();
-                            if !e.local && party.is_empty() {
+                            // What XREF-008/009 may report: a remote endpoint that
+                            // carries data, with an unnamed owner or outside the EEA.
+                            if !e.local
+                                && !matches!(e.role, "time" | "update")
+                                && (party.is_empty()
+                                    || o.provider_outside_eea
+                                    || o.area == "outside_eea")
+                            {
                                 related.push(f.location.clone());
                             }
                             fw.endpoints.push(EndpointEvidence {
