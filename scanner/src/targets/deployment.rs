@@ -233,20 +233,9 @@ pub struct EndpointEvidence {
     /// The endpoint as found.
     #[serde(flatten)]
     pub endpoint: EndpointFact,
-    /// Domain that owns the host (a provider's domain from the table, else the
-    /// registrable domain); empty for an IP address.
-    pub owner: String,
-    /// Provider from the table (`Amazon Web Services`), or empty.
-    pub provider: String,
-    /// Seat of the provider (ISO 3166 alpha-2), or empty.
-    pub provider_country: String,
-    /// The provider's seat is outside the EEA.
-    pub provider_outside_eea: bool,
-    /// `eea` or `outside_eea` when the host names a cloud region or has a country-code
-    /// domain outside the EEA, else empty.
-    pub area: String,
-    /// What `area` was read from (`region us-east-1`, `domain .cn`).
-    pub area_from: String,
+    /// What its host name tells of its owner and location.
+    #[serde(flatten)]
+    pub owner: owners::Owner,
     /// The record's party (processor, sub-processor, recipient, transfer recipient) whose
     /// name names the owner, or empty.
     pub declared_party: String,
@@ -329,14 +318,7 @@ fn unkeyed_identifier_hash(s: &SourceFact) -> bool {
 }
 
 fn code_place(f: &Fact, s: &SourceFact) -> CodePlace {
-    let (line, column) = match f.location.region {
-        Some(Region::Text {
-            start_line,
-            start_column,
-            ..
-        }) => (start_line, start_column.unwrap_or(1)),
-        _ => (1, 1),
-    };
+    let (line, column) = source::line_column(&f.location);
     CodePlace {
         text: s.text.clone(),
         seconds: s.seconds.unwrap_or(0),
@@ -936,12 +918,7 @@ pub fn join(facts: &[Fact], input: JoinInput, crates: &[Fact]) -> Vec<Fact> {
                             }
                             fw.endpoints.push(EndpointEvidence {
                                 endpoint: (**e).clone(),
-                                owner: o.owner,
-                                provider: o.provider,
-                                provider_country: o.provider_country,
-                                provider_outside_eea: o.provider_outside_eea,
-                                area: o.area,
-                                area_from: o.area_from,
+                                owner: o,
                                 declared_party: party,
                             });
                         }

@@ -5,7 +5,7 @@
 //! What the deployment join attaches to each endpoint of a firmware image.
 
 use regex::Regex;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
 
 /// EU member states plus Iceland, Liechtenstein and Norway (ISO 3166 alpha-2).
@@ -107,7 +107,7 @@ fn table() -> Option<&'static Table> {
 }
 
 /// What the host name of an endpoint tells about its owner and location.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Owner {
     /// The domain that owns the host: the provider's domain from the table, else the
     /// registrable domain (`mqtt.lumiere-cloud.eu` → `lumiere-cloud.eu`); empty for an IP.
@@ -124,6 +124,7 @@ pub struct Owner {
     /// What [`area`](Self::area) was read from: `region eu-west-3`, `domain .cn`.
     pub area_from: String,
     /// Words that, found in a party's name, mean the record names the owner.
+    #[serde(skip)]
     aliases: Vec<String>,
 }
 
