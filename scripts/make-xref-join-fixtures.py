@@ -179,9 +179,13 @@ def cases():
         # Endpoints named in firmware configuration (no certificate: the files are stable).
         "XREF-008 endpoints": (
             [("firmware-endpoint-us-region", [(ip, ip + FW)], "transfers: []",
-              {"cam-fw.tar": conf("agent.conf", "telemetry_url=https://a1b2c3d4e5-ats.iot.us-east-1.amazonaws.com/topics/cam\n")})],
+              {"cam-fw.tar": conf("agent.conf", "telemetry_url=https://a1b2c3d4e5-ats.iot.us-east-1.amazonaws.com/topics/cam\n")}),
+             ("code-url-china", [(ip, ip + SRC)], "transfers: []",
+              crate('pub const EVENTS_URL: &str = "https://api.parkvision.com.cn/v2/events";\n\nfn main() {}\n'))],
             [("firmware-endpoint-eu-region", [(ip, ip + FW)], "transfers: []",
               {"cam-fw.tar": conf("agent.conf", "telemetry_url=https://a1b2c3d4e5-ats.iot.eu-west-3.amazonaws.com/topics/cam\n")}),
+             ("code-url-eu-region", [(ip, ip + SRC)], "transfers: []",
+              crate('pub const EVENTS_URL: &str = "https://events.eu-west-3.amazonaws.com/cam";\n\nfn main() {}\n')),
              ("firmware-time-server-abroad", [(ip, ip + FW)], "transfers: []",
               {"cam-fw.tar": conf("agent.conf", "ntp_server=time.us-east-1.timekeeper.com\n")})]),
         "XREF-015": (
@@ -192,9 +196,13 @@ def cases():
         "XREF-009": (
             [("owner-not-named", [(ip, ip + FW)], "processors:",
               {"cam-fw.tar": conf("agent.conf", "broker_host=mqtt.telemesure-cloud.eu:8883\n")}),
+             ("code-endpoint-owner-not-named", [(ip, ip + SRC)], "processors:",
+              crate('pub const EVENTS_URL: &str = "https://api.parkvision-analytics.io/v2/events";\n\nfn main() {}\n')),
              ("us-provider-no-transfer", [(ip, ip + FW), AWS_SUB], "transfers: []",
               {"cam-fw.tar": conf("agent.conf", "telemetry_url=https://a1b2c3d4e5-ats.iot.amazonaws.com/topics/cam\n")})],
-            [("owner-named", [(ip, ip + FW)], "processors:",
+            [("code-endpoint-controller", [(ip, ip + SRC)], "processors:",
+              crate('pub const EVENTS_URL: &str = "https://plateforme.fixville.fr/api/v1/occupation";\n\nfn main() {}\n')),
+             ("owner-named", [(ip, ip + FW)], "processors:",
               {"cam-fw.tar": conf("agent.conf", "broker_host=mqtt.capteurpark.fr:8883\n")}),
              ("eu-region-of-named-provider", [(ip, ip + FW), AWS_SUB], "transfers: []",
               {"cam-fw.tar": conf("agent.conf", "telemetry_url=https://a1b2c3d4e5-ats.iot.eu-west-3.amazonaws.com/topics/cam\n")}),

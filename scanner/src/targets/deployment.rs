@@ -66,8 +66,9 @@ pub struct DeclarationSide {
     pub dpia_status: Option<DpiaStatus>,
     /// `processing.start_date` (`YYYY-MM-DD`): when the devices were put in service.
     pub start_date: Option<String>,
-    /// Names of the record's processors, their sub-processors, recipients and transfer
-    /// recipients, as written.
+    /// Names of the record's controller (and its contact), joint controllers, processors,
+    /// their sub-processors, recipients and transfer recipients, as written: whoever may
+    /// run a server the devices talk to.
     pub parties: Vec<String>,
     /// The longest retention the record declares (`data_categories[].retention
     /// .duration_days`), in days; null when no category gives a number of days or one is
@@ -291,6 +292,50 @@ pub struct SourceEvidence {
     /// Personal identifiers hashed without a key (SRC-005): anyone can hash every
     /// plate or MAC address and find the one behind a hash.
     pub unkeyed_hashes: Vec<CodePlace>,
+    /// Remote URLs written in the crate's code (string literals; local names and
+    /// non-public addresses left out), with their owner.
+    pub endpoints: Vec<SourceEndpoint>,
+}
+
+/// A URL of the device's Rust code and what its host name tells about its owner.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceEndpoint {
+    /// The URL as written.
+    pub url: String,
+    /// Its host, lower case.
+    pub host: String,
+    /// What the host name tells of its owner and location.
+    #[serde(flatten)]
+    pub owner: owners::Owner,
+    /// The record's party whose name names the owner, or empty.
+    pub declared_party: String,
+    /// Where it is written.
+    #[serde(flatten)]
+    pub place: CodePlace,
+}
+
+/// A string literal of Rust code that names a remote host: not a loopback, private or
+/// documentation address, nor a local name (`*.local`, `*.lan`, `*.internal`...).
+fn remote_literal(s: &SourceFact) -> bool {
+    let l = &s.literal;
+    let local_name = [
+        ".local",
+        ".lan",
+        ".home.arpa",
+        ".internal",
+        ".localdomain",
+        ".example",
+        ".invalid",
+        ".test",
+    ]
+    .iter()
+    .any(|x| l.host.ends_with(x));
+    s.kind == "literal"
+        && !s.in_test
+        && !l.host.is_empty()
+        && !l.local
+        && !local_name
+        && (l.ip.is_empty() || l.ip_scope == "public")
 }
 
 /// A hash function called on a personal identifier without a key (what SRC-005 reports):
@@ -315,6 +360,16 @@ fn unkeyed_identifier_hash(s: &SourceFact) -> bool {
         && (call.is_match(&s.name)
             || (matches!(s.name.as_str(), "update" | "chain_update") && ctor.is_match(&s.origin)))
         && s.args.iter().any(|a| ident.is_match(&a.text))
+}
+
+/// What a place of Rust code is, for the join.
+enum CodeKind<'a> {
+    /// A retention constant (SRC-015).
+    Retention,
+    /// An identifier hashed without a key (SRC-005).
+    UnkeyedHash,
+    /// A URL naming a remote host: its host and the URL.
+    Endpoint(&'a str, &'a str),
 }
 
 fn code_place(f: &Fact, s: &SourceFact) -> CodePlace {
@@ -675,18 +730,30 @@ pub fn join(facts: &[Fact], input: JoinInput, crates: &[Fact]) -> Vec<Fact> {
             _ => None,
         })
         .collect();
-    // Source: retention constants and unkeyed hashes of identifiers, for `source_ref`.
-    let code: Vec<(&str, bool, CodePlace)> = facts
+    // Source: retention constants, unkeyed hashes of identifiers and remote URLs, for
+    // `source_ref`.
+    let code: Vec<(&str, CodeKind, CodePlace)> = facts
         .iter()
         .filter_map(|f| match &f.data {
             FactData::Source(s)
                 if s.kind == "retention" && !s.in_test && s.seconds.is_some_and(|x| x > 0) =>
             {
-                Some((f.location.uri.as_str(), true, code_place(f, s)))
+                Some((
+                    f.location.uri.as_str(),
+                    CodeKind::Retention,
+                    code_place(f, s),
+                ))
             }
-            FactData::Source(s) if unkeyed_identifier_hash(s) => {
-                Some((f.location.uri.as_str(), false, code_place(f, s)))
-            }
+            FactData::Source(s) if unkeyed_identifier_hash(s) => Some((
+                f.location.uri.as_str(),
+                CodeKind::UnkeyedHash,
+                code_place(f, s),
+            )),
+            FactData::Source(s) if remote_literal(s) => Some((
+                f.location.uri.as_str(),
+                CodeKind::Endpoint(s.literal.host.as_str(), s.literal.value.as_str()),
+                code_place(f, s),
+            )),
             _ => None,
         })
         .collect();
@@ -746,13 +813,20 @@ pub fn join(facts: &[Fact], input: JoinInput, crates: &[Fact]) -> Vec<Fact> {
             start_date: d.record.processing.start_date.as_ref().map(|x| x.0.clone()),
             parties: {
                 let r = &d.record;
-                r.processors
+                let c = &r.controller;
+                c.name
                     .iter()
-                    .flat_map(|p| {
+                    .chain(c.contact.iter())
+                    .chain(
+                        r.joint_controllers
+                            .iter()
+                            .flat_map(|j| j.name.iter().chain(j.contact.iter())),
+                    )
+                    .chain(r.processors.iter().flat_map(|p| {
                         p.name
                             .iter()
                             .chain(p.sub_processors.iter().filter_map(|s| s.name.as_ref()))
-                    })
+                    }))
                     .chain(r.recipients.iter().filter_map(|x| x.name.as_ref()))
                     .chain(r.transfers.iter().filter_map(|x| x.recipient.as_ref()))
                     .cloned()
@@ -962,14 +1036,35 @@ pub fn join(facts: &[Fact], input: JoinInput, crates: &[Fact]) -> Vec<Fact> {
                 dependencies.dedup();
                 let (uses, undeclared, uses_related) = personal_data(r, &declared, crates);
                 related.extend(uses_related);
-                let (mut retention, mut unkeyed_hashes) = (Vec::new(), Vec::new());
-                for (uri, is_retention, p) in &code {
-                    if under(uri) {
-                        related.push(place_location(p));
-                        if *is_retention {
+                let (mut retention, mut unkeyed_hashes, mut endpoints) =
+                    (Vec::new(), Vec::new(), Vec::new());
+                for (uri, kind, p) in &code {
+                    if !under(uri) {
+                        continue;
+                    }
+                    match kind {
+                        CodeKind::Retention => {
+                            related.push(place_location(p));
                             retention.push(p.clone());
-                        } else {
+                        }
+                        CodeKind::UnkeyedHash => {
+                            related.push(place_location(p));
                             unkeyed_hashes.push(p.clone());
+                        }
+                        CodeKind::Endpoint(host, url) => {
+                            let o = owners::classify(host);
+                            let party = o.named_by(&side.parties).unwrap_or("").to_string();
+                            if party.is_empty() || o.provider_outside_eea || o.area == "outside_eea"
+                            {
+                                related.push(place_location(p));
+                            }
+                            endpoints.push(SourceEndpoint {
+                                url: url.to_string(),
+                                host: host.to_string(),
+                                owner: o,
+                                declared_party: party,
+                                place: p.clone(),
+                            });
                         }
                     }
                 }
@@ -980,6 +1075,7 @@ pub fn join(facts: &[Fact], input: JoinInput, crates: &[Fact]) -> Vec<Fact> {
                     undeclared,
                     retention,
                     unkeyed_hashes,
+                    endpoints,
                 }
             });
             let name = dev.id.clone().unwrap_or_else(|| dev.path.clone());

@@ -60,6 +60,17 @@ const LEGAL_WORDS: &[&str] = &[
     "europe",
     "emea",
     "international",
+    "commune",
+    "ville",
+    "mairie",
+    "maire",
+    "metropole",
+    "departement",
+    "region",
+    "agglomeration",
+    "communaute",
+    "syndicat",
+    "contact",
 ];
 
 #[derive(Debug, Deserialize)]
@@ -337,5 +348,12 @@ mod tests {
         // Generic words do not count: "Cloud Services SAS" names no cloud.
         let p = parties(&["Cloud Services SAS"]);
         assert!(classify("mqtt.lumiere-cloud.eu").named_by(&p).is_none());
+        // The controller's own servers: its name or contact names them.
+        let p = parties(&["Commune de Belvézet", "Le maire – mairie@belvezet.fr"]);
+        assert_eq!(
+            classify("plateforme.belvezet.fr").named_by(&p),
+            Some("Commune de Belvézet")
+        );
+        assert!(classify("mqtt.mairie-services.fr").named_by(&p).is_none());
     }
 }
