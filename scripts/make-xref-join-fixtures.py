@@ -214,6 +214,10 @@ def cases():
              ("code-keeps-longer", [(ip, ip + SRC)], "data_categories:",
               crate("/// Events older than this are purged.\npub const EVENT_RETENTION_DAYS: u64 = 400;\n\nfn main() {}\n"))],
             [("recorder-within", [(ip, ip + FW)], "data_categories:", {"cam-fw.tar": conf("nvr.conf", "record_days=30\n")}),
+             # A record that keeps a category without limit is judged by GDPR-009, not here.
+             ("record-without-limit", [(ip, ip + FW), ("retention: {duration_days: 90,", "retention: {duration_days: indefinite,")],
+              "data_categories:", {"cam-fw.tar": conf("nvr.conf", "record_days=120\n")}),
+             ("unit-unknown", [(ip, ip + FW)], "data_categories:", {"cam-fw.tar": conf("nvr.conf", "keep=400\nretention=0\n")}),
              ("code-within", [(ip, ip + SRC)], "data_categories:",
               crate("/// Events older than this are purged.\npub const EVENT_RETENTION_DAYS: u64 = 60;\n\nfn main() {}\n"))]),
         "XREF-012": (
