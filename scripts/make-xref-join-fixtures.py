@@ -5,13 +5,14 @@ scans (nmap XML), firmware images and Rust source.
 Each case is a directory: the clean record of make-declaration-fixtures.py (with one
 camera, CAM-1, at 10.42.9.10) edited for the case, plus the evidence it joins. The line
 where a finding must land carries `# ruleid: ID` (or `<!-- ruleid: ID -->` in a scan).
-Firmware images are small tar archives written with fixed owners and dates; the one
-certificate (XREF-008) is made with python3-cryptography, so only its key and
-signature change between runs.
+Firmware images are small tar archives written with fixed owners and dates; the
+certificates of XREF-008 are made with python3-cryptography from a committed RSA key, a
+fixed serial number and fixed dates, signed with PKCS#1 v1.5 (deterministic), so every
+run writes the same bytes.
 
 Run from the repository root: python3 scripts/make-xref-join-fixtures.py [ID...]
 (e.g. `XREF-009 XREF-010` rewrites only those rules' cases; without ids every case is
-rewritten, including the XREF-008 certificates, whose keys then change).
+rewritten).
 """
 import importlib.util
 import io
@@ -130,9 +131,26 @@ MIC_FW = firmware("!", {"usr/bin/arecord": (b"\0arecord\0", 0o755)})
 KEY = open("rules/certificate/CERT-026-unencrypted-private-key-beside-certificate/fail/cert-and-pkcs1-key/private.key").read()
 
 
+def fixed_cert(cn, sans):
+    """A self-signed certificate that is the same at every run (see the module's doc)."""
+    import datetime as dt
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.x509.oid import NameOID
+    k = serialization.load_pem_private_key(KEY.encode(), password=None)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
+    return (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(k.public_key()).serial_number(0x5F1C0DE)
+            .not_valid_before(decl.AS_OF - dt.timedelta(days=200))
+            .not_valid_after(decl.AS_OF + dt.timedelta(days=300))
+            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+            .add_extension(x509.SubjectAlternativeName([x509.DNSName(n) for n in sans]), critical=False)
+            .sign(k, hashes.SHA256()))
+
+
 def cases():
-    us, _ = decl.cert("cam1.fixville.fr", ["cam1.fixville.fr", "iot.us-east-1.cloudvendor.example"])
-    eu, _ = decl.cert("cam1.fixville.fr", ["cam1.fixville.fr", "iot.eu-west-3.cloudvendor.example"])
+    us = fixed_cert("cam1.fixville.fr", ["cam1.fixville.fr", "iot.us-east-1.cloudvendor.example"])
+    eu = fixed_cert("cam1.fixville.fr", ["cam1.fixville.fr", "iot.eu-west-3.cloudvendor.example"])
     fw_cert = lambda c: firmware("!", {"etc/ssl/certs/cloud.pem": (decl.pem(c), 0o644)})
     ip = "    ip: 10.42.9.10\n"
     return {
