@@ -5,11 +5,14 @@ scans (nmap XML), firmware images and Rust source.
 Each case is a directory: the clean record of make-declaration-fixtures.py (with one
 camera, CAM-1, at 10.42.9.10) edited for the case, plus the evidence it joins. The line
 where a finding must land carries `# ruleid: ID` (or `<!-- ruleid: ID -->` in a scan).
-Firmware images are small tar archives written with fixed owners and dates; the one
-certificate (XREF-008) is made with python3-cryptography, so only its key and
-signature change between runs.
+Firmware images are small tar archives written with fixed owners and dates; the
+certificates of XREF-008 are made with python3-cryptography from a committed RSA key, a
+fixed serial number and fixed dates, signed with PKCS#1 v1.5 (deterministic), so every
+run writes the same bytes.
 
-Run from the repository root: python3 scripts/make-xref-join-fixtures.py
+Run from the repository root: python3 scripts/make-xref-join-fixtures.py [ID...]
+(e.g. `XREF-009 XREF-010` rewrites only those rules' cases; without ids every case is
+rewritten).
 """
 import importlib.util
 import io
@@ -88,11 +91,66 @@ START = lambda d: ("  purpose_kind: [parking_management]\n", f"  purpose_kind: [
 PUBLIC = ("    public_space: false", "    public_space: true")
 SENSOR = ("    kind: video_camera", "    kind: parking_sensor")
 VIDEO = ("    category: presence_event", "    category: video")
+AUDIO = ("    category: presence_event", "    category: audio")
+# XREF-009: the processor's sub-processor, as a record names a cloud provider.
+AWS_SUB = ("    sub_processors: []", '    sub_processors: [{name: "AWS EMEA SARL", country: LU}]')
+# XREF-012: what the record claims about identifiers.
+PSEUDO = ("  anonymisation_at_collection: false", "  pseudonymisation: true\n  anonymisation_at_collection: false")
+ANON = ("  anonymisation_at_collection: false", "  anonymisation_at_collection: true")
+UNIQ = ("  device_identity: per_device_key", "  device_identity: unique_per_device_certificate")
+SRC = '    source_ref: "passerelle"\n'
+CARGO = '[package]\nname = "passerelle"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\nlog = "0.4"\nsha256 = "1"\nhmac = "0.12"\n'
+
+
+def crate(main):
+    return {"passerelle/Cargo.toml": CARGO, "passerelle/src/main.rs": main}
+
+
+# A TLS port as nmap's ssl-enum-ciphers script reports it, offering the given versions.
+def tls_port(versions):
+    suite = ('<table key="ciphers"><table><elem key="kex_info">secp256r1</elem><elem key="name">TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256</elem>'
+             '<elem key="strength">A</elem></table></table><table key="compressors"><elem>NULL</elem></table><elem key="cipher preference">server</elem>')
+    tables = "".join(f'<table key="{v}">{suite}</table>' for v in versions)
+    return ('<port protocol="tcp" portid="443"><state state="open" reason="syn-ack"/><service name="http" product="nginx" tunnel="ssl" method="probed" conf="10"/>'
+            f'<script id="ssl-enum-ciphers" output="ssl-enum-ciphers">{tables}<elem key="least strength">A</elem></script></port>')
+
+
+SVC["tls10"] = tls_port(["TLSv1.0", "TLSv1.2"])
+SVC["tls12"] = tls_port(["TLSv1.2", "TLSv1.3"])
+
+
+def conf(name, text):
+    """A firmware image with one configuration file under etc/."""
+    return firmware("!", {f"etc/{name}": (text, 0o644)})
+
+
+# FW-027: a V4L2 capture library and a streaming server; a microphone capture tool.
+CAM_FW = firmware("!", {"usr/lib/libv4l2.so.0": (b"\0libv4l2\0", 0o644), "usr/bin/v4l2rtspserver": (b"\0rtsp\0", 0o755)})
+MIC_FW = firmware("!", {"usr/bin/arecord": (b"\0arecord\0", 0o755)})
+# A private key in the image (the same in every device running it).
+KEY = open("rules/certificate/CERT-026-unencrypted-private-key-beside-certificate/fail/cert-and-pkcs1-key/private.key").read()
+
+
+def fixed_cert(cn, sans):
+    """A self-signed certificate that is the same at every run (see the module's doc)."""
+    import datetime as dt
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.x509.oid import NameOID
+    k = serialization.load_pem_private_key(KEY.encode(), password=None)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
+    return (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(k.public_key()).serial_number(0x5F1C0DE)
+            .not_valid_before(decl.AS_OF - dt.timedelta(days=200))
+            .not_valid_after(decl.AS_OF + dt.timedelta(days=300))
+            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+            .add_extension(x509.SubjectAlternativeName([x509.DNSName(n) for n in sans]), critical=False)
+            .sign(k, hashes.SHA256()))
 
 
 def cases():
-    us, _ = decl.cert("cam1.fixville.fr", ["cam1.fixville.fr", "iot.us-east-1.cloudvendor.example"])
-    eu, _ = decl.cert("cam1.fixville.fr", ["cam1.fixville.fr", "iot.eu-west-3.cloudvendor.example"])
+    us = fixed_cert("cam1.fixville.fr", ["cam1.fixville.fr", "iot.us-east-1.cloudvendor.example"])
+    eu = fixed_cert("cam1.fixville.fr", ["cam1.fixville.fr", "iot.eu-west-3.cloudvendor.example"])
     fw_cert = lambda c: firmware("!", {"etc/ssl/certs/cloud.pem": (decl.pem(c), 0o644)})
     ip = "    ip: 10.42.9.10\n"
     return {
@@ -120,8 +178,12 @@ def cases():
              ("non-personal", [(ip, ip + FW), ("    identifying: indirect", "    identifying: non_personal")], "- id: CAM-1",
               {"cam-fw.tar": firmware(MD5_ADMIN)})]),
         "XREF-006": (
-            [("rtsp-no-video", [], "data_categories:", {"scan.xml": scan(host("10.42.9.10", ["https", "rtsp"]))})],
-            [("rtsp-video-declared", [VIDEO], "data_categories:", {"scan.xml": scan(host("10.42.9.10", ["https", "rtsp"]))})]),
+            [("rtsp-no-video", [], "data_categories:", {"scan.xml": scan(host("10.42.9.10", ["https", "rtsp"]))}),
+             ("firmware-camera-no-video", [(ip, ip + FW)], "data_categories:", {"cam-fw.tar": CAM_FW}),
+             ("firmware-microphone-no-audio", [(ip, ip + FW), VIDEO], "data_categories:", {"cam-fw.tar": MIC_FW})],
+            [("rtsp-video-declared", [VIDEO], "data_categories:", {"scan.xml": scan(host("10.42.9.10", ["https", "rtsp"]))}),
+             ("firmware-camera-video-declared", [(ip, ip + FW), VIDEO], "data_categories:", {"cam-fw.tar": CAM_FW}),
+             ("firmware-microphone-audio-declared", [(ip, ip + FW), AUDIO], "data_categories:", {"cam-fw.tar": MIC_FW})]),
         "XREF-007": (
             [("firmware-face-model", [(ip, ip + FW)], "  used: false", {"cam-fw.tar": firmware("!", {"opt/vision/face_det.tflite": (b"\x1c\0\0\0TFL3\0\0", 0o644)})}),
              ("onnx-runtime", [(ip, ip + '    source_ref: "passerelle"\n')], "  used: false",
@@ -132,9 +194,65 @@ def cases():
         "XREF-008": (
             [("firmware-us-endpoint", [(ip, ip + FW)], "transfers: []", {"cam-fw.tar": fw_cert(us)})],
             [("firmware-eu-endpoint", [(ip, ip + FW)], "transfers: []", {"cam-fw.tar": fw_cert(eu)})]),
+        # Endpoints named in firmware configuration (no certificate: the files are stable).
+        "XREF-008 endpoints": (
+            [("firmware-endpoint-us-region", [(ip, ip + FW)], "transfers: []",
+              {"cam-fw.tar": conf("agent.conf", "telemetry_url=https://a1b2c3d4e5-ats.iot.us-east-1.amazonaws.com/topics/cam\n")}),
+             ("code-url-china", [(ip, ip + SRC)], "transfers: []",
+              crate('pub const EVENTS_URL: &str = "https://api.parkvision.com.cn/v2/events";\n\nfn main() {}\n'))],
+            [("firmware-endpoint-eu-region", [(ip, ip + FW)], "transfers: []",
+              {"cam-fw.tar": conf("agent.conf", "telemetry_url=https://a1b2c3d4e5-ats.iot.eu-west-3.amazonaws.com/topics/cam\n")}),
+             ("code-url-eu-region", [(ip, ip + SRC)], "transfers: []",
+              crate('pub const EVENTS_URL: &str = "https://events.eu-west-3.amazonaws.com/cam";\n\nfn main() {}\n')),
+             ("firmware-time-server-abroad", [(ip, ip + FW)], "transfers: []",
+              {"cam-fw.tar": conf("agent.conf", "ntp_server=time.us-east-1.timekeeper.com\n")})]),
         "XREF-015": (
-            [("public-camera", [PUBLIC], "status: not_required", {"scan.xml": scan(host("10.42.9.10", ["https", "rtsp"]))})],
-            [("private-camera", [], "status: not_required", {"scan.xml": scan(host("10.42.9.10", ["https", "rtsp"]))})]),
+            [("public-camera", [PUBLIC], "status: not_required", {"scan.xml": scan(host("10.42.9.10", ["https", "rtsp"]))}),
+             ("public-firmware-camera", [PUBLIC, (ip, ip + FW)], "status: not_required", {"cam-fw.tar": CAM_FW})],
+            [("private-camera", [], "status: not_required", {"scan.xml": scan(host("10.42.9.10", ["https", "rtsp"]))}),
+             ("private-firmware-camera", [(ip, ip + FW)], "status: not_required", {"cam-fw.tar": CAM_FW})]),
+        "XREF-009": (
+            [("owner-not-named", [(ip, ip + FW)], "processors:",
+              {"cam-fw.tar": conf("agent.conf", "broker_host=mqtt.telemesure-cloud.eu:8883\n")}),
+             ("code-endpoint-owner-not-named", [(ip, ip + SRC)], "processors:",
+              crate('pub const EVENTS_URL: &str = "https://api.parkvision-analytics.io/v2/events";\n\nfn main() {}\n')),
+             ("us-provider-no-transfer", [(ip, ip + FW), AWS_SUB], "transfers: []",
+              {"cam-fw.tar": conf("agent.conf", "telemetry_url=https://a1b2c3d4e5-ats.iot.amazonaws.com/topics/cam\n")})],
+            [("code-endpoint-controller", [(ip, ip + SRC)], "processors:",
+              crate('pub const EVENTS_URL: &str = "https://plateforme.fixville.fr/api/v1/occupation";\n\nfn main() {}\n')),
+             ("owner-named", [(ip, ip + FW)], "processors:",
+              {"cam-fw.tar": conf("agent.conf", "broker_host=mqtt.capteurpark.fr:8883\n")}),
+             ("eu-region-of-named-provider", [(ip, ip + FW), AWS_SUB], "transfers: []",
+              {"cam-fw.tar": conf("agent.conf", "telemetry_url=https://a1b2c3d4e5-ats.iot.eu-west-3.amazonaws.com/topics/cam\n")}),
+             ("time-and-update-only", [(ip, ip + FW)], "processors:",
+              {"cam-fw.tar": conf("agent.conf", "ntp_server=0.pool.ntp.org\nupdate_url=https://ota.camvendor-updates.com/fw/\n")})]),
+        "XREF-010": (
+            [("recorder-keeps-longer", [(ip, ip + FW)], "data_categories:", {"cam-fw.tar": conf("nvr.conf", "record_days=120\n")}),
+             ("recorder-never-deletes", [(ip, ip + FW)], "data_categories:", {"cam-fw.tar": conf("nvr.conf", "event_retention never\n")}),
+             ("code-keeps-longer", [(ip, ip + SRC)], "data_categories:",
+              crate("/// Events older than this are purged.\npub const EVENT_RETENTION_DAYS: u64 = 400;\n\nfn main() {}\n"))],
+            [("recorder-within", [(ip, ip + FW)], "data_categories:", {"cam-fw.tar": conf("nvr.conf", "record_days=30\n")}),
+             # A record that keeps a category without limit is judged by GDPR-009, not here.
+             ("record-without-limit", [(ip, ip + FW), ("retention: {duration_days: 90,", "retention: {duration_days: indefinite,")],
+              "data_categories:", {"cam-fw.tar": conf("nvr.conf", "record_days=120\n")}),
+             ("unit-unknown", [(ip, ip + FW)], "data_categories:", {"cam-fw.tar": conf("nvr.conf", "keep=400\nretention=0\n")}),
+             ("code-within", [(ip, ip + SRC)], "data_categories:",
+              crate("/// Events older than this are purged.\npub const EVENT_RETENTION_DAYS: u64 = 60;\n\nfn main() {}\n"))]),
+        "XREF-012": (
+            [("plate-hashed-without-key", [(ip, ip + SRC), PSEUDO], "pseudonymisation:",
+              crate("pub fn pseudonym(plate: &str) -> String {\n    sha256::digest(plate.as_bytes())\n}\n\nfn main() {}\n")),
+             ("plate-logged", [(ip, ip + SRC), ANON], "anonymisation_at_collection:",
+              crate("use log::info;\n\npub fn on_entry(licence_plate: &str) {\n    info!(\"entry {licence_plate}\");\n}\n\nfn main() {}\n"))],
+            [("plate-keyed-hash", [(ip, ip + SRC), PSEUDO], "pseudonymisation:",
+              crate("use hmac::{Hmac, Mac};\nuse sha2::Sha256;\n\npub fn pseudonym(key: &[u8], plate: &str) -> Vec<u8> {\n    let mut mac = Hmac::<Sha256>::new_from_slice(key).unwrap();\n    mac.update(plate.as_bytes());\n    mac.finalize().into_bytes().to_vec()\n}\n\nfn main() {}\n")),
+             ("nothing-claimed", [(ip, ip + SRC)], "anonymisation_at_collection:",
+              crate("pub fn pseudonym(plate: &str) -> String {\n    sha256::digest(plate.as_bytes())\n}\n\nfn main() {}\n"))]),
+        "XREF-013": (
+            [("key-in-firmware", [(ip, ip + FW), UNIQ], "device_identity:", {"cam-fw.tar": firmware("!", {"etc/ssl/private/device.key": (KEY, 0o600)})})],
+            [("no-key-in-firmware", [(ip, ip + FW), UNIQ], "device_identity:", {"cam-fw.tar": firmware("!")})]),
+        "XREF-014": (
+            [("tls10-offered", [], "encryption_in_transit:", {"scan.xml": scan(host("10.42.9.10", ["tls10"]))})],
+            [("tls12-only", [], "encryption_in_transit:", {"scan.xml": scan(host("10.42.9.10", ["tls12"]))})]),
         "NET-017": (
             [("ssh-on-parking-sensor", [SENSOR], "kind: parking_sensor", {"scan.xml": scan(host("10.42.9.10", ["https", "ssh"]))})],
             [("https-only-sensor", [SENSOR], "kind: parking_sensor", {"scan.xml": scan(host("10.42.9.10", ["https"]))}),
@@ -154,15 +272,18 @@ def cases():
     }
 
 
-def main():
+def main(wanted):
     for rule, (fails, passes) in cases().items():
-        d = decl.rule_dir(rule)
+        rule_id = rule.split()[0]
+        if wanted and rule not in wanted and rule_id not in wanted:
+            continue
+        d = decl.rule_dir(rule_id)
         for kind, cs, tag in (("fail", fails, "ruleid"), ("pass", passes, "ok")):
             for name, edits, marker, files in cs:
                 case = f"{d}/{kind}/{name}"
                 shutil.rmtree(case, ignore_errors=True)
                 os.makedirs(case)
-                text = decl.edit(DECL, edits, tag, rule, marker) if marker else decl.edit(DECL, edits)
+                text = decl.edit(DECL, edits, tag, rule_id, marker) if marker else decl.edit(DECL, edits)
                 open(f"{case}/declaration.yaml", "w").write(text)
                 for fname, content in files.items():
                     os.makedirs(os.path.dirname(f"{case}/{fname}"), exist_ok=True)
@@ -170,4 +291,5 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+    main(sys.argv[1:])

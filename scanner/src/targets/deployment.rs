@@ -15,9 +15,13 @@
 //!   the accounts, boot services, notable files and certificates found inside the image.
 //!   New kinds of firmware facts join by adding a list to [`FirmwareEvidence`] and one
 //!   arm where the image's content is gathered;
+//!   Endpoints named in the image's files come with what their host name tells of their
+//!   owner and location ([`owners`]) and the record's party that names the owner;
+//!   retention settings of its configuration files come with their days;
 //! - Rust source: by `source_ref` (path of the crate directory): its dependencies, and
 //!   the personal data its code logs or carries in serde payloads (see
-//!   [`source::personal_data_of`]) with the categories the record's `data_categories` lacks.
+//!   [`source::personal_data_of`]) with the categories the record's `data_categories` lacks,
+//!   its retention constants and the identifiers it hashes without a key.
 //!
 //! A finding on a `deployment` fact sits on the device's line in the declaration; the
 //! evidence locations are its `related` locations.
@@ -26,13 +30,15 @@ use crate::facts::{Fact, FactData, Target};
 use crate::targets::certificate::CertificateFact;
 use crate::targets::declaration::DeclarationFact;
 use crate::targets::declaration::model::{
-    DataCategoryKind, Device, DpiaStatus, SecurityMeasures, Transfer,
+    DataCategoryKind, Days, Device, DpiaStatus, SecurityMeasures, Transfer,
 };
 use crate::targets::declaration::spans::SpanIndex;
 use crate::targets::firmware::components::ComponentFact;
 use crate::targets::firmware::filesystem::{AccountFact, BootServiceFact, FileFact};
 use crate::targets::firmware::{MlModelFact, SensingFact};
-use crate::targets::source::{self, PersonalUse};
+use crate::targets::owners;
+use crate::targets::secret::EndpointFact;
+use crate::targets::source::{self, PersonalUse, SourceFact};
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap};
 use std::net::IpAddr;
@@ -60,6 +66,14 @@ pub struct DeclarationSide {
     pub dpia_status: Option<DpiaStatus>,
     /// `processing.start_date` (`YYYY-MM-DD`): when the devices were put in service.
     pub start_date: Option<String>,
+    /// Names of the record's controller (and its contact), joint controllers, processors,
+    /// their sub-processors, recipients and transfer recipients, as written: whoever may
+    /// run a server the devices talk to.
+    pub parties: Vec<String>,
+    /// The longest retention the record declares (`data_categories[].retention
+    /// .duration_days`), in days; null when no category gives a number of days or one is
+    /// kept without limit.
+    pub retention_days_max: Option<i64>,
     /// The scan's "today" (`--as-of`), `YYYY-MM-DD`.
     pub as_of: String,
 }
@@ -107,6 +121,8 @@ pub struct ServiceEvidence {
     pub tls: bool,
     /// Default credentials were accepted (`http-default-accounts`).
     pub default_credentials: bool,
+    /// TLS and SSL versions the port offers (`ssl-enum-ciphers`: `TLSv1.0`...).
+    pub tls_versions: Vec<String>,
     /// Where the port is in the scan file.
     #[serde(skip)]
     pub location: Location,
@@ -157,6 +173,7 @@ pub fn project(f: &Fact) -> Option<NetEvidence> {
             devicetype: s.devicetype.clone(),
             tls: s.tls,
             default_credentials: s.default_credentials,
+            tls_versions: s.ssl.protocol_names.clone(),
             location: f.location.clone(),
         })),
         FactData::Host(h) => Some(NetEvidence::Host(HostEvidence {
@@ -205,6 +222,56 @@ pub struct FirmwareEvidence {
     pub sensing: Vec<SensingFact>,
     /// Machine-learning models the image ships (FW-028).
     pub ml_models: Vec<MlModelFact>,
+    /// Remote endpoints named in its files (FW-029), with their owner.
+    pub endpoints: Vec<EndpointEvidence>,
+    /// Retention settings of its configuration files.
+    pub retention: Vec<RetentionSetting>,
+}
+
+/// An endpoint of a firmware image and what its host name tells about its owner.
+#[derive(Debug, Clone, Serialize)]
+pub struct EndpointEvidence {
+    /// The endpoint as found.
+    #[serde(flatten)]
+    pub endpoint: EndpointFact,
+    /// What its host name tells of its owner and location.
+    #[serde(flatten)]
+    pub owner: owners::Owner,
+    /// The record's party (processor, sub-processor, recipient, transfer recipient) whose
+    /// name names the owner, or empty.
+    pub declared_party: String,
+}
+
+/// A retention setting in a configuration file of a firmware image.
+#[derive(Debug, Clone, Serialize)]
+pub struct RetentionSetting {
+    /// Path inside the image.
+    pub file: String,
+    /// 1-based line.
+    pub line: u32,
+    /// The setting (`record_days`).
+    pub setting: String,
+    /// The line, trimmed.
+    pub value: String,
+    /// Days (rounded up); 0 with `unlimited`.
+    pub days: i64,
+    /// The value says nothing is deleted (`never`, `unlimited`...).
+    pub unlimited: bool,
+}
+
+/// A place in the Rust source of a device.
+#[derive(Debug, Clone, Serialize)]
+pub struct CodePlace {
+    /// What is there (`PLATE_RETENTION_DAYS = 400 (400 days)`, `sha256::digest(plate)`).
+    pub text: String,
+    /// For retention constants: seconds; else 0.
+    pub seconds: i64,
+    /// File.
+    pub uri: String,
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column.
+    pub column: u32,
 }
 
 /// Rust source joined to a device by `source_ref` (a path of the crate).
@@ -220,6 +287,113 @@ pub struct SourceEvidence {
     /// Categories of [`uses`](Self::uses) that no `data_categories[].category` of the
     /// record declares, sorted.
     pub undeclared: Vec<String>,
+    /// Retention periods set in the crate's code with a constant value (SRC-015).
+    pub retention: Vec<CodePlace>,
+    /// Personal identifiers hashed without a key (SRC-005): anyone can hash every
+    /// plate or MAC address and find the one behind a hash.
+    pub unkeyed_hashes: Vec<CodePlace>,
+    /// Remote URLs written in the crate's code (string literals; local names and
+    /// non-public addresses left out), with their owner.
+    pub endpoints: Vec<SourceEndpoint>,
+}
+
+/// A URL of the device's Rust code and what its host name tells about its owner.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceEndpoint {
+    /// The URL as written.
+    pub url: String,
+    /// Its host, lower case.
+    pub host: String,
+    /// What the host name tells of its owner and location.
+    #[serde(flatten)]
+    pub owner: owners::Owner,
+    /// The record's party whose name names the owner, or empty.
+    pub declared_party: String,
+    /// Where it is written.
+    #[serde(flatten)]
+    pub place: CodePlace,
+}
+
+/// A string literal of Rust code that names a remote host: not a loopback, private or
+/// documentation address, nor a local name (`*.local`, `*.lan`, `*.internal`...).
+fn remote_literal(s: &SourceFact) -> bool {
+    let l = &s.literal;
+    let local_name = [
+        ".local",
+        ".lan",
+        ".home.arpa",
+        ".internal",
+        ".localdomain",
+        ".example",
+        ".invalid",
+        ".test",
+    ]
+    .iter()
+    .any(|x| l.host.ends_with(x));
+    s.kind == "literal"
+        && !s.in_test
+        && !l.host.is_empty()
+        && !l.local
+        && !local_name
+        && (l.ip.is_empty() || l.ip_scope == "public")
+}
+
+/// A hash function called on a personal identifier without a key (what SRC-005 reports):
+/// `sha256::digest(plate)`, `Sha256::new()` then `.update(mac)`.
+fn unkeyed_identifier_hash(s: &SourceFact) -> bool {
+    static FN: std::sync::OnceLock<Option<(regex::Regex, regex::Regex, regex::Regex)>> =
+        std::sync::OnceLock::new();
+    let Some((call, ctor, ident)) = FN
+        .get_or_init(|| {
+            Some((
+                regex::Regex::new(r"(?i)(^|::)(md5|sha1|sha224|sha256|sha384|sha512|sha3_256|sha3_512|blake2b\d*|blake2s\d*|blake3|xxh3|xxhash\d*)::(compute|digest|hash|hash_bytes)$").ok()?,
+                regex::Regex::new(r"(?i)(Md5|Sha1|Sha224|Sha256|Sha384|Sha512|Sha3_256|Blake2b\d*|Blake2s\d*)::new$").ok()?,
+                regex::Regex::new(r"(?i)(plate|imei|imsi|msisdn|mac_?addr|\bmac\b|phone|e?mail)").ok()?,
+            ))
+        })
+        .as_ref()
+    else {
+        return false;
+    };
+    matches!(s.kind.as_str(), "call" | "method")
+        && !s.in_test
+        && (call.is_match(&s.name)
+            || (matches!(s.name.as_str(), "update" | "chain_update") && ctor.is_match(&s.origin)))
+        && s.args.iter().any(|a| ident.is_match(&a.text))
+}
+
+/// What a place of Rust code is, for the join.
+enum CodeKind<'a> {
+    /// A retention constant (SRC-015).
+    Retention,
+    /// An identifier hashed without a key (SRC-005).
+    UnkeyedHash,
+    /// A URL naming a remote host: its host and the URL.
+    Endpoint(&'a str, &'a str),
+}
+
+fn code_place(f: &Fact, s: &SourceFact) -> CodePlace {
+    let (line, column) = source::line_column(&f.location);
+    CodePlace {
+        text: s.text.clone(),
+        seconds: s.seconds.unwrap_or(0),
+        uri: f.location.uri.clone(),
+        line,
+        column,
+    }
+}
+
+fn place_location(p: &CodePlace) -> Location {
+    Location {
+        uri: p.uri.clone(),
+        artifact: None,
+        region: Some(Region::Text {
+            start_line: p.line,
+            start_column: Some(p.column),
+            end_line: None,
+        }),
+        logical: None,
+    }
 }
 
 /// The personal data of the crate a device's `source_ref` links to, against the record's
@@ -443,6 +617,8 @@ struct ImageContent<'a> {
     files: Vec<&'a Fact>,
     certificates: Vec<(usize, &'a Fact)>,
     components: Vec<&'a Fact>,
+    endpoints: Vec<&'a Fact>,
+    configs: Vec<&'a Fact>,
 }
 
 /// Facts found inside one image that are worth pointing at in a finding.
@@ -528,6 +704,8 @@ pub fn join(facts: &[Fact], input: JoinInput, crates: &[Fact]) -> Vec<Fact> {
                 FactData::BootService(_) => c.boot_services.push(f),
                 FactData::File(_) => c.files.push(f),
                 FactData::Component(_) => c.components.push(f),
+                FactData::Endpoint(_) => c.endpoints.push(f),
+                FactData::Config(x) if !x.retention_setting.is_empty() => c.configs.push(f),
                 FactData::Certificate(x) if !x.is_ca => {
                     if let Some(i) = cert_index.get(&(f as *const Fact)) {
                         c.certificates.push((*i, f));
@@ -549,6 +727,33 @@ pub fn join(facts: &[Fact], input: JoinInput, crates: &[Fact]) -> Vec<Fact> {
             FactData::Source(s) if s.kind == "dependency" => {
                 Some((f.location.uri.as_str(), s.name.as_str()))
             }
+            _ => None,
+        })
+        .collect();
+    // Source: retention constants, unkeyed hashes of identifiers and remote URLs, for
+    // `source_ref`.
+    let code: Vec<(&str, CodeKind, CodePlace)> = facts
+        .iter()
+        .filter_map(|f| match &f.data {
+            FactData::Source(s)
+                if s.kind == "retention" && !s.in_test && s.seconds.is_some_and(|x| x > 0) =>
+            {
+                Some((
+                    f.location.uri.as_str(),
+                    CodeKind::Retention,
+                    code_place(f, s),
+                ))
+            }
+            FactData::Source(s) if unkeyed_identifier_hash(s) => Some((
+                f.location.uri.as_str(),
+                CodeKind::UnkeyedHash,
+                code_place(f, s),
+            )),
+            FactData::Source(s) if remote_literal(s) => Some((
+                f.location.uri.as_str(),
+                CodeKind::Endpoint(s.literal.host.as_str(), s.literal.value.as_str()),
+                code_place(f, s),
+            )),
             _ => None,
         })
         .collect();
@@ -606,6 +811,44 @@ pub fn join(facts: &[Fact], input: JoinInput, crates: &[Fact]) -> Vec<Fact> {
             ai_used: d.record.ai_system.used,
             dpia_status: d.record.dpia.status,
             start_date: d.record.processing.start_date.as_ref().map(|x| x.0.clone()),
+            parties: {
+                let r = &d.record;
+                let c = &r.controller;
+                c.name
+                    .iter()
+                    .chain(c.contact.iter())
+                    .chain(
+                        r.joint_controllers
+                            .iter()
+                            .flat_map(|j| j.name.iter().chain(j.contact.iter())),
+                    )
+                    .chain(r.processors.iter().flat_map(|p| {
+                        p.name
+                            .iter()
+                            .chain(p.sub_processors.iter().filter_map(|s| s.name.as_ref()))
+                    }))
+                    .chain(r.recipients.iter().filter_map(|x| x.name.as_ref()))
+                    .chain(r.transfers.iter().filter_map(|x| x.recipient.as_ref()))
+                    .cloned()
+                    .collect()
+            },
+            retention_days_max: {
+                let days: Vec<Option<i64>> = d
+                    .record
+                    .data_categories
+                    .iter()
+                    .filter_map(|c| match &c.retention.duration_days {
+                        Some(Days::Days(n)) => Some(Some(*n)),
+                        Some(Days::Indefinite(_)) => Some(None),
+                        None => None,
+                    })
+                    .collect();
+                if days.contains(&None) {
+                    None
+                } else {
+                    days.into_iter().flatten().max()
+                }
+            },
             as_of: d.derived.as_of.clone(),
         };
         let shared = d.spans.clone();
@@ -692,6 +935,8 @@ pub fn join(facts: &[Fact], input: JoinInput, crates: &[Fact]) -> Vec<Fact> {
                     components: Vec::new(),
                     sensing: Vec::new(),
                     ml_models: Vec::new(),
+                    endpoints: Vec::new(),
+                    retention: Vec::new(),
                 };
                 if let FactData::Image(i) = &img.data {
                     fw.sensing = i.sensing.clone();
@@ -731,6 +976,50 @@ pub fn join(facts: &[Fact], input: JoinInput, crates: &[Fact]) -> Vec<Fact> {
                             fw.certificates.push((**x).clone());
                         }
                     }
+                    for f in &c.endpoints {
+                        if let FactData::Endpoint(e) = &f.data {
+                            let o = owners::classify(&e.host);
+                            let party = o.named_by(&side.parties).unwrap_or("").to_string();
+                            // What XREF-008/009 may report: a remote endpoint that
+                            // carries data, with an unnamed owner or outside the EEA.
+                            if !e.local
+                                && !matches!(e.role, "time" | "update")
+                                && (party.is_empty()
+                                    || o.provider_outside_eea
+                                    || o.area == "outside_eea")
+                            {
+                                related.push(f.location.clone());
+                            }
+                            fw.endpoints.push(EndpointEvidence {
+                                endpoint: (**e).clone(),
+                                owner: o,
+                                declared_party: party,
+                            });
+                        }
+                    }
+                    for f in &c.configs {
+                        if let FactData::Config(x) = &f.data {
+                            related.push(f.location.clone());
+                            let line = match f.location.region {
+                                Some(Region::Text { start_line, .. }) => start_line,
+                                _ => 0,
+                            };
+                            fw.retention.push(RetentionSetting {
+                                file: f
+                                    .location
+                                    .uri
+                                    .split_once("!/")
+                                    .map(|(_, p)| p)
+                                    .unwrap_or(&f.location.uri)
+                                    .to_string(),
+                                line,
+                                setting: x.retention_setting.clone(),
+                                value: x.value.clone(),
+                                days: x.retention_days,
+                                unlimited: x.retention_unlimited,
+                            });
+                        }
+                    }
                 }
                 dev_fw.push(fw);
             }
@@ -747,11 +1036,46 @@ pub fn join(facts: &[Fact], input: JoinInput, crates: &[Fact]) -> Vec<Fact> {
                 dependencies.dedup();
                 let (uses, undeclared, uses_related) = personal_data(r, &declared, crates);
                 related.extend(uses_related);
+                let (mut retention, mut unkeyed_hashes, mut endpoints) =
+                    (Vec::new(), Vec::new(), Vec::new());
+                for (uri, kind, p) in &code {
+                    if !under(uri) {
+                        continue;
+                    }
+                    match kind {
+                        CodeKind::Retention => {
+                            related.push(place_location(p));
+                            retention.push(p.clone());
+                        }
+                        CodeKind::UnkeyedHash => {
+                            related.push(place_location(p));
+                            unkeyed_hashes.push(p.clone());
+                        }
+                        CodeKind::Endpoint(host, url) => {
+                            let o = owners::classify(host);
+                            let party = o.named_by(&side.parties).unwrap_or("").to_string();
+                            if party.is_empty() || o.provider_outside_eea || o.area == "outside_eea"
+                            {
+                                related.push(place_location(p));
+                            }
+                            endpoints.push(SourceEndpoint {
+                                url: url.to_string(),
+                                host: host.to_string(),
+                                owner: o,
+                                declared_party: party,
+                                place: p.clone(),
+                            });
+                        }
+                    }
+                }
                 SourceEvidence {
                     dependencies,
                     files: source_files.iter().filter(|u| under(u)).count(),
                     uses,
                     undeclared,
+                    retention,
+                    unkeyed_hashes,
+                    endpoints,
                 }
             });
             let name = dev.id.clone().unwrap_or_else(|| dev.path.clone());

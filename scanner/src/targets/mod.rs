@@ -9,6 +9,7 @@ pub mod certificate;
 pub mod declaration;
 pub mod deployment;
 pub mod firmware;
+pub mod owners;
 pub mod pem;
 pub mod secret;
 pub mod service;

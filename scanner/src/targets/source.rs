@@ -1465,14 +1465,7 @@ pub fn correlate(facts: &mut [Fact]) -> Vec<Fact> {
             continue;
         }
         let dir = crate_dir(&f.location.uri, &crates);
-        let (line, column) = match f.location.region {
-            Some(Region::Text {
-                start_line,
-                start_column,
-                ..
-            }) => (start_line, start_column.unwrap_or(1)),
-            _ => (1, 1),
-        };
+        let (line, column) = line_column(&f.location);
         for ident in &s.personal_idents {
             let cat = vocab::personal_category(ident, Some(&s.binding))
                 .or_else(|| s.personal.first().map(String::as_str))
@@ -1593,6 +1586,18 @@ fn crate_dir(uri: &str, crates: &BTreeMap<String, String>) -> String {
             .map(|t| t.trim_end_matches('/'))
             .unwrap_or(d)
             .to_string(),
+    }
+}
+
+/// Line and column (1-based) of a location in a text file; 1, 1 when it has none.
+pub fn line_column(loc: &Location) -> (u32, u32) {
+    match loc.region {
+        Some(Region::Text {
+            start_line,
+            start_column,
+            ..
+        }) => (start_line, start_column.unwrap_or(1)),
+        _ => (1, 1),
     }
 }
 

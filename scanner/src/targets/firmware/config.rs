@@ -60,6 +60,17 @@ pub struct ConfigFact {
     pub snmp_default_community: bool,
     /// The community grants write access (`rwcommunity`, `rwcommunity6`).
     pub snmp_write: bool,
+    /// A retention setting: how long recordings, events or logs are kept
+    /// (`record_days=60`, `retention: 30d`, `max_age_hours = 48`, `keep_days 14`), as
+    /// the name of the setting; empty for other lines.
+    pub retention_setting: String,
+    /// For a retention setting: the duration in whole days (rounded up), from a unit in
+    /// the value (`30d`, `48h`, `2w`, `1y`) or in the name (`_days`, `_hours`); 0 when
+    /// the value says no limit.
+    pub retention_days: i64,
+    /// For a retention setting: the value says nothing is ever deleted (`never`,
+    /// `unlimited`, `forever`, `infinite`, `indefinite`).
+    pub retention_unlimited: bool,
 }
 
 const DEFAULT_COMMUNITIES: &[&str] =
@@ -267,6 +278,57 @@ fn dropbear_settings(command: &str) -> Option<[(String, String); 2]> {
     ])
 }
 
+fn retention_re() -> Option<&'static Regex> {
+    static R: OnceLock<Option<Regex>> = OnceLock::new();
+    re(
+        &R,
+        r#"(?i)^(?:export\s+|option\s+|set\s+)?["']?([a-z0-9_.-]*(?:retention|retain|record_?days|keep_?(?:days|hours|weeks|for)|days_?to_?keep|max_?age|storage_?days|history_?days|expire_?(?:days|after)|expiry|purge_?(?:days|after)|delete_?after|conservation|duree_?conservation)[a-z0-9_.-]*)["']?\s*(?:=|:|\s)\s*["']?([0-9]{1,6}\s*[a-z]*|never|unlimited|forever|infinite|indefinite)["']?\s*(?:[#;].*)?$"#,
+    )
+}
+
+/// Seconds per unit: of a value's suffix (`30d`, `48 h`) or of a setting name's last
+/// unit word (`record_days`, `max_age_hours`).
+fn unit_seconds(unit: &str) -> Option<i64> {
+    match unit {
+        "s" | "sec" | "secs" | "second" | "seconds" => Some(1),
+        "m" | "min" | "mins" | "minute" | "minutes" => Some(60),
+        "h" | "hour" | "hours" => Some(3_600),
+        "d" | "day" | "days" | "j" | "jours" => Some(86_400),
+        "w" | "week" | "weeks" => Some(604_800),
+        "y" | "year" | "years" | "an" | "ans" => Some(31_536_000),
+        _ => None,
+    }
+}
+
+/// A retention setting on a line: its name, its days (rounded up) and whether it says
+/// no limit. `None` when the line sets none, or its unit cannot be told (`keep=30`)
+/// or its value is 0 (which means "off" for some programs and "no limit" for others).
+fn retention(line: &str) -> Option<(String, i64, bool)> {
+    let c = retention_re()?.captures(line)?;
+    let name = c.get(1)?.as_str().to_string();
+    let value = c.get(2)?.as_str().to_ascii_lowercase();
+    if value.starts_with(|ch: char| ch.is_ascii_alphabetic()) {
+        return Some((name, 0, true));
+    }
+    let digits: String = value.chars().take_while(char::is_ascii_digit).collect();
+    let n: i64 = digits.parse().ok()?;
+    let suffix = value[digits.len()..].trim();
+    let per = if suffix.is_empty() {
+        let lower = name.to_ascii_lowercase();
+        lower
+            .split(|ch: char| !ch.is_ascii_alphanumeric())
+            .rev()
+            .find_map(unit_seconds)
+            .or_else(|| lower.ends_with("days").then_some(86_400))?
+    } else {
+        unit_seconds(suffix)?
+    };
+    if n == 0 {
+        return None;
+    }
+    Some((name, (n * per + 86_399) / 86_400, false))
+}
+
 /// Settings and flagged lines of one file, by its path inside the image (or on disk).
 pub fn config_lines(path: &str, text: &str) -> Vec<Lined<ConfigFact>> {
     let kind = file_kind(path, text);
@@ -356,9 +418,11 @@ pub fn config_lines(path: &str, text: &str) -> Vec<Lined<ConfigFact>> {
             || tls_insecure_re().is_some_and(|r| r.is_match(t));
         let installs = kind == "script" && install_re().is_some_and(|r| r.is_match(t));
         let verifies = verify_re().is_some_and(|r| r.is_match(t));
-        if url.is_empty() && !pipe && !tls_off && !installs && !verifies {
+        let kept = retention(t);
+        if url.is_empty() && !pipe && !tls_off && !installs && !verifies && kept.is_none() {
             continue;
         }
+        let (retention_setting, retention_days, retention_unlimited) = kept.unwrap_or_default();
         out.push((
             n,
             ConfigFact {
@@ -371,6 +435,9 @@ pub fn config_lines(path: &str, text: &str) -> Vec<Lined<ConfigFact>> {
                 tls_verify_disabled: tls_off,
                 installs_update: installs,
                 verifies_signature: verifies,
+                retention_setting,
+                retention_days,
+                retention_unlimited,
                 ..ConfigFact::default()
             },
         ));
@@ -432,6 +499,34 @@ mod tests {
         );
         assert!(v[0].verifies_signature && !v[0].installs_update);
         assert!(v[1].installs_update && v[2].installs_update);
+    }
+
+    #[test]
+    fn retention_settings() {
+        let v = one(
+            "etc/nvr.conf",
+            "record_days=60\nmax_age_hours = 36\nretention: 2w\nevent_retention never\nkeep=30\nrecord_days=0\npoll_interval=3600\n",
+        );
+        let got: Vec<(&str, i64, bool)> = v
+            .iter()
+            .map(|f| {
+                (
+                    f.retention_setting.as_str(),
+                    f.retention_days,
+                    f.retention_unlimited,
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("record_days", 60, false),
+                ("max_age_hours", 2, false),
+                ("retention", 14, false),
+                ("event_retention", 0, true)
+            ]
+        );
+        assert!(one("etc/x.conf", "retention_policy=strict\n").is_empty());
     }
 
     #[test]

@@ -1,0 +1,4 @@
+/// Events older than this are purged.
+pub const EVENT_RETENTION_DAYS: u64 = 60;
+
+fn main() {}
