@@ -918,6 +918,76 @@ mod tests {
         assert_eq!(parse(d).err().as_deref(), Some(DEBUG_ONLY));
     }
 
+    const CANARY_DAEMON: &[u8] = include_bytes!(
+        "../../../../rules/firmware/FW-013-network-binary-without-canary/pass/daemon-canary"
+    );
+    const STRCPY_DAEMON: &[u8] = include_bytes!(
+        "../../../../rules/firmware/FW-014-network-binary-unsafe-calls/fail/daemon-strcpy"
+    );
+
+    fn json(r: Result<BinaryFact, String>) -> serde_json::Value {
+        serde_json::to_value(r.unwrap()).unwrap()
+    }
+
+    /// Counts the bytes the ELF reader asks for.
+    struct Counting<'a>(&'a [u8], std::cell::Cell<u64>);
+    impl Ranges for Counting<'_> {
+        fn size(&self) -> u64 {
+            self.0.len() as u64
+        }
+        fn range(&self, offset: u64, len: u64) -> Option<Cow<'_, [u8]>> {
+            self.1.set(self.1.get() + len);
+            let start = usize::try_from(offset).ok()?;
+            self.0
+                .get(start..start + usize::try_from(len).ok()?)
+                .map(Cow::Borrowed)
+        }
+    }
+
+    #[test]
+    fn files_on_disk_give_the_facts_of_their_bytes() {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, bytes) in [("canary", CANARY_DAEMON), ("strcpy", STRCPY_DAEMON)] {
+            let path = dir.path().join(name);
+            std::fs::write(&path, bytes).unwrap();
+            let file = FileRanges::open(&path).unwrap();
+            assert_eq!(json(parse_elf(&file)), json(parse(bytes)), "{name}");
+        }
+        let e = json(parse(STRCPY_DAEMON));
+        assert_eq!(
+            e["elf"]["unsafe_calls"],
+            serde_json::json!(["sprintf", "strcpy", "system"])
+        );
+        assert_eq!(e["elf"]["network"], true);
+        assert_eq!(e["elf"]["needed"], serde_json::json!(["libc.so.6"]));
+        assert_eq!(json(parse(CANARY_DAEMON))["elf"]["canary"], true);
+    }
+
+    /// A large binary costs the reader its tables, not its size.
+    #[test]
+    fn only_headers_and_tables_are_read() {
+        let mut big = CANARY_DAEMON.to_vec();
+        big.resize(big.len() + 8 * 1024 * 1024, 0);
+        let r = Counting(&big, Default::default());
+        let fact = elf_fact(&r).unwrap();
+        assert!(fact.canary && fact.nx && fact.relro == Relro::Full);
+        assert!(r.1.get() < 16 * 1024, "{} bytes read", r.1.get());
+    }
+
+    /// `sstrip` removes the section headers: dynamic symbols are then counted from the
+    /// GNU hash table.
+    #[test]
+    fn binaries_without_section_headers_are_read_through_their_hash_table() {
+        let mut b = CANARY_DAEMON.to_vec();
+        // e_shoff (0x28, 8 bytes), e_shnum (0x3c) and e_shstrndx (0x3e) of an ELF64.
+        b[0x28..0x30].fill(0);
+        b[0x3c..0x40].fill(0);
+        let stripped = json(parse(&b));
+        let full = json(parse(CANARY_DAEMON));
+        assert_eq!(stripped, full);
+        assert_eq!(stripped["elf"]["canary"], true);
+    }
+
     #[test]
     fn garbage_is_an_error_not_a_panic() {
         assert!(parse(b"\x7fELF\x02\x01\x01garbage").is_err());
