@@ -522,12 +522,16 @@ impl<'r> ElfReader<'r> {
             Ok(u32_at(&b, 0, self.ctx.le).unwrap_or(0))
         };
         if let Some(gnu) = info.gnu_hash {
-            let (buckets, min_chain, bloom) = (word(gnu)?, word(gnu + 4)?, word(gnu + 8)?);
+            let (buckets, min_chain, bloom) = (
+                word(gnu)?,
+                word(gnu.saturating_add(4))?,
+                word(gnu.saturating_add(8))?,
+            );
             if buckets == 0 || min_chain == 0 || bloom == 0 {
                 return Err("invalid DT_GNU_HASH table".into());
             }
             let word_size = if self.ctx.container.is_big() { 8 } else { 4 };
-            let buckets_at = gnu + 16 + u64::from(bloom) * word_size;
+            let buckets_at = gnu.saturating_add(16 + u64::from(bloom) * word_size);
             let table = self.table(buckets_at, u64::from(buckets) * 4, "hash buckets")?;
             let mut max_chain = 0u32;
             for i in 0..buckets as usize {
@@ -536,18 +540,28 @@ impl<'r> ElfReader<'r> {
             if max_chain < min_chain {
                 return Ok(0);
             }
-            let mut at = buckets_at + u64::from(buckets) * 4 + u64::from(max_chain - min_chain) * 4;
+            // The chain of the last bucket ends at the first hash with its low bit set;
+            // it is read in blocks (one read per word would be one system call each).
+            let mut at = buckets_at
+                .saturating_add(u64::from(buckets) * 4 + u64::from(max_chain - min_chain) * 4);
             let mut count = u64::from(max_chain);
             loop {
-                count += 1;
-                if word(at)? & 1 != 0 {
-                    return Ok(count);
+                let len = self.r.size().saturating_sub(at).min(4096) & !3;
+                let block = self.table(at, len, "hash chain")?;
+                if block.is_empty() {
+                    return Err("DT_GNU_HASH chain runs past the end of the file".into());
                 }
-                at += 4;
+                for i in (0..block.len()).step_by(4) {
+                    count += 1;
+                    if u32_at(&block, i, self.ctx.le).unwrap_or(1) & 1 != 0 {
+                        return Ok(count);
+                    }
+                }
+                at += len;
             }
         }
         if let Some(hash) = info.hash {
-            return Ok(u64::from(word(hash + 4)?));
+            return Ok(u64::from(word(hash.saturating_add(4))?));
         }
         Ok(0)
     }
