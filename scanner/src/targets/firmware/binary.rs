@@ -251,15 +251,6 @@ const CANARY: &[&str] = &[
     "__intel_security_cookie",
 ];
 
-/// The symbol names the facts look for, as static strings.
-fn known_name(n: &str) -> Option<&'static str> {
-    [CANARY, FORTIFIABLE, UNSAFE, NETWORK]
-        .iter()
-        .flat_map(|l| l.iter())
-        .find(|k| **k == n)
-        .copied()
-}
-
 const NT_GNU_PROPERTY_TYPE_0: u32 = 5;
 const GNU_PROPERTY_X86_FEATURE_1_AND: u32 = 0xc000_0002;
 const GNU_PROPERTY_AARCH64_FEATURE_1_AND: u32 = 0xc000_0000;
@@ -395,11 +386,6 @@ fn u32_at(b: &[u8], o: usize, le: Endian) -> Option<u32> {
 fn name_at(table: &[u8], offset: usize) -> Option<&[u8]> {
     let rest = table.get(offset..)?;
     Some(&rest[..memchr::memchr(0, rest).unwrap_or(rest.len())])
-}
-
-/// The part of a symbol name before its `@VERSION` suffix.
-fn unversioned(name: &[u8]) -> &[u8] {
-    &name[..memchr::memchr(b'@', name).unwrap_or(name.len())]
 }
 
 fn utf8(b: &[u8]) -> String {
@@ -567,13 +553,54 @@ impl<'r> ElfReader<'r> {
     }
 }
 
+/// Longest symbol name the facts look for (`__intel_security_cookie`), without its
+/// `@VERSION` suffix.
+const MAX_NAME: usize = 24;
+
+/// Calls `f` with each symbol name short enough to be one the facts look for (without
+/// its `@VERSION` suffix) and whether the symbol is undefined (an import). Long names
+/// (C++ symbols are most of a large library's table) are skipped after a few bytes.
 fn for_each_name(s: &Symbols<'_>, ctx: Ctx, mut f: impl FnMut(&[u8], bool)) {
     let table = goblin::elf::sym::Symtab::parse(&s.table, 0, s.count, ctx);
     for sym in table.iter().flat_map(|t| t.iter()) {
-        if let Some(n) = name_at(&s.strings, sym.st_name) {
-            f(unversioned(n), sym.st_shndx == 0);
+        let Some(rest) = s.strings.get(sym.st_name..) else {
+            continue;
+        };
+        let window = &rest[..rest.len().min(MAX_NAME + 1)];
+        let end = memchr::memchr2(0, b'@', window).unwrap_or(window.len());
+        if end <= MAX_NAME {
+            f(&window[..end], sym.st_shndx == 0);
         }
     }
+}
+
+/// What a symbol name tells: one of the names looked for, or the `__<name>_chk`
+/// variant of a fortifiable function.
+#[derive(Clone, Copy)]
+enum Known {
+    Name(&'static str),
+    Fortified(&'static str),
+}
+
+fn known_symbol(n: &[u8]) -> Option<Known> {
+    static NAMES: std::sync::OnceLock<std::collections::HashMap<Vec<u8>, Known>> =
+        std::sync::OnceLock::new();
+    NAMES
+        .get_or_init(|| {
+            let mut m = std::collections::HashMap::new();
+            for k in FORTIFIABLE {
+                m.insert(format!("__{k}_chk").into_bytes(), Known::Fortified(k));
+            }
+            for k in [CANARY, FORTIFIABLE, UNSAFE, NETWORK]
+                .iter()
+                .flat_map(|l| l.iter())
+            {
+                m.insert(k.as_bytes().to_vec(), Known::Name(k));
+            }
+            m
+        })
+        .get(n)
+        .copied()
 }
 
 /// Hardening facts of an ELF (`Err(DEBUG_ONLY)` for a separate debug-information file).
@@ -694,20 +721,17 @@ pub fn elf_fact(r: &dyn Ranges) -> Result<ElfFact, String> {
     let mut names: BTreeSet<&'static str> = BTreeSet::new();
     let mut imports: BTreeSet<&'static str> = BTreeSet::new();
     let mut fortified: BTreeSet<&'static str> = BTreeSet::new();
-    let mut note_name = |n: &[u8], import: bool| {
-        let Ok(n) = std::str::from_utf8(n) else {
-            return;
-        };
-        if let Some(known) = known_name(n) {
+    let mut note_name = |n: &[u8], import: bool| match known_symbol(n) {
+        Some(Known::Name(known)) => {
             names.insert(known);
             if import {
                 imports.insert(known);
             }
-        } else if let Some(base) = n.strip_prefix("__").and_then(|r| r.strip_suffix("_chk"))
-            && let Some(known) = FORTIFIABLE.iter().find(|k| **k == base)
-        {
-            fortified.insert(*known);
         }
+        Some(Known::Fortified(base)) => {
+            fortified.insert(base);
+        }
+        None => {}
     };
     if let Some(s) = &dynsym {
         for_each_name(s, ctx, &mut note_name);
@@ -975,6 +999,23 @@ mod tests {
         assert_eq!(e["elf"]["network"], true);
         assert_eq!(e["elf"]["needed"], serde_json::json!(["libc.so.6"]));
         assert_eq!(json(parse(CANARY_DAEMON))["elf"]["canary"], true);
+    }
+
+    #[test]
+    fn every_name_looked_for_fits_the_name_window() {
+        for k in [CANARY, FORTIFIABLE, UNSAFE, NETWORK]
+            .iter()
+            .flat_map(|l| l.iter())
+        {
+            assert!(k.len() <= MAX_NAME, "{k}");
+            assert!(format!("__{k}_chk").len() <= MAX_NAME || !FORTIFIABLE.contains(k));
+            assert!(known_symbol(k.as_bytes()).is_some());
+        }
+        assert!(matches!(
+            known_symbol(b"__memcpy_chk"),
+            Some(Known::Fortified("memcpy"))
+        ));
+        assert!(known_symbol(b"memcpy_chk").is_none());
     }
 
     /// A large binary costs the reader its tables, not its size.
