@@ -41,6 +41,11 @@ pub struct DiscoverOptions {
     /// turns it off: its output has no artifact list, and hashing is most of the cost
     /// of reading large binaries.
     pub hash_artifacts: bool,
+    /// Look for secrets, endpoints and software components in the bytes of binaries and
+    /// text files. `vigie facts --target T` turns it off when T does not come from
+    /// contents: an ELF's binary facts then need only its headers and tables, read piece
+    /// by piece instead of the whole file.
+    pub scan_contents: bool,
 }
 
 impl Default for DiscoverOptions {
@@ -49,6 +54,7 @@ impl Default for DiscoverOptions {
             max_file_size: 64 * 1024 * 1024,
             image_limits: crate::targets::firmware::image::Limits::default(),
             hash_artifacts: true,
+            scan_contents: true,
         }
     }
 }
@@ -440,16 +446,6 @@ pub fn is_nmap_xml(sample: &[u8]) -> bool {
     head.windows(8).any(|w| w == b"<nmaprun")
 }
 
-/// Reads the first bytes of a candidate and tells whether it is an nmap XML scan (which
-/// the engine streams instead of loading whole).
-pub fn peek_nmap(c: &Candidate) -> bool {
-    let mut head = Vec::with_capacity(4096);
-    File::open(&c.path)
-        .and_then(|f| f.take(4096).read_to_end(&mut head))
-        .is_ok()
-        && is_nmap_xml(&head)
-}
-
 fn contains_pem(sample: &[u8]) -> bool {
     sample.windows(11).any(|w| w == b"-----BEGIN ")
 }
@@ -461,16 +457,41 @@ fn has_cert_extension(path: &str) -> bool {
         .is_some_and(|e| CERT_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
 }
 
-/// Reads the first bytes of a candidate and tells whether it is an image or archive
-/// (which the engine unpacks as a stream instead of loading whole), and its size.
-pub fn peek_image(c: &Candidate) -> Option<(ArtifactKind, u64)> {
+/// What the first bytes of a candidate say about how the engine reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Peek {
+    /// An nmap XML scan: streamed instead of loaded whole.
+    Nmap,
+    /// An image or archive of this kind and size: unpacked as a stream.
+    Image(ArtifactKind, u64),
+    /// An ELF binary of this size: its facts come from its headers and tables, read
+    /// piece by piece.
+    Elf(u64),
+    /// Anything else: [`load`] reads it.
+    Other,
+}
+
+/// Reads the first 4 KiB of a candidate (one open, one read) and tells how the engine
+/// should read it.
+pub fn peek(c: &Candidate) -> Peek {
     let mut head = Vec::with_capacity(4096);
-    let f = File::open(&c.path).ok()?;
-    let len = f.metadata().ok()?.len();
-    f.take(4096).read_to_end(&mut head).ok()?;
-    sniff_magic(&head)
-        .filter(|k| k.is_image())
-        .map(|k| (k, len))
+    let Ok(f) = File::open(&c.path) else {
+        return Peek::Other;
+    };
+    let Ok(len) = f.metadata().map(|m| m.len()) else {
+        return Peek::Other;
+    };
+    if f.take(4096).read_to_end(&mut head).is_err() {
+        return Peek::Other;
+    }
+    if is_nmap_xml(&head) {
+        return Peek::Nmap;
+    }
+    match sniff_magic(&head) {
+        Some(k) if k.is_image() => Peek::Image(k, len),
+        Some(ArtifactKind::Elf) if kind_by_name(&c.display).is_none() => Peek::Elf(len),
+        _ => Peek::Other,
+    }
 }
 
 /// Reads a candidate: returns the artifact when its content is recognised.

@@ -441,6 +441,62 @@ fn stream_image(
     out
 }
 
+/// An ELF on disk whose facts come from its headers and tables, read piece by piece.
+fn read_elf(
+    c: &discover::Candidate,
+    size: u64,
+    opts: &ScanOptions,
+    ctx: &ExtractContext,
+) -> PerFile {
+    use crate::artifact::ArtifactKind;
+    let mut out = PerFile::default();
+    let uri = crate::artifact::VirtualPath::file(&c.display).to_string();
+    let file = match targets::firmware::binary::FileRanges::open(&c.path) {
+        Ok(f) => f,
+        Err(e) => {
+            out.notifications.push(targets::firmware::note(
+                NotificationLevel::Error,
+                "unreadable-file",
+                &uri,
+                format!("cannot open file: {e}"),
+            ));
+            return out;
+        }
+    };
+    let label = ArtifactKind::Elf.label().to_string();
+    out.artifacts.push((
+        ArtifactInfo {
+            uri: uri.clone(),
+            parent: None,
+            length: size,
+            sha256: if ctx.hash_artifacts {
+                file_sha256(&c.path).unwrap_or_default()
+            } else {
+                String::new()
+            },
+            kind: label.clone(),
+        },
+        None,
+    ));
+    if ctx.scan_contents && size > opts.discover.max_file_size {
+        out.notifications.push(targets::firmware::note(
+            NotificationLevel::Warning,
+            "file-too-large",
+            &uri,
+            format!(
+                "file of {size} bytes exceeds the limit of {} bytes: its binary facts come from its headers, its contents were not searched for secrets and components",
+                opts.discover.max_file_size
+            ),
+        ));
+    }
+    let started = Instant::now();
+    let x = targets::firmware::extract_elf_file(uri, &file);
+    out.kinds.push((label, started.elapsed()));
+    out.facts.extend(x.facts);
+    out.notifications.extend(x.notifications);
+    out
+}
+
 fn file_sha256(p: &std::path::Path) -> Option<String> {
     use std::io::Read;
     let mut f = std::fs::File::open(p).ok()?;
@@ -462,14 +518,26 @@ fn extract_one(
     ctx: &ExtractContext,
     rules: Option<&RuleIndex<'_>>,
 ) -> PerFile {
-    if discover::peek_nmap(c) {
-        return stream_nmap(c, ctx, rules);
-    }
-    if let Some((kind, size)) = discover::peek_image(c) {
-        return stream_image(c, kind, size, ctx);
+    match discover::peek(c) {
+        discover::Peek::Nmap => return stream_nmap(c, ctx, rules),
+        discover::Peek::Image(kind, size) => return stream_image(c, kind, size, ctx),
+        // Unless its bytes are hashed or scanned, an ELF is read piece by piece; so is
+        // one too large to be read whole.
+        discover::Peek::Elf(size)
+            if !(ctx.hash_artifacts || ctx.scan_contents) || size > opts.discover.max_file_size =>
+        {
+            return read_elf(c, size, opts, ctx);
+        }
+        _ => {}
     }
     let mut notes = Vec::new();
     let Some(artifact) = discover::load(c, opts.discover, &mut notes) else {
+        if !ctx.scan_contents {
+            return PerFile {
+                notifications: notes,
+                ..PerFile::default()
+            };
+        }
         // Files of no known kind (configuration files, scripts...) are still read for
         // secrets and endpoints.
         let scanned = std::panic::catch_unwind(|| {
@@ -524,6 +592,7 @@ fn extract_context(
         },
         net_budget: std::sync::Arc::new(AtomicUsize::new(targets::deployment::MAX_NET_EVIDENCE)),
         hash_artifacts: opts.discover.hash_artifacts,
+        scan_contents: opts.discover.scan_contents,
     }
 }
 

@@ -45,6 +45,18 @@ pub fn run(a: FactsArgs) -> Result<i32, CliError> {
         jobs: 0,
         discover: DiscoverOptions {
             hash_artifacts: false,
+            // Secrets, endpoints and components come from contents, and so do the
+            // deployment and source facts that join them.
+            scan_contents: target.is_none_or(|t| {
+                matches!(
+                    t,
+                    Target::Secret
+                        | Target::Endpoint
+                        | Target::Component
+                        | Target::Deployment
+                        | Target::Source
+                )
+            }),
             ..DiscoverOptions::default()
         },
         no_suppressions: false,

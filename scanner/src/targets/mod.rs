@@ -51,6 +51,9 @@ pub struct ExtractContext {
     pub net_budget: std::sync::Arc<std::sync::atomic::AtomicUsize>,
     /// Compute artifacts' SHA-256 (see [`crate::discover::DiscoverOptions::hash_artifacts`]).
     pub hash_artifacts: bool,
+    /// Look for secrets, endpoints and components in contents (see
+    /// [`crate::discover::DiscoverOptions::scan_contents`]).
+    pub scan_contents: bool,
 }
 
 impl ExtractContext {
@@ -66,7 +69,9 @@ impl ExtractContext {
 /// Runs the extractor of the artifact's kind.
 pub fn extract(artifact: &Artifact, ctx: &ExtractContext) -> Extracted {
     let mut x = extract_kind(artifact, ctx);
-    x.facts.extend(content_facts(artifact));
+    if ctx.scan_contents {
+        x.facts.extend(content_facts(artifact));
+    }
     x
 }
 

@@ -5,11 +5,18 @@
 //! fuzz-found panics; the caller ([`super::extract`]) runs every parse inside
 //! `catch_unwind` and caps the input size ([`MAX_BINARY_SIZE`]).
 
-use goblin::elf::Elf;
-use goblin::elf::dynamic::{DF_1_NOW, DF_1_PIE, DF_BIND_NOW};
-use goblin::elf::header::{ET_DYN, ET_EXEC, ET_REL, machine_to_str};
-use goblin::elf::program_header::{PF_W, PF_X, PT_GNU_RELRO, PT_GNU_STACK, PT_LOAD};
+use goblin::container::{Container, Ctx, Endian};
+use goblin::elf::dynamic::{
+    DF_1_NOW, DF_1_PIE, DF_BIND_NOW, DT_NEEDED, DT_RPATH, DT_RUNPATH, Dynamic,
+};
+use goblin::elf::header::{self, ET_DYN, ET_EXEC, ET_REL, machine_to_str};
+use goblin::elf::program_header::{
+    PF_W, PF_X, PT_DYNAMIC, PT_GNU_RELRO, PT_GNU_STACK, PT_INTERP, PT_LOAD, PT_NOTE,
+};
+use goblin::elf::section_header::{SHF_EXECINSTR, SHN_XINDEX, SHT_DYNSYM, SHT_NOBITS, SHT_SYMTAB};
+use goblin::elf::{Elf, ProgramHeader, SectionHeader, Sym};
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 /// Binaries larger than this are not parsed (a notification says so).
@@ -237,16 +244,16 @@ const NETWORK: &[&str] = &[
     "socket", "bind", "listen", "accept", "accept4", "recv", "recvfrom", "recvmsg",
 ];
 
+/// Symbols of the stack protector (GCC, Clang; ICC's cookie).
+const CANARY: &[&str] = &[
+    "__stack_chk_fail",
+    "__stack_chk_guard",
+    "__intel_security_cookie",
+];
+
 const NT_GNU_PROPERTY_TYPE_0: u32 = 5;
 const GNU_PROPERTY_X86_FEATURE_1_AND: u32 = 0xc000_0002;
 const GNU_PROPERTY_AARCH64_FEATURE_1_AND: u32 = 0xc000_0000;
-
-fn split_paths(list: &[&str]) -> Vec<String> {
-    list.iter()
-        .flat_map(|l| l.split(':'))
-        .map(str::to_string)
-        .collect()
-}
 
 fn insecure_dir(d: &str) -> bool {
     let relative = !(d.starts_with('/') || d.starts_with("$ORIGIN") || d.starts_with("${ORIGIN}"));
@@ -256,14 +263,15 @@ fn insecure_dir(d: &str) -> bool {
     relative || writable
 }
 
-/// Reads the GNU property note for CET/BTI/PAC bits: (ibt, shstk, bti, pac).
-fn gnu_properties(elf: &Elf<'_>, bytes: &[u8]) -> (bool, bool, bool, bool) {
+/// Reads the GNU property notes for CET/BTI/PAC bits: (ibt, shstk, bti, pac).
+fn gnu_properties<'a>(
+    notes: impl Iterator<Item = goblin::elf::note::Note<'a>>,
+    is_64: bool,
+    little_endian: bool,
+) -> (bool, bool, bool, bool) {
     let mut out = (false, false, false, false);
-    let Some(notes) = elf.iter_note_headers(bytes) else {
-        return out;
-    };
-    let align = if elf.is_64 { 8 } else { 4 };
-    for note in notes.flatten() {
+    let align = if is_64 { 8 } else { 4 };
+    for note in notes {
         if note.n_type != NT_GNU_PROPERTY_TYPE_0 || note.name != "GNU" {
             continue;
         }
@@ -272,7 +280,7 @@ fn gnu_properties(elf: &Elf<'_>, bytes: &[u8]) -> (bool, bool, bool, bool) {
         while i + 8 <= d.len() {
             let word = |o: usize| -> Option<u32> {
                 let b: [u8; 4] = d.get(o..o + 4)?.try_into().ok()?;
-                Some(if elf.little_endian {
+                Some(if little_endian {
                     u32::from_le_bytes(b)
                 } else {
                     u32::from_be_bytes(b)
@@ -302,35 +310,357 @@ fn gnu_properties(elf: &Elf<'_>, bytes: &[u8]) -> (bool, bool, bool, bool) {
     out
 }
 
-fn section<'a>(elf: &'a Elf<'_>, name: &str) -> Option<&'a goblin::elf::SectionHeader> {
-    elf.section_headers
-        .iter()
-        .find(|sh| elf.shdr_strtab.get_at(sh.sh_name) == Some(name))
-}
-
 /// Why a separate debug-information file gets no binary fact.
 pub const DEBUG_ONLY: &str = "separate debug-information file";
 
-/// A separate debug-information file (`objcopy --only-keep-debug`, files under
-/// `/usr/lib/debug`): its `.text` is `SHT_NOBITS`, the code lives in another file, so
-/// it has no hardening of its own to check.
-pub fn separate_debug_file(elf: &Elf<'_>) -> bool {
-    section(elf, ".text").is_some_and(|sh| sh.sh_type == goblin::elf::section_header::SHT_NOBITS)
+/// Largest table (symbols, strings, notes) read from a binary.
+const MAX_TABLE: u64 = MAX_BINARY_SIZE as u64;
+
+/// The bytes of a binary, read piece by piece: the ELF reader asks only for the headers
+/// and tables its facts need, so a binary on disk is never read whole.
+pub trait Ranges {
+    /// Length of the binary in bytes.
+    fn size(&self) -> u64;
+    /// `len` bytes at `offset`; `None` when they lie beyond the end or cannot be read.
+    fn range(&self, offset: u64, len: u64) -> Option<Cow<'_, [u8]>>;
 }
 
-/// Hardening facts of a parsed ELF.
-pub fn elf_fact(elf: &Elf<'_>, bytes: &[u8]) -> ElfFact {
-    let ph = &elf.program_headers;
-    let stack = ph.iter().find(|p| p.p_type == PT_GNU_STACK);
-    let nx = if elf.header.e_type == ET_REL {
-        section(elf, ".note.GNU-stack").is_some_and(|sh| {
-            sh.sh_flags & u64::from(goblin::elf::section_header::SHF_EXECINSTR) == 0
+impl Ranges for &[u8] {
+    fn size(&self) -> u64 {
+        self.len() as u64
+    }
+    fn range(&self, offset: u64, len: u64) -> Option<Cow<'_, [u8]>> {
+        let start = usize::try_from(offset).ok()?;
+        let end = start.checked_add(usize::try_from(len).ok()?)?;
+        self.get(start..end).map(Cow::Borrowed)
+    }
+}
+
+/// A binary on disk, read with one positioned read per table.
+pub struct FileRanges {
+    file: std::fs::File,
+    len: u64,
+}
+
+impl FileRanges {
+    /// Opens `path`.
+    pub fn open(path: &std::path::Path) -> std::io::Result<Self> {
+        let file = std::fs::File::open(path)?;
+        let len = file.metadata()?.len();
+        Ok(FileRanges { file, len })
+    }
+}
+
+impl Ranges for FileRanges {
+    fn size(&self) -> u64 {
+        self.len
+    }
+    fn range(&self, offset: u64, len: u64) -> Option<Cow<'_, [u8]>> {
+        if offset.checked_add(len)? > self.len || len > MAX_TABLE {
+            return None;
+        }
+        let mut buf = vec![0u8; usize::try_from(len).ok()?];
+        #[cfg(unix)]
+        std::os::unix::fs::FileExt::read_exact_at(&self.file, &mut buf, offset).ok()?;
+        #[cfg(not(unix))]
+        {
+            use std::io::{Read, Seek, SeekFrom};
+            let mut f = &self.file;
+            f.seek(SeekFrom::Start(offset)).ok()?;
+            f.read_exact(&mut buf).ok()?;
+        }
+        Some(Cow::Owned(buf))
+    }
+}
+
+fn u32_at(b: &[u8], o: usize, le: Endian) -> Option<u32> {
+    let w: [u8; 4] = b.get(o..o + 4)?.try_into().ok()?;
+    Some(if le.is_little() {
+        u32::from_le_bytes(w)
+    } else {
+        u32::from_be_bytes(w)
+    })
+}
+
+/// The NUL-terminated name at `offset` of a string table.
+fn name_at(table: &[u8], offset: usize) -> Option<&[u8]> {
+    let rest = table.get(offset..)?;
+    Some(&rest[..memchr::memchr(0, rest).unwrap_or(rest.len())])
+}
+
+fn utf8(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// A symbol table and its string table.
+struct Symbols<'a> {
+    table: Cow<'a, [u8]>,
+    count: usize,
+    strings: Cow<'a, [u8]>,
+}
+
+/// Reads what the hardening facts need from an ELF, and nothing else: header, program
+/// headers, section headers and their names, the dynamic segment and its string table,
+/// the symbol tables (names and section index only) and the note segments. Relocations
+/// and version tables are never read.
+struct ElfReader<'r> {
+    r: &'r dyn Ranges,
+    header: goblin::elf::Header,
+    ctx: Ctx,
+}
+
+impl<'r> ElfReader<'r> {
+    fn new(r: &'r dyn Ranges) -> Result<Self, String> {
+        let head = r
+            .range(0, r.size().min(64))
+            .ok_or("cannot read the ELF header")?;
+        let header = Elf::parse_header(&head).map_err(|e| e.to_string())?;
+        let class = header.e_ident[header::EI_CLASS];
+        if class != header::ELFCLASS64 && class != header::ELFCLASS32 {
+            return Err(format!("unknown ELF class {class}"));
+        }
+        let container = if class == header::ELFCLASS64 {
+            Container::Big
+        } else {
+            Container::Little
+        };
+        let le = header.e_ident[header::EI_DATA] == header::ELFDATA2LSB;
+        Ok(ElfReader {
+            r,
+            header,
+            ctx: Ctx::new(container, Endian::from(le)),
         })
+    }
+
+    fn table(&self, offset: u64, len: u64, what: &str) -> Result<Cow<'r, [u8]>, String> {
+        self.r
+            .range(offset, len)
+            .ok_or_else(|| format!("{what} (offset {offset:#x}, {len} bytes) lies beyond the file"))
+    }
+
+    fn program_headers(&self) -> Result<Vec<ProgramHeader>, String> {
+        let n = usize::from(self.header.e_phnum);
+        if n == 0 {
+            return Ok(Vec::new());
+        }
+        let size = ProgramHeader::size(self.ctx);
+        let b = self.table(self.header.e_phoff, (n * size) as u64, "program headers")?;
+        ProgramHeader::parse(&b, 0, n, self.ctx).map_err(|e| e.to_string())
+    }
+
+    fn section_headers(&self) -> Result<Vec<SectionHeader>, String> {
+        let off = self.header.e_shoff;
+        if off == 0 {
+            return Ok(Vec::new());
+        }
+        let size = SectionHeader::size(self.ctx) as u64;
+        let mut n = u64::from(self.header.e_shnum);
+        if n == 0 {
+            // More sections than SHN_LORESERVE: the count is in the first header.
+            let first = self.table(off, size, "section headers")?;
+            n = SectionHeader::parse_from(&first, 0, 1, self.ctx)
+                .map_err(|e| e.to_string())?
+                .first()
+                .map_or(0, |sh| sh.sh_size);
+        }
+        if n.saturating_mul(size) > self.r.size() {
+            return Err(format!("{n} section headers do not fit in the file"));
+        }
+        let b = self.table(off, n * size, "section headers")?;
+        SectionHeader::parse_from(&b, 0, n as usize, self.ctx).map_err(|e| e.to_string())
+    }
+
+    /// The content of section `idx` (empty when there is no such section).
+    fn section_data(&self, shdrs: &[SectionHeader], idx: usize) -> Result<Cow<'r, [u8]>, String> {
+        let idx = if idx == SHN_XINDEX as usize {
+            shdrs.first().map_or(usize::MAX, |s| s.sh_link as usize)
+        } else {
+            idx
+        };
+        match shdrs.get(idx) {
+            Some(sh) => self.table(sh.sh_offset, sh.sh_size, "string table"),
+            None => Ok(Cow::Borrowed(&[])),
+        }
+    }
+
+    fn symbols(
+        &self,
+        offset: u64,
+        count: u64,
+        strings: Cow<'r, [u8]>,
+    ) -> Result<Symbols<'r>, String> {
+        let size = Sym::size(self.ctx.container) as u64;
+        if count.saturating_mul(size) > self.r.size() {
+            return Err(format!("{count} symbols do not fit in the file"));
+        }
+        Ok(Symbols {
+            table: self.table(offset, count * size, "symbol table")?,
+            count: count as usize,
+            strings,
+        })
+    }
+
+    /// Number of dynamic symbols from the `DT_GNU_HASH` or `DT_HASH` table, for binaries
+    /// whose section headers were removed (`sstrip`).
+    fn hashed_symbols(&self, info: &goblin::elf::dynamic::DynamicInfo) -> Result<u64, String> {
+        let word = |o: u64| -> Result<u32, String> {
+            let b = self.table(o, 4, "hash table")?;
+            Ok(u32_at(&b, 0, self.ctx.le).unwrap_or(0))
+        };
+        if let Some(gnu) = info.gnu_hash {
+            let (buckets, min_chain, bloom) = (
+                word(gnu)?,
+                word(gnu.saturating_add(4))?,
+                word(gnu.saturating_add(8))?,
+            );
+            if buckets == 0 || min_chain == 0 || bloom == 0 {
+                return Err("invalid DT_GNU_HASH table".into());
+            }
+            let word_size = if self.ctx.container.is_big() { 8 } else { 4 };
+            let buckets_at = gnu.saturating_add(16 + u64::from(bloom) * word_size);
+            let table = self.table(buckets_at, u64::from(buckets) * 4, "hash buckets")?;
+            let mut max_chain = 0u32;
+            for i in 0..buckets as usize {
+                max_chain = max_chain.max(u32_at(&table, i * 4, self.ctx.le).unwrap_or(0));
+            }
+            if max_chain < min_chain {
+                return Ok(0);
+            }
+            // The chain of the last bucket ends at the first hash with its low bit set;
+            // it is read in blocks (one read per word would be one system call each).
+            let mut at = buckets_at
+                .saturating_add(u64::from(buckets) * 4 + u64::from(max_chain - min_chain) * 4);
+            let mut count = u64::from(max_chain);
+            loop {
+                let len = self.r.size().saturating_sub(at).min(4096) & !3;
+                let block = self.table(at, len, "hash chain")?;
+                if block.is_empty() {
+                    return Err("DT_GNU_HASH chain runs past the end of the file".into());
+                }
+                for i in (0..block.len()).step_by(4) {
+                    count += 1;
+                    if u32_at(&block, i, self.ctx.le).unwrap_or(1) & 1 != 0 {
+                        return Ok(count);
+                    }
+                }
+                at += len;
+            }
+        }
+        if let Some(hash) = info.hash {
+            return Ok(u64::from(word(hash.saturating_add(4))?));
+        }
+        Ok(0)
+    }
+}
+
+/// Longest symbol name the facts look for (`__intel_security_cookie`), without its
+/// `@VERSION` suffix.
+const MAX_NAME: usize = 24;
+
+/// Calls `f` with each symbol name short enough to be one the facts look for (without
+/// its `@VERSION` suffix) and whether the symbol is undefined (an import). Long names
+/// (C++ symbols are most of a large library's table) are skipped after a few bytes.
+fn for_each_name(s: &Symbols<'_>, ctx: Ctx, mut f: impl FnMut(&[u8], bool)) {
+    let table = goblin::elf::sym::Symtab::parse(&s.table, 0, s.count, ctx);
+    for sym in table.iter().flat_map(|t| t.iter()) {
+        let Some(rest) = s.strings.get(sym.st_name..) else {
+            continue;
+        };
+        let window = &rest[..rest.len().min(MAX_NAME + 1)];
+        let end = memchr::memchr2(0, b'@', window).unwrap_or(window.len());
+        if end <= MAX_NAME {
+            f(&window[..end], sym.st_shndx == 0);
+        }
+    }
+}
+
+/// What a symbol name tells: one of the names looked for, or the `__<name>_chk`
+/// variant of a fortifiable function.
+#[derive(Clone, Copy)]
+enum Known {
+    Name(&'static str),
+    Fortified(&'static str),
+}
+
+fn known_symbol(n: &[u8]) -> Option<Known> {
+    static NAMES: std::sync::OnceLock<std::collections::HashMap<Vec<u8>, Known>> =
+        std::sync::OnceLock::new();
+    NAMES
+        .get_or_init(|| {
+            let mut m = std::collections::HashMap::new();
+            for k in FORTIFIABLE {
+                m.insert(format!("__{k}_chk").into_bytes(), Known::Fortified(k));
+            }
+            for k in [CANARY, FORTIFIABLE, UNSAFE, NETWORK]
+                .iter()
+                .flat_map(|l| l.iter())
+            {
+                m.insert(k.as_bytes().to_vec(), Known::Name(k));
+            }
+            m
+        })
+        .get(n)
+        .copied()
+}
+
+/// Hardening facts of an ELF (`Err(DEBUG_ONLY)` for a separate debug-information file).
+pub fn elf_fact(r: &dyn Ranges) -> Result<ElfFact, String> {
+    let e = ElfReader::new(r)?;
+    let ctx = e.ctx;
+    let ph = e.program_headers()?;
+    let shdrs = e.section_headers()?;
+    let shstrtab = e.section_data(&shdrs, usize::from(e.header.e_shstrndx))?;
+    let section = |name: &str| {
+        shdrs
+            .iter()
+            .find(|sh| name_at(&shstrtab, sh.sh_name) == Some(name.as_bytes()))
+    };
+    // A separate debug-information file (`objcopy --only-keep-debug`, files under
+    // `/usr/lib/debug`): its `.text` is `SHT_NOBITS`, the code lives in another file, so
+    // it has no hardening of its own to check.
+    if section(".text").is_some_and(|sh| sh.sh_type == SHT_NOBITS) {
+        return Err(DEBUG_ONLY.to_string());
+    }
+    let e_type = e.header.e_type;
+    let stack = ph.iter().find(|p| p.p_type == PT_GNU_STACK);
+    let nx = if e_type == ET_REL {
+        section(".note.GNU-stack").is_some_and(|sh| sh.sh_flags & u64::from(SHF_EXECINSTR) == 0)
     } else {
         stack.is_some_and(|p| p.p_flags & PF_X == 0)
     };
-    let (flags, flags_1) = elf
-        .dynamic
+    let mut interpreter = None;
+    for p in ph
+        .iter()
+        .filter(|p| p.p_type == PT_INTERP && p.p_filesz != 0)
+    {
+        interpreter = r
+            .range(p.p_offset, p.p_filesz - 1)
+            .and_then(|b| std::str::from_utf8(&b).ok().map(str::to_string));
+    }
+    // The dynamic segment, read alone: its program header is moved to offset 0 so that
+    // goblin parses it from that slice (the load segments map addresses to offsets).
+    let dynamic = match ph.iter().find(|p| p.p_type == PT_DYNAMIC) {
+        Some(d) => {
+            let seg = if d.p_filesz == 0 {
+                Cow::Borrowed(&[][..])
+            } else {
+                e.table(d.p_offset, d.p_filesz, "dynamic segment")?
+            };
+            let moved: Vec<ProgramHeader> = ph
+                .iter()
+                .map(|p| {
+                    let mut p = p.clone();
+                    if p.p_type == PT_DYNAMIC {
+                        p.p_offset = 0;
+                    }
+                    p
+                })
+                .collect();
+            Dynamic::parse(&seg, &moved, ctx).map_err(|e| e.to_string())?
+        }
+        None => None,
+    };
+    let (flags, flags_1) = dynamic
         .as_ref()
         .map(|d| (d.info.flags, d.info.flags_1))
         .unwrap_or((0, 0));
@@ -344,66 +674,111 @@ pub fn elf_fact(elf: &Elf<'_>, bytes: &[u8]) -> ElfFact {
     } else {
         Relro::None
     };
-    let pie = match elf.header.e_type {
+    let pie = match e_type {
         ET_EXEC => Pie::None,
         ET_REL => Pie::Rel,
-        ET_DYN if elf.interpreter.is_some() || flags_1 & DF_1_PIE != 0 => Pie::Pie,
+        ET_DYN if interpreter.is_some() || flags_1 & DF_1_PIE != 0 => Pie::Pie,
         ET_DYN => Pie::Dso,
         _ => Pie::None,
     };
-    let mut names: BTreeSet<&str> = BTreeSet::new();
-    let mut imports: BTreeSet<&str> = BTreeSet::new();
-    for sym in elf.dynsyms.iter() {
-        if let Some(n) = elf.dynstrtab.get_at(sym.st_name) {
-            let n = n.split('@').next().unwrap_or(n);
-            names.insert(n);
-            if sym.st_shndx == 0 {
-                imports.insert(n);
+    let (mut needed, mut rpath, mut runpath) = (Vec::new(), Vec::new(), Vec::new());
+    let mut dynsym = None;
+    if let Some(d) = &dynamic {
+        let dynstr = e.table(
+            d.info.strtab as u64,
+            d.info.strsz as u64,
+            "dynamic string table",
+        )?;
+        for entry in &d.dyns {
+            let Some(s) = usize::try_from(entry.d_val)
+                .ok()
+                .and_then(|o| name_at(&dynstr, o))
+            else {
+                continue;
+            };
+            match entry.d_tag {
+                DT_NEEDED => needed.push(utf8(s)),
+                DT_RPATH => rpath.extend(utf8(s).split(':').map(str::to_string)),
+                DT_RUNPATH => runpath.extend(utf8(s).split(':').map(str::to_string)),
+                _ => {}
             }
         }
+        let count = match shdrs.iter().find(|sh| sh.sh_type == SHT_DYNSYM) {
+            Some(sh) if sh.sh_entsize != 0 => sh.sh_size / sh.sh_entsize,
+            _ => e.hashed_symbols(&d.info)?,
+        };
+        dynsym = Some(e.symbols(d.info.symtab as u64, count, dynstr)?);
     }
-    for sym in elf.syms.iter() {
-        if let Some(n) = elf.strtab.get_at(sym.st_name) {
-            names.insert(n.split('@').next().unwrap_or(n));
+    let symtab = match shdrs.iter().rfind(|sh| sh.sh_type == SHT_SYMTAB) {
+        Some(sh) => {
+            let count = sh.sh_size.checked_div(sh.sh_entsize).unwrap_or(0);
+            let strings = e.section_data(&shdrs, sh.sh_link as usize)?;
+            Some(e.symbols(sh.sh_offset, count, strings)?)
         }
+        None => None,
+    };
+    // Only the names the facts look for are kept.
+    let mut names: BTreeSet<&'static str> = BTreeSet::new();
+    let mut imports: BTreeSet<&'static str> = BTreeSet::new();
+    let mut fortified: BTreeSet<&'static str> = BTreeSet::new();
+    let mut note_name = |n: &[u8], import: bool| match known_symbol(n) {
+        Some(Known::Name(known)) => {
+            names.insert(known);
+            if import {
+                imports.insert(known);
+            }
+        }
+        Some(Known::Fortified(base)) => {
+            fortified.insert(base);
+        }
+        None => {}
+    };
+    if let Some(s) = &dynsym {
+        for_each_name(s, ctx, &mut note_name);
     }
-    let canary = [
-        "__stack_chk_fail",
-        "__stack_chk_guard",
-        "__intel_security_cookie",
-    ]
-    .iter()
-    .any(|c| names.contains(c));
-    let fortified = names
-        .iter()
-        .filter(|n| {
-            n.strip_prefix("__")
-                .and_then(|r| r.strip_suffix("_chk"))
-                .is_some_and(|base| FORTIFIABLE.contains(&base))
-        })
-        .count();
-    let fortifiable = names.iter().filter(|n| FORTIFIABLE.contains(n)).count();
+    if let Some(s) = &symtab {
+        // Only dynamic symbols are imports.
+        for_each_name(s, ctx, |n, _| note_name(n, false));
+    }
+    let canary = CANARY.iter().any(|c| names.contains(c));
+    let fortified = fortified.len();
+    let fortifiable = FORTIFIABLE.iter().filter(|n| names.contains(*n)).count();
     let fortify = match (fortified > 0, fortifiable > 0) {
         (true, false) => Fortify::Full,
         (true, true) => Fortify::Partial,
         (false, true) => Fortify::None,
         (false, false) => Fortify::Undecidable,
     };
-    let rpath = split_paths(&elf.rpaths);
-    let runpath = split_paths(&elf.runpaths);
     let rpath_insecure = rpath.iter().chain(&runpath).any(|d| insecure_dir(d));
-    let (cet_ibt, cet_shstk, arm_bti, arm_pac) = gnu_properties(elf, bytes);
-    let mut unsafe_calls: Vec<String> = UNSAFE
+    let is_64 = ctx.container.is_big();
+    let little_endian = ctx.le.is_little();
+    let segments: Vec<(u64, Cow<'_, [u8]>)> = ph
+        .iter()
+        .filter(|p| p.p_type == PT_NOTE)
+        .filter_map(|p| Some((p.p_align, r.range(p.p_offset, p.p_filesz)?)))
+        .collect();
+    let notes = segments.iter().flat_map(|(align, data)| {
+        goblin::elf::note::NoteDataIterator {
+            data,
+            size: data.len(),
+            offset: 0,
+            ctx: (*align as usize, ctx),
+        }
+        .flatten()
+    });
+    let (cet_ibt, cet_shstk, arm_bti, arm_pac) = gnu_properties(notes, is_64, little_endian);
+    let unsafe_calls: Vec<String> = UNSAFE
         .iter()
         .filter(|u| imports.contains(*u))
         .map(|u| u.to_string())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
         .collect();
-    unsafe_calls.sort();
-    ElfFact {
-        arch: machine_to_str(elf.header.e_machine).to_string(),
-        bits: if elf.is_64 { 64 } else { 32 },
-        endianness: if elf.little_endian { "little" } else { "big" },
-        elf_type: match elf.header.e_type {
+    Ok(ElfFact {
+        arch: machine_to_str(e.header.e_machine).to_string(),
+        bits: if is_64 { 64 } else { 32 },
+        endianness: if little_endian { "little" } else { "big" },
+        elf_type: match e_type {
             ET_EXEC => "exec",
             ET_DYN => "dyn",
             ET_REL => "rel",
@@ -420,10 +795,10 @@ pub fn elf_fact(elf: &Elf<'_>, bytes: &[u8]) -> ElfFact {
         rpath,
         runpath,
         rpath_insecure,
-        stripped: elf.syms.is_empty(),
-        static_linked: elf.interpreter.is_none() && elf.dynamic.is_none(),
-        interpreter: elf.interpreter.unwrap_or("").to_string(),
-        needed: elf.libraries.iter().map(|s| s.to_string()).collect(),
+        stripped: symtab.is_none_or(|s| s.count == 0),
+        static_linked: interpreter.is_none() && dynamic.is_none(),
+        interpreter: interpreter.unwrap_or_default(),
+        needed,
         cet_ibt,
         cet_shstk,
         arm_bti,
@@ -433,7 +808,7 @@ pub fn elf_fact(elf: &Elf<'_>, bytes: &[u8]) -> ElfFact {
             .any(|p| p.p_type == PT_LOAD && p.p_flags & PF_W != 0 && p.p_flags & PF_X != 0),
         network: NETWORK.iter().any(|n| imports.contains(n)),
         unsafe_calls,
-    }
+    })
 }
 
 /// Hardening facts of a parsed PE.
@@ -487,16 +862,22 @@ pub fn macho_fact(m: &goblin::mach::MachO<'_>) -> MachOFact {
 /// Most members of a universal (fat) Mach-O looked at.
 const MAX_FAT_MEMBERS: usize = 64;
 
-/// Parses a binary. `Err` is goblin's message (malformed input).
+/// Parses an ELF read piece by piece (see [`elf_fact`]).
+pub fn parse_elf(r: &dyn Ranges) -> Result<BinaryFact, String> {
+    Ok(BinaryFact {
+        format: "elf",
+        elf: Some(elf_fact(r)?),
+        pe: None,
+        macho: None,
+    })
+}
+
+/// Parses a binary. `Err` is the parser's message (malformed input).
 pub fn parse(bytes: &[u8]) -> Result<BinaryFact, String> {
+    if bytes.starts_with(b"\x7fELF") {
+        return parse_elf(&bytes);
+    }
     match goblin::Object::parse(bytes).map_err(|e| e.to_string())? {
-        goblin::Object::Elf(elf) if separate_debug_file(&elf) => Err(DEBUG_ONLY.to_string()),
-        goblin::Object::Elf(elf) => Ok(BinaryFact {
-            format: "elf",
-            elf: Some(elf_fact(&elf, bytes)),
-            pe: None,
-            macho: None,
-        }),
         goblin::Object::PE(pe) => Ok(BinaryFact {
             format: "pe",
             elf: None,
@@ -573,6 +954,93 @@ mod tests {
     fn separate_debug_files_are_not_programs() {
         let d = include_bytes!("../../../../fixtures/firmware/elf/daemon.debug");
         assert_eq!(parse(d).err().as_deref(), Some(DEBUG_ONLY));
+    }
+
+    const CANARY_DAEMON: &[u8] = include_bytes!(
+        "../../../../rules/firmware/FW-013-network-binary-without-canary/pass/daemon-canary"
+    );
+    const STRCPY_DAEMON: &[u8] = include_bytes!(
+        "../../../../rules/firmware/FW-014-network-binary-unsafe-calls/fail/daemon-strcpy"
+    );
+
+    fn json(r: Result<BinaryFact, String>) -> serde_json::Value {
+        serde_json::to_value(r.unwrap()).unwrap()
+    }
+
+    /// Counts the bytes the ELF reader asks for.
+    struct Counting<'a>(&'a [u8], std::cell::Cell<u64>);
+    impl Ranges for Counting<'_> {
+        fn size(&self) -> u64 {
+            self.0.len() as u64
+        }
+        fn range(&self, offset: u64, len: u64) -> Option<Cow<'_, [u8]>> {
+            self.1.set(self.1.get() + len);
+            let start = usize::try_from(offset).ok()?;
+            self.0
+                .get(start..start + usize::try_from(len).ok()?)
+                .map(Cow::Borrowed)
+        }
+    }
+
+    #[test]
+    fn files_on_disk_give_the_facts_of_their_bytes() {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, bytes) in [("canary", CANARY_DAEMON), ("strcpy", STRCPY_DAEMON)] {
+            let path = dir.path().join(name);
+            std::fs::write(&path, bytes).unwrap();
+            let file = FileRanges::open(&path).unwrap();
+            assert_eq!(json(parse_elf(&file)), json(parse(bytes)), "{name}");
+        }
+        let e = json(parse(STRCPY_DAEMON));
+        assert_eq!(
+            e["elf"]["unsafe_calls"],
+            serde_json::json!(["sprintf", "strcpy", "system"])
+        );
+        assert_eq!(e["elf"]["network"], true);
+        assert_eq!(e["elf"]["needed"], serde_json::json!(["libc.so.6"]));
+        assert_eq!(json(parse(CANARY_DAEMON))["elf"]["canary"], true);
+    }
+
+    #[test]
+    fn every_name_looked_for_fits_the_name_window() {
+        for k in [CANARY, FORTIFIABLE, UNSAFE, NETWORK]
+            .iter()
+            .flat_map(|l| l.iter())
+        {
+            assert!(k.len() <= MAX_NAME, "{k}");
+            assert!(format!("__{k}_chk").len() <= MAX_NAME || !FORTIFIABLE.contains(k));
+            assert!(known_symbol(k.as_bytes()).is_some());
+        }
+        assert!(matches!(
+            known_symbol(b"__memcpy_chk"),
+            Some(Known::Fortified("memcpy"))
+        ));
+        assert!(known_symbol(b"memcpy_chk").is_none());
+    }
+
+    /// A large binary costs the reader its tables, not its size.
+    #[test]
+    fn only_headers_and_tables_are_read() {
+        let mut big = CANARY_DAEMON.to_vec();
+        big.resize(big.len() + 8 * 1024 * 1024, 0);
+        let r = Counting(&big, Default::default());
+        let fact = elf_fact(&r).unwrap();
+        assert!(fact.canary && fact.nx && fact.relro == Relro::Full);
+        assert!(r.1.get() < 16 * 1024, "{} bytes read", r.1.get());
+    }
+
+    /// `sstrip` removes the section headers: dynamic symbols are then counted from the
+    /// GNU hash table.
+    #[test]
+    fn binaries_without_section_headers_are_read_through_their_hash_table() {
+        let mut b = CANARY_DAEMON.to_vec();
+        // e_shoff (0x28, 8 bytes), e_shnum (0x3c) and e_shstrndx (0x3e) of an ELF64.
+        b[0x28..0x30].fill(0);
+        b[0x3c..0x40].fill(0);
+        let stripped = json(parse(&b));
+        let full = json(parse(CANARY_DAEMON));
+        assert_eq!(stripped, full);
+        assert_eq!(stripped["elf"]["canary"], true);
     }
 
     #[test]

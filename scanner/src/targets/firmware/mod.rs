@@ -43,9 +43,9 @@ pub(crate) fn note(
 
 /// Binary facts of an ELF, PE or Mach-O artifact.
 pub fn extract_binary(artifact: &Artifact) -> Extracted {
-    let mut out = Extracted::default();
     let uri = artifact.path.to_string();
     if artifact.bytes.len() > binary::MAX_BINARY_SIZE {
+        let mut out = Extracted::default();
         out.notifications.push(note(
             NotificationLevel::Warning,
             "binary-too-large",
@@ -58,9 +58,27 @@ pub fn extract_binary(artifact: &Artifact) -> Extracted {
         ));
         return out;
     }
+    binary_facts(uri, artifact.bytes.len() as u64, || {
+        binary::parse(&artifact.bytes)
+    })
+}
+
+/// Binary facts of an ELF file on disk, whose headers and tables are read piece by
+/// piece (the file is never read whole, so no size limit applies).
+pub fn extract_elf_file(uri: String, file: &binary::FileRanges) -> Extracted {
+    use binary::Ranges;
+    binary_facts(uri, file.size(), || binary::parse_elf(file))
+}
+
+/// Runs `parse` and turns its result into a binary fact or a notification.
+fn binary_facts(
+    uri: String,
+    len: u64,
+    parse: impl FnOnce() -> Result<binary::BinaryFact, String> + std::panic::UnwindSafe,
+) -> Extracted {
+    let mut out = Extracted::default();
     // goblin has had fuzz-found panics: one malformed binary must cost only itself.
-    let parsed = std::panic::catch_unwind(|| binary::parse(&artifact.bytes));
-    match parsed {
+    match std::panic::catch_unwind(parse) {
         Ok(Ok(fact)) => out.facts.push(Fact {
             target: Target::Binary,
             location: Location {
@@ -68,7 +86,7 @@ pub fn extract_binary(artifact: &Artifact) -> Extracted {
                 artifact: None,
                 region: Some(Region::Binary {
                     byte_offset: 0,
-                    byte_length: artifact.bytes.len() as u64,
+                    byte_length: len,
                 }),
                 logical: None,
             },
