@@ -750,41 +750,82 @@ impl<R: Read> Read for Hashing<R> {
 }
 
 /// Reads an nmap XML document block by block; hands the facts of each block's hosts to
-/// `sink` (in document order) and returns what was read. Hosts of a block are parsed in
-/// parallel on the current rayon pool.
-pub fn stream<R: Read>(
+/// `sink` (in document order) and returns what was read. See [`stream_map`].
+pub fn stream<R: Read + Send>(
     reader: R,
     uri: &str,
     ctx: &ServiceContext,
     sink: &mut dyn FnMut(Vec<Fact>),
 ) -> StreamSummary {
-    let mut reader = Hashing {
-        inner: reader,
-        hash: Sha256::new(),
-    };
-    let mut splitter = stream::Splitter::new();
+    stream_map(reader, uri, ctx, &|facts| facts, &mut |hosts: Vec<
+        Vec<Fact>,
+    >| {
+        sink(hosts.into_iter().flatten().collect())
+    })
+}
+
+/// Reads an nmap XML document and turns each host into a `T` with `per_host`, which gets
+/// the facts of the host, its services and their served certificates.
+///
+/// A thread of its own reads the document, hashes it and cuts it into `<host>` elements,
+/// a block ahead; the hosts of each block are parsed and handed to `per_host` in parallel
+/// on the current rayon pool, and the block's results go to `sink` in document order.
+/// Memory holds a few blocks, whatever the size of the document.
+pub fn stream_map<R: Read + Send, T: Send>(
+    reader: R,
+    uri: &str,
+    ctx: &ServiceContext,
+    per_host: &(dyn Fn(Vec<Fact>) -> T + Sync),
+    sink: &mut dyn FnMut(Vec<T>),
+) -> StreamSummary {
     let mut summary = StreamSummary::default();
-    while let Some(hosts) = splitter.next_hosts(&mut reader) {
-        if hosts.is_empty() {
-            continue;
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<stream::HostSlice>>(2);
+    let read = std::thread::scope(|scope| {
+        let cutter = scope.spawn(move || {
+            let mut reader = Hashing {
+                inner: reader,
+                hash: Sha256::new(),
+            };
+            let mut splitter = stream::Splitter::new();
+            while let Some(hosts) = splitter.next_hosts(&mut reader) {
+                if !hosts.is_empty() && tx.send(hosts).is_err() {
+                    break;
+                }
+            }
+            drop(tx);
+            // Drain what the splitter did not read, so the hash covers the whole file.
+            let _ = std::io::copy(&mut reader, &mut std::io::sink());
+            (
+                splitter.fault,
+                splitter.bytes_read,
+                hex::encode(reader.hash.finalize()),
+            )
+        });
+        for hosts in rx {
+            summary.hosts += hosts.len();
+            let parts: Vec<(T, Vec<Notification>)> = hosts
+                .into_par_iter()
+                .map(|h| {
+                    let mut x = Extracted::default();
+                    parse_host(&h, uri, ctx, &mut x);
+                    drop(h);
+                    (per_host(x.facts), x.notifications)
+                })
+                .collect();
+            let mut results = Vec::with_capacity(parts.len());
+            for (t, notes) in parts {
+                results.push(t);
+                summary.notifications.extend(notes);
+            }
+            sink(results);
         }
-        summary.hosts += hosts.len();
-        let parts: Vec<Extracted> = hosts
-            .par_iter()
-            .map(|h| {
-                let mut x = Extracted::default();
-                parse_host(h, uri, ctx, &mut x);
-                x
-            })
-            .collect();
-        let mut facts = Vec::new();
-        for p in parts {
-            facts.extend(p.facts);
-            summary.notifications.extend(p.notifications);
-        }
-        sink(facts);
-    }
-    if let Some(f) = &splitter.fault {
+        cutter.join()
+    });
+    let (fault, length, sha256) = match read {
+        Ok(r) => r,
+        Err(panic) => std::panic::resume_unwind(panic),
+    };
+    if let Some(f) = &fault {
         summary.notifications.push(note(
             NotificationLevel::Error,
             "malformed-nmap-xml",
@@ -798,10 +839,8 @@ pub fn stream<R: Read>(
             ),
         ));
     }
-    // Drain what the splitter did not read, so the hash covers the whole file.
-    let _ = std::io::copy(&mut reader, &mut std::io::sink());
-    summary.length = splitter.bytes_read;
-    summary.sha256 = hex::encode(reader.hash.finalize());
+    summary.length = length;
+    summary.sha256 = sha256;
     summary
 }
 
