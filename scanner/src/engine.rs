@@ -653,7 +653,12 @@ fn extract_with(
         }
         out.facts.extend(f.facts);
         out.notifications.extend(f.notifications);
-        out.findings.extend(f.findings);
+        // A large scan's findings are moved, not copied into a second buffer.
+        if out.findings.is_empty() {
+            out.findings = f.findings;
+        } else {
+            out.findings.extend(f.findings);
+        }
         out.rule_errors.extend(f.rule_errors);
         network.extend(f.network);
     }
@@ -1203,9 +1208,12 @@ pub fn scan_keeping(
     let active = active_rules(rules, config);
     let index = RuleIndex::new(&active);
     let extraction = extract_with(opts, Some(&index), obs, &mut timings);
-    let (mut findings, mut errors) = evaluate_raw(&index, &extraction.facts, opts.jobs, obs);
+    let (evaluated, mut errors) = evaluate_raw(&index, &extraction.facts, opts.jobs, obs);
     index.timings_into(&mut timings);
-    findings.extend(extraction.findings);
+    // Findings of kept facts first, then the streamed ones, whose buffer (the large one
+    // after a large nmap scan) is reused rather than copied.
+    let mut findings = extraction.findings;
+    findings.splice(0..0, evaluated);
     errors.extend(extraction.rule_errors);
     let mut notifications = error_notes(&active, errors);
     notifications.extend(extraction.notifications);
