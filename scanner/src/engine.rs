@@ -1313,7 +1313,7 @@ mod tests {
                 ..HostFact::default()
             })),
         };
-        let facts = vec![host("10.0.0.1"), host("10.0.0.2"), host("10.0.0.3")];
+        let facts = [host("10.0.0.1"), host("10.0.0.2"), host("10.0.0.3")];
         let network = || {
             facts
                 .iter()
@@ -1331,6 +1331,45 @@ mod tests {
         keep_for_join(network(), &budget, &mut more);
         assert!(more.network.is_empty());
         assert_eq!(more.notifications.len(), 1);
+    }
+
+    /// Hosts and open ports of a streamed scan are projected for the deployment join only
+    /// when the scan may hold a processing record: a scan of a /16 alone keeps none.
+    #[test]
+    fn nmap_hosts_are_kept_for_the_join_only_when_records_may_join_them() {
+        let demo = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/demo-territory");
+        let scan = discover::Candidate {
+            display: "iot-network.xml".into(),
+            path: demo.join("network/iot-network.xml"),
+        };
+        let opts = ScanOptions {
+            inputs: vec![demo.clone()],
+            as_of: parse_date("2026-11-28").unwrap(),
+            p12_passwords: Vec::new(),
+            jobs: 1,
+            discover: DiscoverOptions::default(),
+            no_suppressions: false,
+            previous_scan: None,
+        };
+        let rules = Vec::new();
+        let index = RuleIndex::new(&rules);
+        for join in [false, true] {
+            let ctx = extract_context(&opts, None, join);
+            let out = stream_nmap(&scan, &ctx, Some(&index));
+            assert_eq!(!out.network.is_empty(), join);
+            assert!(out.facts.iter().all(|f| !streamed(f.target)));
+        }
+        let declaration = discover::Candidate {
+            display: "comptage-wifi.yaml".into(),
+            path: demo.join("declarations/comptage-wifi.yaml"),
+        };
+        let image = discover::Candidate {
+            display: "lumiere-ctrl-v3.0.squashfs".into(),
+            path: demo.join("firmware/lumiere-ctrl-v3.0.squashfs"),
+        };
+        assert!(!discover::may_hold_declaration(&scan));
+        assert!(discover::may_hold_declaration(&declaration));
+        assert!(discover::may_hold_declaration(&image));
     }
 
     #[test]

@@ -911,6 +911,51 @@ mod tests {
         assert_eq!(x.facts[2].identity, "host:10.42.1.20");
     }
 
+    /// A document several blocks long: its hosts come out in document order with their
+    /// lines, although each block's hosts are parsed in parallel while the next block is
+    /// read, and the hash covers the whole document.
+    #[test]
+    fn hosts_of_many_blocks_in_document_order() {
+        let pad = "x".repeat(4000);
+        let n = 3000;
+        let mut doc = String::from("<nmaprun>\n");
+        for i in 0..n {
+            doc.push_str(&format!(
+                "<host comment=\"{pad}\"><status state=\"up\"/>\n<address addr=\"10.0.{}.{}\" addrtype=\"ipv4\"/></host>\n",
+                i / 256,
+                i % 256
+            ));
+        }
+        doc.push_str("</nmaprun>\n");
+        assert!(doc.len() > 2 * stream::BLOCK);
+        let mut seen = Vec::new();
+        let summary = stream(
+            doc.as_bytes(),
+            "big.xml",
+            &ServiceContext::default(),
+            &mut |facts| seen.extend(facts),
+        );
+        assert!(
+            summary.notifications.is_empty(),
+            "{:?}",
+            summary.notifications
+        );
+        assert_eq!((summary.hosts, seen.len()), (n, n));
+        assert_eq!(summary.length, doc.len() as u64);
+        assert_eq!(summary.sha256, hex::encode(Sha256::digest(doc.as_bytes())));
+        for (i, f) in seen.iter().enumerate() {
+            assert_eq!(f.identity, format!("host:10.0.{}.{}", i / 256, i % 256));
+            assert_eq!(
+                f.location.region,
+                Some(Region::Text {
+                    start_line: 2 + 2 * i as u32,
+                    start_column: Some(1),
+                    end_line: None
+                })
+            );
+        }
+    }
+
     #[test]
     fn truncated_document_keeps_hosts() {
         let cut_at = DOC.find("</nmaprun>").unwrap_or(0);
