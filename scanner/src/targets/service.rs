@@ -1,8 +1,9 @@
 //! Service extractor: nmap XML scans (`-oX`, or the `.xml` of `-oA`) turned into `host`
 //! and `service` facts, and served certificates (`ssl-cert`) into `certificate` facts.
 //!
-//! The document is never held whole: [`stream::Splitter`] cuts it into `<host>` elements
-//! block by block, and each block's hosts are parsed in parallel with roxmltree. Every
+//! The document is never held whole: on a thread of its own, [`stream::Splitter`] cuts it
+//! into `<host>` elements block by block, while the hosts of the previous block are parsed
+//! with roxmltree (and handed to the caller, e.g. the rule evaluation) in parallel. Every
 //! fact keeps the line of its `<host>` or `<port>` element for SARIF regions; its identity
 //! is the address, port and protocol, so fingerprints survive a re-scan that reorders the
 //! output. A malformed or truncated document gives one notification with its line, and
