@@ -382,14 +382,18 @@ impl FromStrLossy for sarif::ResultLevel {
     }
 }
 
-/// Builds the SARIF document of a report.
-pub fn to_sarif(report: &Report) -> sarif::Sarif {
-    // Map each rule to (component, index within the component): component 0 is the
-    // driver (pack 0), component k > 0 is extension k-1 (pack k).
+/// Rule indexes of each pack, in report order.
+fn rules_per_pack(report: &Report) -> BTreeMap<usize, Vec<usize>> {
     let mut per_pack: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for (i, r) in report.rules.iter().enumerate() {
         per_pack.entry(r.pack).or_default().push(i);
     }
+    per_pack
+}
+
+/// Each rule's (component, index within the component): component 0 is the driver
+/// (pack 0), component k > 0 is extension k-1 (pack k).
+fn components(per_pack: &BTreeMap<usize, Vec<usize>>, report: &Report) -> Vec<(usize, usize)> {
     let mut component = vec![(0usize, 0usize); report.rules.len()];
     for rules in per_pack.values() {
         for (j, &i) in rules.iter().enumerate() {
@@ -397,6 +401,39 @@ pub fn to_sarif(report: &Report) -> sarif::Sarif {
             component[i] = (pack, j);
         }
     }
+    component
+}
+
+/// SARIF results of some findings, built in parallel (order is kept): building results
+/// is the costly part of a large report.
+fn results(
+    report: &Report,
+    findings: &[Finding],
+    component: &[(usize, usize)],
+) -> Vec<sarif::Result> {
+    findings
+        .par_iter()
+        .map(|f| result(report, f, component))
+        .collect()
+}
+
+/// Builds the SARIF document of a report.
+pub fn to_sarif(report: &Report) -> sarif::Sarif {
+    let per_pack = rules_per_pack(report);
+    let component = components(&per_pack, report);
+    document(
+        report,
+        &per_pack,
+        results(report, &report.findings, &component),
+    )
+}
+
+/// The SARIF document of a report, with the given results.
+fn document(
+    report: &Report,
+    per_pack: &BTreeMap<usize, Vec<usize>>,
+    results: Vec<sarif::Result>,
+) -> sarif::Sarif {
     let descriptors = |pack: usize| -> Vec<sarif::ReportingDescriptor> {
         per_pack
             .get(&pack)
@@ -488,14 +525,6 @@ pub fn to_sarif(report: &Report) -> sarif::Sarif {
         })
         .collect();
 
-    let results: Vec<sarif::Result> = report
-        .findings
-        // Building results is the costly part of a large report: one per finding, in
-        // parallel (order is kept).
-        .par_iter()
-        .map(|f| result(report, f, &component))
-        .collect();
-
     let notifications: Vec<sarif::Notification> =
         report.notifications.iter().map(notification).collect();
     let mut inv_props = BTreeMap::new();
@@ -551,11 +580,47 @@ pub fn render(report: &Report) -> Result<String, SarifError> {
     Ok(s)
 }
 
-/// Writes a report as pretty-printed SARIF 2.1.0 JSON (with a final newline) to `out`, as
-/// it is serialised, without holding the text whole in memory.
+/// Findings turned into SARIF results at a time by [`write`].
+const WRITE_BATCH: usize = 4096;
+
+/// Writes a report as pretty-printed SARIF 2.1.0 JSON (with a final newline) to `out`,
+/// byte for byte what [`render`] gives. Neither the text nor the SARIF results are held
+/// whole in memory: the document is serialised without results, and the results are
+/// built and written in its `results` array a batch at a time.
 pub fn write(report: &Report, out: &mut dyn std::io::Write) -> Result<(), SarifError> {
-    serde_json::to_writer_pretty(&mut *out, &to_sarif(report))?;
-    out.write_all(b"\n").map_err(serde_json::Error::io)?;
+    let io = serde_json::Error::io;
+    let per_pack = rules_per_pack(report);
+    let component = components(&per_pack, report);
+    let frame = serde_json::to_string_pretty(&document(report, &per_pack, Vec::new()))?;
+    // The run's keys are indented by 6 spaces; quotes inside strings are escaped, so this
+    // can only be the run's (empty) `results` array.
+    const EMPTY: &str = "\n      \"results\": []";
+    let at = match frame.find(EMPTY) {
+        Some(at) if !report.findings.is_empty() => at + EMPTY.len() - 1,
+        _ => {
+            out.write_all(frame.as_bytes()).map_err(io)?;
+            out.write_all(b"\n").map_err(io)?;
+            return Ok(());
+        }
+    };
+    // Up to `[`, then each result indented as an element of the array, then `]` on.
+    out.write_all(&frame.as_bytes()[..at]).map_err(io)?;
+    let mut sep: &[u8] = b"\n";
+    for batch in report.findings.chunks(WRITE_BATCH) {
+        for r in results(report, batch, &component) {
+            let text = serde_json::to_string_pretty(&r)?;
+            for line in text.split('\n') {
+                out.write_all(sep).map_err(io)?;
+                out.write_all(b"        ").map_err(io)?;
+                out.write_all(line.as_bytes()).map_err(io)?;
+                sep = b"\n";
+            }
+            sep = b",\n";
+        }
+    }
+    out.write_all(b"\n      ").map_err(io)?;
+    out.write_all(&frame.as_bytes()[at..]).map_err(io)?;
+    out.write_all(b"\n").map_err(io)?;
     Ok(())
 }
 

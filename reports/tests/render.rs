@@ -217,6 +217,30 @@ fn sarif_is_schema_valid_and_stable() {
     insta::assert_snapshot!("sarif", s);
 }
 
+/// The SARIF writer builds results a batch at a time and splices them into the
+/// document: the bytes must be those of the whole document rendered at once, with
+/// findings, with more findings than a batch, and with none.
+#[test]
+fn sarif_written_is_sarif_rendered() {
+    let mut many = report();
+    let one = many.findings.clone();
+    many.findings = (0..9000)
+        .flat_map(|i| {
+            one.iter().cloned().map(move |mut f| {
+                f.fingerprint = format!("{}{i}", f.fingerprint);
+                f
+            })
+        })
+        .collect();
+    let mut none = report();
+    none.findings.clear();
+    for r in [report(), many, none] {
+        let mut out = Vec::new();
+        sarif::write(&r, &mut out).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), sarif::render(&r).unwrap());
+    }
+}
+
 #[test]
 fn negative_control_schema_rejects_bad_level() {
     let s = sarif::render(&report()).unwrap();

@@ -494,6 +494,38 @@ pub fn peek(c: &Candidate) -> Peek {
     }
 }
 
+/// The kind [`load`] gives a file, from its name and first bytes.
+fn kind_of(display: &str, sample: &[u8], total: u64) -> Option<ArtifactKind> {
+    kind_by_name(display)
+        .or_else(|| sniff(sample, total))
+        .or_else(|| sniff_path(display, sample))
+        .or_else(|| dump_name(display).then_some(ArtifactKind::FlashDump))
+}
+
+/// Whether a candidate may give a processing record: a declaration, or an image or
+/// archive (which may hold one). Without any in a scan, the deployment join has nothing to
+/// join network scans with, and their hosts need not be kept for it. Unreadable files
+/// give none.
+pub fn may_hold_declaration(c: &Candidate) -> bool {
+    if kind_by_name(&c.display).is_some() {
+        return false;
+    }
+    let mut sample = Vec::new();
+    let Ok(file) = File::open(&c.path) else {
+        return false;
+    };
+    let total = file.metadata().map(|m| m.len()).unwrap_or(0);
+    if file
+        .take(SNIFF_LEN as u64)
+        .read_to_end(&mut sample)
+        .is_err()
+    {
+        return false;
+    }
+    kind_of(&c.display, &sample, total)
+        .is_some_and(|k| k == ArtifactKind::Declaration || k.is_image())
+}
+
 /// Reads a candidate: returns the artifact when its content is recognised.
 pub fn load(
     c: &Candidate,
@@ -523,11 +555,7 @@ pub fn load(
         ));
         return None;
     }
-    let kind = kind_by_name(&c.display)
-        .or_else(|| sniff(&sample, total))
-        .or_else(|| sniff_path(&c.display, &sample))
-        .or_else(|| dump_name(&c.display).then_some(ArtifactKind::FlashDump));
-    let Some(kind) = kind else {
+    let Some(kind) = kind_of(&c.display, &sample, total) else {
         if has_cert_extension(&c.display) {
             let why = if total == 0 {
                 "file is empty".to_string()

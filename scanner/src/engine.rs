@@ -150,8 +150,22 @@ fn streamed(t: Target) -> bool {
     matches!(t, Target::Host | Target::Service)
 }
 
-/// nmap scans are read block by block: host and service facts are evaluated per block
-/// when rules are given (and kept otherwise, for `vigie facts`).
+/// What one host of a streamed nmap scan gives.
+#[derive(Default)]
+struct HostOut {
+    /// Facts kept: every fact without rules, else the served certificates.
+    keep: Vec<Fact>,
+    findings: Vec<Finding>,
+    rule_errors: Vec<RuleError>,
+    spent: Vec<(usize, Duration)>,
+    /// Projection of the host and its open ports for the deployment join.
+    network: Vec<targets::deployment::NetEvidence>,
+}
+
+/// nmap scans are read block by block on a thread of their own. Each host is parsed and
+/// its host and service facts evaluated (when rules are given) in one task on the rayon
+/// pool, then dropped: parsing and evaluation overlap, and memory holds a few blocks.
+/// Without rules every fact is kept, for `vigie facts`.
 fn stream_nmap(
     c: &discover::Candidate,
     ctx: &ExtractContext,
@@ -176,26 +190,48 @@ fn stream_nmap(
         }
     };
     let sctx = ctx.service();
-    let summary = targets::service::stream(
-        std::io::BufReader::new(file),
-        &c.display,
-        &sctx,
-        &mut |facts: Vec<Fact>| match rules {
-            Some(index) => {
-                let (keep, now): (Vec<Fact>, Vec<Fact>) =
-                    facts.into_iter().partition(|f| !streamed(f.target));
-                keep_for_join(&now, &ctx.net_budget, &mut out);
-                let results: Vec<Evaluated> = now.par_iter().map(|f| index.eval_fact(f)).collect();
-                for (f, e, spent) in results {
-                    out.findings.extend(f);
-                    out.rule_errors.extend(e);
-                    index.record(spent);
-                }
-                out.facts.extend(keep);
+    let join = ctx.net_budget.is_some();
+    let per_host = |facts: Vec<Fact>| -> HostOut {
+        let Some(index) = rules else {
+            return HostOut {
+                keep: facts,
+                ..HostOut::default()
+            };
+        };
+        let mut host = HostOut::default();
+        for f in facts {
+            if !streamed(f.target) {
+                host.keep.push(f);
+                continue;
             }
-            None => out.facts.extend(facts),
-        },
-    );
+            if join && let Some(p) = targets::deployment::project(&f) {
+                host.network.push(p);
+            }
+            let (found, errors, spent) = index.eval_fact(&f);
+            host.findings.extend(found);
+            host.rule_errors.extend(errors);
+            host.spent.extend(spent);
+        }
+        host
+    };
+    let summary =
+        targets::service::stream_map(file, &c.display, &sctx, &per_host, &mut |hosts: Vec<
+            HostOut,
+        >| {
+            let mut spent = Vec::new();
+            for h in hosts {
+                out.facts.extend(h.keep);
+                out.findings.extend(h.findings);
+                out.rule_errors.extend(h.rule_errors);
+                spent.extend(h.spent);
+                if let Some(budget) = &ctx.net_budget {
+                    keep_for_join(h.network, budget, &mut out);
+                }
+            }
+            if let Some(index) = rules {
+                index.record(spent);
+            }
+        });
     out.notifications.extend(summary.notifications);
     out.artifacts.push((
         ArtifactInfo {
@@ -214,13 +250,14 @@ fn stream_nmap(
     out
 }
 
-/// Keeps the projection of streamed facts for the deployment join, within the scan's
-/// budget; the first fact over it gives one notification.
-fn keep_for_join(facts: &[Fact], budget: &AtomicUsize, out: &mut PerFile) {
-    for f in facts {
-        let Some(p) = targets::deployment::project(f) else {
-            continue;
-        };
+/// Keeps the projection of streamed facts for the deployment join, in document order,
+/// within the scan's budget; the first one over it gives one notification.
+fn keep_for_join(
+    network: Vec<targets::deployment::NetEvidence>,
+    budget: &AtomicUsize,
+    out: &mut PerFile,
+) {
+    for p in network {
         let taken = budget.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1));
         match taken {
             Ok(_) => out.network.push(p),
@@ -238,7 +275,7 @@ fn keep_for_join(facts: &[Fact], budget: &AtomicUsize, out: &mut PerFile) {
                              are checked but not joined with the processing records",
                             targets::deployment::MAX_NET_EVIDENCE
                         ),
-                        location: Some(f.location.clone()),
+                        location: Some(p.location().clone()),
                         rule_id: None,
                     });
                 }
@@ -572,9 +609,12 @@ fn artifact_info(a: &Artifact, hash: bool) -> ArtifactInfo {
     }
 }
 
+/// `join_network`: the scan may hold processing records, so hosts and open ports of nmap
+/// scans are kept for the deployment join.
 fn extract_context(
     opts: &ScanOptions,
     previous_scan: Option<std::sync::Arc<targets::service::PreviousScan>>,
+    join_network: bool,
 ) -> ExtractContext {
     // "Today" is the whole --as-of day: a certificate issued that day is valid, one
     // ending that day is expired.
@@ -590,7 +630,8 @@ fn extract_context(
             limits: opts.discover.image_limits,
             budget: Default::default(),
         },
-        net_budget: std::sync::Arc::new(AtomicUsize::new(targets::deployment::MAX_NET_EVIDENCE)),
+        net_budget: join_network
+            .then(|| std::sync::Arc::new(AtomicUsize::new(targets::deployment::MAX_NET_EVIDENCE))),
         hash_artifacts: opts.discover.hash_artifacts,
         scan_contents: opts.discover.scan_contents,
     }
@@ -610,7 +651,7 @@ pub fn extract_bytes(name: &str, bytes: &[u8], opts: &ScanOptions) -> Option<Ext
         bytes: std::sync::Arc::from(bytes),
         kind,
     };
-    let ctx = extract_context(opts, None);
+    let ctx = extract_context(opts, None, false);
     let mut out = PerFile::default();
     process_artifact(&artifact, None, &ctx, &mut out);
     Some(Extraction {
@@ -651,7 +692,8 @@ fn extract_with(
     let candidates = discover::walk(&opts.inputs, &mut notifications);
     timings.discover = started.elapsed();
     obs.discovered(candidates.len());
-    let ctx = extract_context(opts, previous_scan);
+    let join_network = candidates.iter().any(discover::may_hold_declaration);
+    let ctx = extract_context(opts, previous_scan, join_network);
     let per_file: Vec<PerFile> = run_in_pool(opts.jobs, || {
         candidates
             .par_iter()
@@ -680,7 +722,12 @@ fn extract_with(
         }
         out.facts.extend(f.facts);
         out.notifications.extend(f.notifications);
-        out.findings.extend(f.findings);
+        // A large scan's findings are moved, not copied into a second buffer.
+        if out.findings.is_empty() {
+            out.findings = f.findings;
+        } else {
+            out.findings.extend(f.findings);
+        }
         out.rule_errors.extend(f.rule_errors);
         network.extend(f.network);
     }
@@ -1240,9 +1287,12 @@ pub fn scan_keeping(
     let active = active_rules(rules, config);
     let index = RuleIndex::new(&active);
     let extraction = extract_with(opts, Some(&index), obs, &mut timings);
-    let (mut findings, mut errors) = evaluate_raw(&index, &extraction.facts, opts.jobs, obs);
+    let (evaluated, mut errors) = evaluate_raw(&index, &extraction.facts, opts.jobs, obs);
     index.timings_into(&mut timings);
-    findings.extend(extraction.findings);
+    // Findings of kept facts first, then the streamed ones, whose buffer (the large one
+    // after a large nmap scan) is reused rather than copied.
+    let mut findings = extraction.findings;
+    findings.splice(0..0, evaluated);
     errors.extend(extraction.rule_errors);
     let mut notifications = error_notes(&active, errors);
     notifications.extend(extraction.notifications);
@@ -1342,18 +1392,63 @@ mod tests {
                 ..HostFact::default()
             })),
         };
-        let facts = vec![host("10.0.0.1"), host("10.0.0.2"), host("10.0.0.3")];
+        let facts = [host("10.0.0.1"), host("10.0.0.2"), host("10.0.0.3")];
+        let network = || {
+            facts
+                .iter()
+                .filter_map(targets::deployment::project)
+                .collect::<Vec<_>>()
+        };
         let budget = AtomicUsize::new(2);
         let mut out = PerFile::default();
-        keep_for_join(&facts, &budget, &mut out);
+        keep_for_join(network(), &budget, &mut out);
         assert_eq!(out.network.len(), 2);
         assert_eq!(out.notifications.len(), 1);
         assert_eq!(out.notifications[0].code, "deployment-evidence-truncated");
         // Later files of the same scan keep nothing more, and say so once each.
         let mut more = PerFile::default();
-        keep_for_join(&facts, &budget, &mut more);
+        keep_for_join(network(), &budget, &mut more);
         assert!(more.network.is_empty());
         assert_eq!(more.notifications.len(), 1);
+    }
+
+    /// Hosts and open ports of a streamed scan are projected for the deployment join only
+    /// when the scan may hold a processing record: a scan of a /16 alone keeps none.
+    #[test]
+    fn nmap_hosts_are_kept_for_the_join_only_when_records_may_join_them() {
+        let demo = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/demo-territory");
+        let scan = discover::Candidate {
+            display: "iot-network.xml".into(),
+            path: demo.join("network/iot-network.xml"),
+        };
+        let opts = ScanOptions {
+            inputs: vec![demo.clone()],
+            as_of: parse_date("2026-11-28").unwrap(),
+            p12_passwords: Vec::new(),
+            jobs: 1,
+            discover: DiscoverOptions::default(),
+            no_suppressions: false,
+            previous_scan: None,
+        };
+        let rules = Vec::new();
+        let index = RuleIndex::new(&rules);
+        for join in [false, true] {
+            let ctx = extract_context(&opts, None, join);
+            let out = stream_nmap(&scan, &ctx, Some(&index));
+            assert_eq!(!out.network.is_empty(), join);
+            assert!(out.facts.iter().all(|f| !streamed(f.target)));
+        }
+        let declaration = discover::Candidate {
+            display: "comptage-wifi.yaml".into(),
+            path: demo.join("declarations/comptage-wifi.yaml"),
+        };
+        let image = discover::Candidate {
+            display: "lumiere-ctrl-v3.0.squashfs".into(),
+            path: demo.join("firmware/lumiere-ctrl-v3.0.squashfs"),
+        };
+        assert!(!discover::may_hold_declaration(&scan));
+        assert!(discover::may_hold_declaration(&declaration));
+        assert!(discover::may_hold_declaration(&image));
     }
 
     #[test]

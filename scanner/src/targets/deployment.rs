@@ -157,6 +157,16 @@ pub enum NetEvidence {
     Service(ServiceEvidence),
 }
 
+impl NetEvidence {
+    /// Where the host or port is in its scan file.
+    pub fn location(&self) -> &Location {
+        match self {
+            NetEvidence::Host(h) => &h.location,
+            NetEvidence::Service(s) => &s.location,
+        }
+    }
+}
+
 /// The projection the join keeps of a `host` or `service` fact (open ports only).
 pub fn project(f: &Fact) -> Option<NetEvidence> {
     match &f.data {

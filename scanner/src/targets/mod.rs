@@ -47,8 +47,9 @@ pub struct ExtractContext {
     /// Image unpacking limits and the scan's extracted-bytes budget.
     pub firmware: firmware::FirmwareOptions,
     /// Hosts and open ports the deployment join may still keep in this scan (see
-    /// [`deployment::MAX_NET_EVIDENCE`]).
-    pub net_budget: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    /// [`deployment::MAX_NET_EVIDENCE`]); `None` when the scan holds no processing record
+    /// to join them with, so none are kept.
+    pub net_budget: Option<std::sync::Arc<std::sync::atomic::AtomicUsize>>,
     /// Compute artifacts' SHA-256 (see [`crate::discover::DiscoverOptions::hash_artifacts`]).
     pub hash_artifacts: bool,
     /// Look for secrets, endpoints and components in contents (see

@@ -1,8 +1,9 @@
 //! Service extractor: nmap XML scans (`-oX`, or the `.xml` of `-oA`) turned into `host`
 //! and `service` facts, and served certificates (`ssl-cert`) into `certificate` facts.
 //!
-//! The document is never held whole: [`stream::Splitter`] cuts it into `<host>` elements
-//! block by block, and each block's hosts are parsed in parallel with roxmltree. Every
+//! The document is never held whole: on a thread of its own, [`stream::Splitter`] cuts it
+//! into `<host>` elements block by block, while the hosts of the previous block are parsed
+//! with roxmltree (and handed to the caller, e.g. the rule evaluation) in parallel. Every
 //! fact keeps the line of its `<host>` or `<port>` element for SARIF regions; its identity
 //! is the address, port and protocol, so fingerprints survive a re-scan that reorders the
 //! output. A malformed or truncated document gives one notification with its line, and
@@ -750,41 +751,82 @@ impl<R: Read> Read for Hashing<R> {
 }
 
 /// Reads an nmap XML document block by block; hands the facts of each block's hosts to
-/// `sink` (in document order) and returns what was read. Hosts of a block are parsed in
-/// parallel on the current rayon pool.
-pub fn stream<R: Read>(
+/// `sink` (in document order) and returns what was read. See [`stream_map`].
+pub fn stream<R: Read + Send>(
     reader: R,
     uri: &str,
     ctx: &ServiceContext,
     sink: &mut dyn FnMut(Vec<Fact>),
 ) -> StreamSummary {
-    let mut reader = Hashing {
-        inner: reader,
-        hash: Sha256::new(),
-    };
-    let mut splitter = stream::Splitter::new();
+    stream_map(reader, uri, ctx, &|facts| facts, &mut |hosts: Vec<
+        Vec<Fact>,
+    >| {
+        sink(hosts.into_iter().flatten().collect())
+    })
+}
+
+/// Reads an nmap XML document and turns each host into a `T` with `per_host`, which gets
+/// the facts of the host, its services and their served certificates.
+///
+/// A thread of its own reads the document, hashes it and cuts it into `<host>` elements,
+/// a block ahead; the hosts of each block are parsed and handed to `per_host` in parallel
+/// on the current rayon pool, and the block's results go to `sink` in document order.
+/// Memory holds a few blocks, whatever the size of the document.
+pub fn stream_map<R: Read + Send, T: Send>(
+    reader: R,
+    uri: &str,
+    ctx: &ServiceContext,
+    per_host: &(dyn Fn(Vec<Fact>) -> T + Sync),
+    sink: &mut dyn FnMut(Vec<T>),
+) -> StreamSummary {
     let mut summary = StreamSummary::default();
-    while let Some(hosts) = splitter.next_hosts(&mut reader) {
-        if hosts.is_empty() {
-            continue;
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<stream::HostSlice>>(2);
+    let read = std::thread::scope(|scope| {
+        let cutter = scope.spawn(move || {
+            let mut reader = Hashing {
+                inner: reader,
+                hash: Sha256::new(),
+            };
+            let mut splitter = stream::Splitter::new();
+            while let Some(hosts) = splitter.next_hosts(&mut reader) {
+                if !hosts.is_empty() && tx.send(hosts).is_err() {
+                    break;
+                }
+            }
+            drop(tx);
+            // Drain what the splitter did not read, so the hash covers the whole file.
+            let _ = std::io::copy(&mut reader, &mut std::io::sink());
+            (
+                splitter.fault,
+                splitter.bytes_read,
+                hex::encode(reader.hash.finalize()),
+            )
+        });
+        for hosts in rx {
+            summary.hosts += hosts.len();
+            let parts: Vec<(T, Vec<Notification>)> = hosts
+                .into_par_iter()
+                .map(|h| {
+                    let mut x = Extracted::default();
+                    parse_host(&h, uri, ctx, &mut x);
+                    drop(h);
+                    (per_host(x.facts), x.notifications)
+                })
+                .collect();
+            let mut results = Vec::with_capacity(parts.len());
+            for (t, notes) in parts {
+                results.push(t);
+                summary.notifications.extend(notes);
+            }
+            sink(results);
         }
-        summary.hosts += hosts.len();
-        let parts: Vec<Extracted> = hosts
-            .par_iter()
-            .map(|h| {
-                let mut x = Extracted::default();
-                parse_host(h, uri, ctx, &mut x);
-                x
-            })
-            .collect();
-        let mut facts = Vec::new();
-        for p in parts {
-            facts.extend(p.facts);
-            summary.notifications.extend(p.notifications);
-        }
-        sink(facts);
-    }
-    if let Some(f) = &splitter.fault {
+        cutter.join()
+    });
+    let (fault, length, sha256) = match read {
+        Ok(r) => r,
+        Err(panic) => std::panic::resume_unwind(panic),
+    };
+    if let Some(f) = &fault {
         summary.notifications.push(note(
             NotificationLevel::Error,
             "malformed-nmap-xml",
@@ -798,10 +840,8 @@ pub fn stream<R: Read>(
             ),
         ));
     }
-    // Drain what the splitter did not read, so the hash covers the whole file.
-    let _ = std::io::copy(&mut reader, &mut std::io::sink());
-    summary.length = splitter.bytes_read;
-    summary.sha256 = hex::encode(reader.hash.finalize());
+    summary.length = length;
+    summary.sha256 = sha256;
     summary
 }
 
@@ -870,6 +910,51 @@ mod tests {
         assert!(h.private_address);
         assert_eq!(h.hostnames, vec!["cam-parvis-mairie.belvezet.fr"]);
         assert_eq!(x.facts[2].identity, "host:10.42.1.20");
+    }
+
+    /// A document several blocks long: its hosts come out in document order with their
+    /// lines, although each block's hosts are parsed in parallel while the next block is
+    /// read, and the hash covers the whole document.
+    #[test]
+    fn hosts_of_many_blocks_in_document_order() {
+        let pad = "x".repeat(4000);
+        let n = 3000;
+        let mut doc = String::from("<nmaprun>\n");
+        for i in 0..n {
+            doc.push_str(&format!(
+                "<host comment=\"{pad}\"><status state=\"up\"/>\n<address addr=\"10.0.{}.{}\" addrtype=\"ipv4\"/></host>\n",
+                i / 256,
+                i % 256
+            ));
+        }
+        doc.push_str("</nmaprun>\n");
+        assert!(doc.len() > 2 * stream::BLOCK);
+        let mut seen = Vec::new();
+        let summary = stream(
+            doc.as_bytes(),
+            "big.xml",
+            &ServiceContext::default(),
+            &mut |facts| seen.extend(facts),
+        );
+        assert!(
+            summary.notifications.is_empty(),
+            "{:?}",
+            summary.notifications
+        );
+        assert_eq!((summary.hosts, seen.len()), (n, n));
+        assert_eq!(summary.length, doc.len() as u64);
+        assert_eq!(summary.sha256, hex::encode(Sha256::digest(doc.as_bytes())));
+        for (i, f) in seen.iter().enumerate() {
+            assert_eq!(f.identity, format!("host:10.0.{}.{}", i / 256, i % 256));
+            assert_eq!(
+                f.location.region,
+                Some(Region::Text {
+                    start_line: 2 + 2 * i as u32,
+                    start_column: Some(1),
+                    end_line: None
+                })
+            );
+        }
     }
 
     #[test]
