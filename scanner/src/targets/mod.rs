@@ -64,8 +64,13 @@ impl ExtractContext {
 
 /// Runs the extractor of the artifact's kind.
 pub fn extract(artifact: &Artifact, ctx: &ExtractContext) -> Extracted {
-    let mut x = extract_kind(artifact, ctx);
-    x.facts.extend(content_facts(artifact));
+    let content = content_facts(artifact);
+    let mut x = match artifact.kind {
+        // A record's secrets are masked in its fact: the same scan serves both.
+        ArtifactKind::Declaration => declaration::extract(artifact, &ctx.decl, &content),
+        _ => extract_kind(artifact, ctx),
+    };
+    x.facts.extend(content);
     x
 }
 
@@ -103,7 +108,9 @@ fn extract_kind(artifact: &Artifact, ctx: &ExtractContext) -> Extracted {
         ArtifactKind::NmapXml => {
             service::extract(&artifact.bytes, &artifact.path.to_string(), &ctx.service())
         }
-        ArtifactKind::Declaration => declaration::extract(artifact, &ctx.decl),
+        ArtifactKind::Declaration => {
+            declaration::extract(artifact, &ctx.decl, &content_facts(artifact))
+        }
         ArtifactKind::Elf | ArtifactKind::Pe | ArtifactKind::MachO => {
             firmware::extract_binary(artifact)
         }
