@@ -432,7 +432,7 @@ fn read_doc(text: &str) -> Option<Doc<'_>> {
             column: span.start.col() as u32 + 1,
         };
         match ev {
-            Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Comment(..) => {}
+            Event::StreamStart | Event::StreamEnd | Event::DocumentEnd => {}
             Event::DocumentStart(..) => {
                 documents += 1;
                 if documents > 1 {
