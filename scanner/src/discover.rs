@@ -440,14 +440,34 @@ pub fn is_nmap_xml(sample: &[u8]) -> bool {
     head.windows(8).any(|w| w == b"<nmaprun")
 }
 
-/// Reads the first bytes of a candidate and tells whether it is an nmap XML scan (which
-/// the engine streams instead of loading whole).
-pub fn peek_nmap(c: &Candidate) -> bool {
+/// How the engine reads a candidate, told by its first bytes: nmap XML scans and images
+/// are streamed instead of loaded whole.
+pub enum Peeked {
+    /// An nmap XML report, streamed block by block.
+    Nmap,
+    /// An image or archive, streamed: its kind and size.
+    Image(ArtifactKind, u64),
+    /// Anything else, loaded whole.
+    Other,
+}
+
+/// Reads the first bytes of a candidate to tell how to read it.
+pub fn peek(c: &Candidate) -> Peeked {
     let mut head = Vec::with_capacity(4096);
-    File::open(&c.path)
-        .and_then(|f| f.take(4096).read_to_end(&mut head))
-        .is_ok()
-        && is_nmap_xml(&head)
+    let Ok(f) = File::open(&c.path) else {
+        return Peeked::Other;
+    };
+    let len = f.metadata().map(|m| m.len());
+    if f.take(4096).read_to_end(&mut head).is_err() {
+        return Peeked::Other;
+    }
+    if is_nmap_xml(&head) {
+        return Peeked::Nmap;
+    }
+    match (sniff_magic(&head).filter(|k| k.is_image()), len) {
+        (Some(k), Ok(len)) => Peeked::Image(k, len),
+        _ => Peeked::Other,
+    }
 }
 
 fn contains_pem(sample: &[u8]) -> bool {
@@ -459,18 +479,6 @@ fn has_cert_extension(path: &str) -> bool {
         .extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| CERT_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
-}
-
-/// Reads the first bytes of a candidate and tells whether it is an image or archive
-/// (which the engine unpacks as a stream instead of loading whole), and its size.
-pub fn peek_image(c: &Candidate) -> Option<(ArtifactKind, u64)> {
-    let mut head = Vec::with_capacity(4096);
-    let f = File::open(&c.path).ok()?;
-    let len = f.metadata().ok()?.len();
-    f.take(4096).read_to_end(&mut head).ok()?;
-    sniff_magic(&head)
-        .filter(|k| k.is_image())
-        .map(|k| (k, len))
 }
 
 /// Reads a candidate: returns the artifact when its content is recognised.

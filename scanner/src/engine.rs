@@ -462,11 +462,10 @@ fn extract_one(
     ctx: &ExtractContext,
     rules: Option<&RuleIndex<'_>>,
 ) -> PerFile {
-    if discover::peek_nmap(c) {
-        return stream_nmap(c, ctx, rules);
-    }
-    if let Some((kind, size)) = discover::peek_image(c) {
-        return stream_image(c, kind, size, ctx);
+    match discover::peek(c) {
+        discover::Peeked::Nmap => return stream_nmap(c, ctx, rules),
+        discover::Peeked::Image(kind, size) => return stream_image(c, kind, size, ctx),
+        discover::Peeked::Other => {}
     }
     let mut notes = Vec::new();
     let Some(artifact) = discover::load(c, opts.discover, &mut notes) else {

@@ -1,8 +1,8 @@
 //! Positions of every field of a declaration, and the unknown-key check.
 //!
-//! The typed model ([`super::model`]) says what a field means; this second, generic
-//! pass over the same text says where it is: a map from field paths (`processors.1.art28_contract`)
-//! to the line and column of the key (or of the list entry). Findings use it to land on
+//! The typed model ([`super::model`]) says what a field means; the positioned tree read
+//! from the same text says where it is: the line and column of each key (or list entry),
+//! looked up by field path (`processors.1.art28_contract`). Findings use it to land on
 //! the offending line. The same tree is walked along the JSON Schema of the model to
 //! refuse unknown keys with their position (keys starting with `x_` are extensions).
 
@@ -455,13 +455,14 @@ fn read_doc(text: &str) -> Option<Doc<'_>> {
                 if anchor != 0 || tag.is_some() {
                     return None;
                 }
-                stack.push(Frame::Seq(pos, Vec::new()));
+                stack.push(Frame::Seq(pos, Vec::with_capacity(4)));
             }
             Event::MappingStart(_, anchor, tag) => {
                 if anchor != 0 || tag.is_some() {
                     return None;
                 }
-                stack.push(Frame::Map(pos, Vec::new(), None));
+                // Most mappings of a record have a handful of keys: no regrowth.
+                stack.push(Frame::Map(pos, Vec::with_capacity(8), None));
             }
             Event::SequenceEnd => match stack.pop()? {
                 Frame::Seq(p, items) => attach(&mut stack, &mut root, p, Doc::Seq(items), false)?,
