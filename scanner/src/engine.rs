@@ -1342,11 +1342,14 @@ pub fn scan_keeping(
         },
     };
     timings.total = started.elapsed();
-    let kept = extraction
-        .facts
-        .into_iter()
-        .filter(|f| keep.contains(&f.target))
-        .collect();
+    // Freeing tens of thousands of facts is work too: on the pool, not serially.
+    let facts = extraction.facts;
+    let kept = run_in_pool(opts.jobs, || {
+        facts
+            .into_par_iter()
+            .filter(|f| keep.contains(&f.target))
+            .collect()
+    });
     (report, timings, kept)
 }
 

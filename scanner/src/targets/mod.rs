@@ -69,9 +69,20 @@ impl ExtractContext {
 
 /// Runs the extractor of the artifact's kind.
 pub fn extract(artifact: &Artifact, ctx: &ExtractContext) -> Extracted {
-    let mut x = extract_kind(artifact, ctx);
+    // A record's secrets are masked in its fact: the same scan serves both, so records
+    // are always scanned.
+    let declaration = artifact.kind == ArtifactKind::Declaration;
+    let content = if ctx.scan_contents || declaration {
+        content_facts(artifact)
+    } else {
+        Vec::new()
+    };
+    let mut x = match artifact.kind {
+        ArtifactKind::Declaration => declaration::extract(artifact, &ctx.decl, &content),
+        _ => extract_kind(artifact, ctx),
+    };
     if ctx.scan_contents {
-        x.facts.extend(content_facts(artifact));
+        x.facts.extend(content);
     }
     x
 }
@@ -110,7 +121,9 @@ fn extract_kind(artifact: &Artifact, ctx: &ExtractContext) -> Extracted {
         ArtifactKind::NmapXml => {
             service::extract(&artifact.bytes, &artifact.path.to_string(), &ctx.service())
         }
-        ArtifactKind::Declaration => declaration::extract(artifact, &ctx.decl),
+        ArtifactKind::Declaration => {
+            declaration::extract(artifact, &ctx.decl, &content_facts(artifact))
+        }
         ArtifactKind::Elf | ArtifactKind::Pe | ArtifactKind::MachO => {
             firmware::extract_binary(artifact)
         }

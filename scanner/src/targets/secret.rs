@@ -769,6 +769,10 @@ pub fn scan(path: &VirtualPath, bytes: &[u8], skip: Skip) -> Vec<Fact> {
         let Some((find, re)) = c.each.get(i) else {
             continue;
         };
+        // Host settings only give endpoints.
+        if skip.endpoints && matches!(find, Find::HostSetting) {
+            continue;
+        }
         for caps in re.captures_iter(bytes) {
             match find {
                 Find::PrivateKey => {
@@ -845,6 +849,9 @@ pub fn scan(path: &VirtualPath, bytes: &[u8], skip: Skip) -> Vec<Fact> {
                         {
                             secrets.push((start, secret("url-password", &user, pass, start)));
                         }
+                    }
+                    if skip.endpoints {
+                        continue;
                     }
                     let port = caps.get(4).map(|p| String::from_utf8_lossy(p.as_bytes()));
                     let setting = setting_before(bytes, s.start());
@@ -1028,13 +1035,21 @@ fn web_credentials(bytes: &[u8], sink: &mut dyn FnMut(&str, &[u8], usize)) {
 /// it holds none. Private key blocks are left alone (their value is not contiguous);
 /// lines are kept, columns after a secret on its line shift.
 pub fn redact(text: &str) -> Option<String> {
-    let path = VirtualPath::file("");
-    let mut spans: Vec<(usize, usize, String)> = scan(&path, text.as_bytes(), Skip::default())
-        .into_iter()
-        .filter_map(|f| match f.data {
+    redact_with(
+        text,
+        &scan(&VirtualPath::file(""), text.as_bytes(), Skip::default()),
+    )
+}
+
+/// [`redact`] with the facts [`scan`] already found in `text` (whatever its [`Skip`]:
+/// only the secrets are used), so that a file is not scanned twice.
+pub fn redact_with(text: &str, facts: &[Fact]) -> Option<String> {
+    let mut spans: Vec<(usize, usize, &str)> = facts
+        .iter()
+        .filter_map(|f| match &f.data {
             FactData::Secret(s) if s.kind != "private-key" => {
                 let start = s.byte_offset as usize;
-                Some((start, start + s.byte_len, s.masked))
+                Some((start, start + s.byte_len, s.masked.as_str()))
             }
             _ => None,
         })
@@ -1053,7 +1068,7 @@ pub fn redact(text: &str) -> Option<String> {
             continue;
         }
         out.push_str(before);
-        out.push_str(&masked);
+        out.push_str(masked);
         at = end;
     }
     out.push_str(text.get(at..).unwrap_or(""));

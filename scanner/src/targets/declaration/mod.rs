@@ -65,6 +65,12 @@ pub fn json_schema() -> &'static serde_json::Value {
     })
 }
 
+/// The keys [`json_schema`] allows, compiled once for the unknown-key check.
+fn key_schema() -> &'static spans::KeySchema {
+    static KEYS: OnceLock<spans::KeySchema> = OnceLock::new();
+    KEYS.get_or_init(|| spans::KeySchema::compile(json_schema()))
+}
+
 fn close_objects(v: &mut serde_json::Value) {
     match v {
         serde_json::Value::Object(o) => {
@@ -436,18 +442,23 @@ pub fn parse(
     text: &str,
     as_of: Date,
 ) -> Result<(DeclarationFact, Vec<Notification>), Box<Notification>> {
+    parse_masked(uri, text, crate::targets::secret::redact(text), as_of)
+}
+
+/// [`parse`] of `text` whose secrets are masked in `redacted` (`None`: it has none).
+fn parse_masked(
+    uri: &str,
+    text: &str,
+    redacted: Option<String>,
+    as_of: Date,
+) -> Result<(DeclarationFact, Vec<Notification>), Box<Notification>> {
     // A secret written in a field (`source_code_url: https://user:token@...`) reaches
     // facts and reports only masked; the secret rules report it from the raw text.
-    let redacted = crate::targets::secret::redact(text);
     let text = redacted.as_deref().unwrap_or(text);
     // One pass over the text gives positions and values; the typed model is read from
     // the values. Anything that pass declines or the model refuses is read again by
     // serde-saphyr, whose errors carry the position and the expected type.
-    let fast = spans::one_pass(text).and_then(|(tree, value)| {
-        serde_json::from_value::<ProcessingRecord>(value)
-            .ok()
-            .map(|r| (r, tree))
-    });
+    let fast = spans::one_pass::<ProcessingRecord>(text).map(|(tree, r)| (r, tree));
     let (mut record, tree) = match fast {
         Some(x) => x,
         None => {
@@ -469,7 +480,7 @@ pub fn parse(
     };
     record.assign_paths();
     let mut notes = Vec::new();
-    for u in spans::unknown_keys(&tree, json_schema()) {
+    for u in spans::unknown_keys(&tree, key_schema()) {
         notes.push(note(
             uri,
             "unknown-declaration-key",
@@ -482,7 +493,7 @@ pub fn parse(
             ),
         ));
     }
-    let spans = Arc::new(SpanIndex::build(&tree));
+    let spans = Arc::new(SpanIndex::build(tree));
     let derived = derive(&record, as_of, &spans);
     Ok((
         DeclarationFact {
@@ -494,8 +505,9 @@ pub fn parse(
     ))
 }
 
-/// Extracts the `declaration` fact of one file.
-pub fn extract(artifact: &Artifact, opts: &DeclOptions) -> Extracted {
+/// Extracts the `declaration` fact of one file; `content` holds what the secret scan
+/// found in it ([`crate::targets::content_facts`]), whose secrets are masked in the fact.
+pub fn extract(artifact: &Artifact, opts: &DeclOptions, content: &[Fact]) -> Extracted {
     let mut out = Extracted::default();
     let uri = artifact.path.to_string();
     let text = match std::str::from_utf8(&artifact.bytes) {
@@ -511,7 +523,8 @@ pub fn extract(artifact: &Artifact, opts: &DeclOptions) -> Extracted {
             return out;
         }
     };
-    match parse(&uri, text, opts.as_of) {
+    let redacted = crate::targets::secret::redact_with(text, content);
+    match parse_masked(&uri, text, redacted, opts.as_of) {
         Err(n) => out.notifications.push(*n),
         Ok((fact, notes)) => {
             out.notifications.extend(notes);

@@ -1,15 +1,17 @@
 //! Positions of every field of a declaration, and the unknown-key check.
 //!
-//! The typed model ([`super::model`]) says what a field means; this second, generic
-//! pass over the same text says where it is: a map from field paths (`processors.1.art28_contract`)
-//! to the line and column of the key (or of the list entry). Findings use it to land on
+//! The typed model ([`super::model`]) says what a field means; the positioned tree read
+//! from the same text says where it is: the line and column of each key (or list entry),
+//! looked up by field path (`processors.1.art28_contract`). Findings use it to land on
 //! the offending line. The same tree is walked along the JSON Schema of the model to
 //! refuse unknown keys with their position (keys starting with `x_` are extensions).
 
 use serde::Deserialize;
+use serde::de::{DeserializeOwned, IntoDeserializer};
 use serde::de::{MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 use serde_saphyr::Spanned;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 
@@ -165,53 +167,34 @@ fn pos_of<T>(s: &Spanned<T>) -> Pos {
     }
 }
 
-/// Field path → position of its key (or list entry).
-#[derive(Debug, Default)]
+/// Field path → position of its key (or list entry): the positioned tree, looked up
+/// on demand (findings ask for a few paths; indexing every field of every record would
+/// cost more than all lookups).
+#[derive(Debug)]
 pub struct SpanIndex {
-    map: HashMap<String, Pos>,
+    root: Node,
+}
+
+impl Default for SpanIndex {
+    fn default() -> Self {
+        SpanIndex { root: Node::Scalar }
+    }
 }
 
 impl SpanIndex {
-    /// Builds the index of a parsed tree.
-    pub fn build(root: &Node) -> SpanIndex {
-        let mut idx = SpanIndex::default();
-        let mut path = String::new();
-        idx.walk(root, &mut path);
-        idx
+    /// The index of a parsed tree.
+    pub fn build(root: Node) -> SpanIndex {
+        SpanIndex { root }
     }
 
-    fn walk(&mut self, node: &Node, path: &mut String) {
-        let len = path.len();
-        match node {
-            Node::Map(entries) => {
-                for (k, pos, v) in entries {
-                    if !path.is_empty() {
-                        path.push('.');
-                    }
-                    path.push_str(k);
-                    self.map.insert(path.clone(), *pos);
-                    self.walk(v, path);
-                    path.truncate(len);
-                }
-            }
-            Node::Seq(items) => {
-                for (i, (pos, v)) in items.iter().enumerate() {
-                    if !path.is_empty() {
-                        path.push('.');
-                    }
-                    path.push_str(&i.to_string());
-                    self.map.insert(path.clone(), *pos);
-                    self.walk(v, path);
-                    path.truncate(len);
-                }
-            }
-            Node::Scalar => {}
-        }
+    /// The tree.
+    pub fn tree(&self) -> &Node {
+        &self.root
     }
 
     /// Whether the file has the field `path`.
     pub fn has(&self, path: &str) -> bool {
-        self.map.contains_key(path)
+        find(&self.root, path).is_some()
     }
 
     /// Position of `path`, or of its deepest ancestor present in the file (a missing
@@ -220,11 +203,41 @@ impl SpanIndex {
     pub fn locate(&self, path: &str) -> Option<Pos> {
         let mut p = path;
         loop {
-            if let Some(pos) = self.map.get(p) {
-                return Some(*pos);
+            if let Some(pos) = find(&self.root, p) {
+                return Some(pos);
             }
             p = &p[..p.rfind('.')?];
         }
+    }
+}
+
+/// Position of the field whose path (keys and list indexes joined by `.`) is `path`
+/// below `node`. A key may itself hold dots: every key that starts the path is tried.
+fn find(node: &Node, path: &str) -> Option<Pos> {
+    match node {
+        Node::Map(entries) => entries.iter().rev().find_map(|(k, pos, v)| {
+            let rest = path.strip_prefix(k.as_str())?;
+            if rest.is_empty() {
+                return Some(*pos);
+            }
+            find(v, rest.strip_prefix('.')?)
+        }),
+        Node::Seq(items) => {
+            let (head, rest) = match path.split_once('.') {
+                Some((h, r)) => (h, Some(r)),
+                None => (path, None),
+            };
+            let i: usize = head.parse().ok()?;
+            if i.to_string() != head {
+                return None;
+            }
+            let (pos, v) = items.get(i)?;
+            match rest {
+                None => Some(*pos),
+                Some(r) => find(v, r),
+            }
+        }
+        Node::Scalar => None,
     }
 }
 
@@ -266,19 +279,68 @@ fn resolve<'a>(root: &'a Value, mut s: &'a Value) -> &'a Value {
     s
 }
 
+/// The keys a JSON Schema allows, compiled once into a graph (a `$ref` is one node
+/// however often it is used), so that checking a record does no schema lookups.
+#[derive(Debug, Default)]
+pub struct KeySchema {
+    nodes: Vec<KeyNode>,
+}
+
+#[derive(Debug, Default)]
+struct KeyNode {
+    /// Allowed keys of an object, in the schema's order, and the node of each value
+    /// (`None`: not an object).
+    props: Option<Vec<(String, usize)>>,
+    /// The node of the items of an array.
+    items: Option<usize>,
+}
+
+impl KeySchema {
+    /// Compiles `schema` (its `$defs` and `$ref`s).
+    pub fn compile(schema: &Value) -> KeySchema {
+        let mut out = KeySchema::default();
+        let mut seen = HashMap::new();
+        out.add(schema, schema, &mut seen);
+        out
+    }
+
+    fn add(&mut self, root: &Value, s: &Value, seen: &mut HashMap<*const Value, usize>) -> usize {
+        let s = resolve(root, s);
+        if let Some(&i) = seen.get(&(s as *const Value)) {
+            return i;
+        }
+        let i = self.nodes.len();
+        self.nodes.push(KeyNode::default());
+        seen.insert(s as *const Value, i);
+        let props = s.get("properties").and_then(Value::as_object).map(|props| {
+            props
+                .iter()
+                .map(|(k, sub)| (k.clone(), self.add(root, sub, seen)))
+                .collect()
+        });
+        let items = s.get("items").map(|sub| self.add(root, sub, seen));
+        self.nodes[i] = KeyNode { props, items };
+        i
+    }
+}
+
 /// Lists the keys of `root` that the schema does not know (except `x_*`).
-pub fn unknown_keys(tree: &Node, schema: &Value) -> Vec<UnknownKey> {
+pub fn unknown_keys(tree: &Node, schema: &KeySchema) -> Vec<UnknownKey> {
     let mut out = Vec::new();
-    check(tree, schema, schema, &mut String::new(), &mut out);
+    if !schema.nodes.is_empty() {
+        check(tree, schema, 0, &mut String::new(), &mut out);
+    }
     out
 }
 
-fn check(node: &Node, schema: &Value, s: &Value, path: &mut String, out: &mut Vec<UnknownKey>) {
-    let s = resolve(schema, s);
+fn check(node: &Node, schema: &KeySchema, s: usize, path: &mut String, out: &mut Vec<UnknownKey>) {
+    let Some(s) = schema.nodes.get(s) else {
+        return;
+    };
     let len = path.len();
     match node {
         Node::Map(entries) => {
-            let Some(props) = s.get("properties").and_then(Value::as_object) else {
+            let Some(props) = &s.props else {
                 return;
             };
             for (key, pos, v) in entries {
@@ -289,19 +351,19 @@ fn check(node: &Node, schema: &Value, s: &Value, path: &mut String, out: &mut Ve
                     path.push('.');
                 }
                 path.push_str(key);
-                match props.get(key) {
-                    Some(sub) => check(v, schema, sub, path, out),
+                match props.iter().find(|(k, _)| k == key) {
+                    Some(&(_, sub)) => check(v, schema, sub, path, out),
                     None => out.push(UnknownKey {
                         pos: *pos,
                         path: path.clone(),
-                        expected: props.keys().cloned().collect(),
+                        expected: props.iter().map(|(k, _)| k.clone()).collect(),
                     }),
                 }
                 path.truncate(len);
             }
         }
         Node::Seq(items) => {
-            let Some(item_schema) = s.get("items") else {
+            let Some(item_schema) = s.items else {
                 return;
             };
             for (i, (_, v)) in items.iter().enumerate() {
@@ -317,16 +379,51 @@ fn check(node: &Node, schema: &Value, s: &Value, path: &mut String, out: &mut Ve
     }
 }
 
-/// Reads `text` once with the YAML event parser into both the positioned tree and a plain
-/// value the typed model deserializes from. Plain scalars are typed by the YAML 1.2 core
-/// schema (null, booleans, integers, floats, else strings); quoted and block scalars are
-/// strings. Returns `None` when the text uses what this pass leaves to serde-saphyr
-/// (anchors, aliases, tags, duplicate keys, several documents, non-scalar keys) or does
-/// not parse; the caller then takes the serde path, which reports errors with positions.
-pub fn one_pass(text: &str) -> Option<(Node, Value)> {
+/// Reads `text` once with the YAML event parser into both the positioned tree and a
+/// value of type `T` (the typed model), deserialized straight from the parsed nodes.
+/// Plain scalars are typed by the YAML 1.2 core schema (null, booleans, integers,
+/// floats, else strings); quoted and block scalars are strings. Returns `None` when the
+/// text uses what this pass leaves to serde-saphyr (anchors, aliases, tags, duplicate
+/// keys, several documents, non-scalar keys), does not parse, or does not fit `T`; the
+/// caller then takes the serde path, which reports errors with positions.
+pub fn one_pass<T: DeserializeOwned>(text: &str) -> Option<(Node, T)> {
+    let doc = read_doc(text)?;
+    let value = T::deserialize(&doc).ok()?;
+    Some((doc.into_node(), value))
+}
+
+/// A YAML node as [`one_pass`] reads it: values with the positions of their keys and
+/// entries. Scalars borrow the text when they can.
+#[derive(Debug)]
+enum Doc<'a> {
+    Map(Vec<(Cow<'a, str>, Pos, Doc<'a>)>),
+    Seq(Vec<(Pos, Doc<'a>)>),
+    Null,
+    Bool(bool),
+    Int(i64),
+    UInt(u64),
+    Float(f64),
+    Str(Cow<'a, str>),
+}
+
+impl Doc<'_> {
+    fn into_node(self) -> Node {
+        match self {
+            Doc::Map(v) => Node::Map(
+                v.into_iter()
+                    .map(|(k, pos, x)| (k.into_owned(), pos, x.into_node()))
+                    .collect(),
+            ),
+            Doc::Seq(v) => Node::Seq(v.into_iter().map(|(p, x)| (p, x.into_node())).collect()),
+            _ => Node::Scalar,
+        }
+    }
+}
+
+fn read_doc(text: &str) -> Option<Doc<'_>> {
     use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle};
-    let mut stack: Vec<Frame> = Vec::new();
-    let mut root: Option<(Node, Value)> = None;
+    let mut stack: Vec<Frame<'_>> = Vec::new();
+    let mut root: Option<Doc<'_>> = None;
     let mut documents = 0;
     for ev in Parser::new_from_str(text) {
         let (ev, span) = ev.ok()?;
@@ -335,7 +432,7 @@ pub fn one_pass(text: &str) -> Option<(Node, Value)> {
             column: span.start.col() as u32 + 1,
         };
         match ev {
-            Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Comment(..) => {}
+            Event::StreamStart | Event::StreamEnd | Event::DocumentEnd => {}
             Event::DocumentStart(..) => {
                 documents += 1;
                 if documents > 1 {
@@ -346,42 +443,34 @@ pub fn one_pass(text: &str) -> Option<(Node, Value)> {
                 if anchor != 0 || tag.is_some() {
                     return None;
                 }
-                let value = if style == ScalarStyle::Plain {
-                    plain(&v)
-                } else {
-                    Value::String(v.to_string())
-                };
-                attach(&mut stack, &mut root, pos, Node::Scalar, value, Some(&v))?;
+                attach(
+                    &mut stack,
+                    &mut root,
+                    pos,
+                    Doc::Str(v),
+                    style == ScalarStyle::Plain,
+                )?;
             }
             Event::SequenceStart(_, anchor, tag) => {
                 if anchor != 0 || tag.is_some() {
                     return None;
                 }
-                stack.push(Frame::Seq(pos, Vec::new(), Vec::new()));
+                stack.push(Frame::Seq(pos, Vec::with_capacity(4)));
             }
             Event::MappingStart(_, anchor, tag) => {
                 if anchor != 0 || tag.is_some() {
                     return None;
                 }
-                stack.push(Frame::Map(pos, Vec::new(), serde_json::Map::new(), None));
+                // Most mappings of a record have a handful of keys: no regrowth.
+                stack.push(Frame::Map(pos, Vec::with_capacity(8), None));
             }
             Event::SequenceEnd => match stack.pop()? {
-                Frame::Seq(p, nodes, values) => {
-                    attach(
-                        &mut stack,
-                        &mut root,
-                        p,
-                        Node::Seq(nodes),
-                        Value::Array(values),
-                        None,
-                    )?;
-                }
+                Frame::Seq(p, items) => attach(&mut stack, &mut root, p, Doc::Seq(items), false)?,
                 Frame::Map(..) => return None,
             },
             Event::MappingEnd => match stack.pop()? {
-                Frame::Map(p, nodes, values, None) => {
-                    let v = Value::Object(values);
-                    attach(&mut stack, &mut root, p, Node::Map(nodes), v, None)?;
+                Frame::Map(p, entries, None) if !duplicate_keys(&entries) => {
+                    attach(&mut stack, &mut root, p, Doc::Map(entries), false)?
                 }
                 _ => return None,
             },
@@ -391,70 +480,81 @@ pub fn one_pass(text: &str) -> Option<(Node, Value)> {
     root
 }
 
-/// A collection being read by [`one_pass`], with the position of its first event.
-enum Frame {
-    Map(
-        Pos,
-        Vec<(String, Pos, Node)>,
-        serde_json::Map<String, Value>,
-        Option<(String, Pos)>,
-    ),
-    Seq(Pos, Vec<(Pos, Node)>, Vec<Value>),
+/// Whether a mapping repeats a key (sorting the keys of large ones, so that a hostile
+/// file cannot make the check quadratic).
+fn duplicate_keys(entries: &[(Cow<'_, str>, Pos, Doc<'_>)]) -> bool {
+    if entries.len() <= 16 {
+        return entries
+            .iter()
+            .enumerate()
+            .any(|(i, (k, _, _))| entries[..i].iter().any(|(x, _, _)| x == k));
+    }
+    let mut keys: Vec<&str> = entries.iter().map(|(k, _, _)| k.as_ref()).collect();
+    keys.sort_unstable();
+    keys.windows(2).any(|w| w[0] == w[1])
 }
 
-/// Attaches a finished node to its parent (or makes it the root); `key_text` is the text
-/// of a scalar, which may be a key.
-fn attach(
-    stack: &mut [Frame],
-    root: &mut Option<(Node, Value)>,
+/// A collection being read by [`read_doc`], with the position of its first event (and
+/// for a mapping, the key waiting for its value).
+enum Frame<'a> {
+    Map(
+        Pos,
+        Vec<(Cow<'a, str>, Pos, Doc<'a>)>,
+        Option<(Cow<'a, str>, Pos)>,
+    ),
+    Seq(Pos, Vec<(Pos, Doc<'a>)>),
+}
+
+/// Attaches a finished node to its parent (or makes it the root). A scalar arrives as
+/// `Doc::Str` with `plain` telling whether it is typed: as a key it stays text.
+fn attach<'a>(
+    stack: &mut [Frame<'a>],
+    root: &mut Option<Doc<'a>>,
     pos: Pos,
-    node: Node,
-    value: Value,
-    key_text: Option<&str>,
+    node: Doc<'a>,
+    plain: bool,
 ) -> Option<()> {
+    let typed = |node: Doc<'a>| match node {
+        Doc::Str(v) if plain => plain_scalar(v),
+        n => n,
+    };
     match stack.last_mut() {
         None => {
             if root.is_some() {
                 return None;
             }
-            *root = Some((node, value));
+            *root = Some(typed(node));
         }
-        Some(Frame::Seq(_, nodes, values)) => {
-            nodes.push((pos, node));
-            values.push(value);
-        }
-        Some(Frame::Map(_, nodes, values, pending)) => match pending.take() {
+        Some(Frame::Seq(_, items)) => items.push((pos, typed(node))),
+        Some(Frame::Map(_, entries, pending)) => match pending.take() {
             None => {
-                let k = key_text?.to_string();
-                if values.contains_key(&k) {
+                let Doc::Str(k) = node else {
                     return None;
-                }
+                };
                 *pending = Some((k, pos));
             }
-            Some((k, kpos)) => {
-                nodes.push((k.clone(), kpos, node));
-                values.insert(k, value);
-            }
+            Some((k, kpos)) => entries.push((k, kpos, typed(node))),
         },
     }
     Some(())
 }
 
 /// A plain scalar typed by the YAML 1.2 core schema.
-fn plain(s: &str) -> Value {
+fn plain_scalar(v: Cow<'_, str>) -> Doc<'_> {
+    let s = v.as_ref();
     match s {
-        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
-        "true" | "True" | "TRUE" => return Value::Bool(true),
-        "false" | "False" | "FALSE" => return Value::Bool(false),
+        "" | "~" | "null" | "Null" | "NULL" => return Doc::Null,
+        "true" | "True" | "TRUE" => return Doc::Bool(true),
+        "false" | "False" | "FALSE" => return Doc::Bool(false),
         _ => {}
     }
     let digits = s.strip_prefix(['-', '+']).unwrap_or(s);
     if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
         if let Ok(n) = s.parse::<i64>() {
-            return Value::from(n);
+            return Doc::Int(n);
         }
         if let Ok(n) = s.trim_start_matches('+').parse::<u64>() {
-            return Value::from(n);
+            return Doc::UInt(n);
         }
     }
     let float_like = !digits.is_empty()
@@ -468,9 +568,123 @@ fn plain(s: &str) -> Value {
             .is_some_and(|b| b.is_ascii_digit() || b == b'.');
     if float_like
         && let Ok(f) = s.parse::<f64>()
-        && let Some(n) = serde_json::Number::from_f64(f)
+        && f.is_finite()
     {
-        return Value::Number(n);
+        return Doc::Float(f);
     }
-    Value::String(s.to_string())
+    Doc::Str(v)
+}
+
+/// Errors of deserializing from a [`Doc`]: never shown (the serde path reports them).
+type DocError = serde::de::value::Error;
+
+impl<'de> serde::Deserializer<'de> for &Doc<'_> {
+    type Error = DocError;
+
+    fn deserialize_any<V: Visitor<'de>>(self, v: V) -> Result<V::Value, DocError> {
+        match self {
+            Doc::Null => v.visit_unit(),
+            Doc::Bool(b) => v.visit_bool(*b),
+            // Non-negative integers are unsigned, as in a JSON value.
+            Doc::Int(n) => match u64::try_from(*n) {
+                Ok(u) => v.visit_u64(u),
+                Err(_) => v.visit_i64(*n),
+            },
+            Doc::UInt(n) => v.visit_u64(*n),
+            Doc::Float(f) => v.visit_f64(*f),
+            Doc::Str(s) => v.visit_str(s),
+            Doc::Map(entries) => v.visit_map(DocMap {
+                entries: entries.iter(),
+                value: None,
+            }),
+            Doc::Seq(items) => v.visit_seq(DocSeq(items.iter())),
+        }
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, v: V) -> Result<V::Value, DocError> {
+        match self {
+            Doc::Null => v.visit_none(),
+            _ => v.visit_some(self),
+        }
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _variants: &'static [&'static str],
+        v: V,
+    ) -> Result<V::Value, DocError> {
+        match self {
+            Doc::Str(s) => v.visit_enum(s.as_ref().into_deserializer()),
+            _ => Err(serde::de::Error::custom("expected a unit variant")),
+        }
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        v: V,
+    ) -> Result<V::Value, DocError> {
+        v.visit_newtype_struct(self)
+    }
+
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, v: V) -> Result<V::Value, DocError> {
+        v.visit_unit()
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf unit unit_struct seq tuple tuple_struct map struct identifier
+    }
+}
+
+struct DocMap<'d, 'a> {
+    entries: std::slice::Iter<'d, (Cow<'a, str>, Pos, Doc<'a>)>,
+    value: Option<&'d Doc<'a>>,
+}
+
+impl<'de, 'd, 'a> MapAccess<'de> for DocMap<'d, 'a> {
+    type Error = DocError;
+
+    fn next_key_seed<K: serde::de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, DocError> {
+        let Some((k, _, v)) = self.entries.next() else {
+            return Ok(None);
+        };
+        self.value = Some(v);
+        seed.deserialize(k.as_ref().into_deserializer()).map(Some)
+    }
+
+    fn next_value_seed<V: serde::de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: V,
+    ) -> Result<V::Value, DocError> {
+        match self.value.take() {
+            Some(v) => seed.deserialize(v),
+            None => Err(serde::de::Error::custom("value without a key")),
+        }
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.entries.len())
+    }
+}
+
+struct DocSeq<'d, 'a>(std::slice::Iter<'d, (Pos, Doc<'a>)>);
+
+impl<'de> SeqAccess<'de> for DocSeq<'_, '_> {
+    type Error = DocError;
+
+    fn next_element_seed<T: serde::de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>, DocError> {
+        self.0.next().map(|(_, v)| seed.deserialize(v)).transpose()
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.0.len())
+    }
 }

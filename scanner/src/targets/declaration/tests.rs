@@ -121,14 +121,12 @@ fn one_pass_matches_the_serde_path() {
         let text = std::fs::read_to_string(p).unwrap();
         let Ok(slow) = serde_saphyr::from_str::<ProcessingRecord>(&text) else {
             // Invalid on purpose: the fast path must decline too.
-            let fast = spans::one_pass(&text)
-                .and_then(|(_, v)| serde_json::from_value::<ProcessingRecord>(v).ok());
+            let fast = spans::one_pass::<ProcessingRecord>(&text);
             assert!(fast.is_none(), "{}", p.display());
             continue;
         };
-        let (tree, value) = spans::one_pass(&text).unwrap_or_else(|| panic!("{}", p.display()));
-        let fast: ProcessingRecord =
-            serde_json::from_value(value).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+        let (tree, fast) =
+            spans::one_pass::<ProcessingRecord>(&text).unwrap_or_else(|| panic!("{}", p.display()));
         assert_eq!(
             serde_json::to_value(&fast).unwrap(),
             serde_json::to_value(&slow).unwrap(),
@@ -150,11 +148,22 @@ fn one_pass_declines_what_it_does_not_handle() {
         "a: 1\n---\nb: 2\n",
         "? [a]\n: 1\n",
     ] {
-        assert!(spans::one_pass(text).is_none(), "{text}");
+        assert!(
+            spans::one_pass::<serde_json::Value>(text).is_none(),
+            "{text}"
+        );
     }
-    let (_, v) = spans::one_pass("a: 12\nb: 1.5\nc: '7'\nd: ~\ne: true\nf: 2026-01-01\n").unwrap();
+    // Large mappings are checked for repeated keys too (by sorting their keys).
+    let mut large: String = (0..40).map(|i| format!("k{i}: {i}\n")).collect();
+    assert!(spans::one_pass::<serde_json::Value>(&large).is_some());
+    large.push_str("k7: again\n");
+    assert!(spans::one_pass::<serde_json::Value>(&large).is_none());
+    let (_, v) = spans::one_pass::<serde_json::Value>(
+        "a: 12\nb: 1.5\nc: '7'\nd: ~\ne: true\nf: 2026-01-01\ng: -3\n",
+    )
+    .unwrap();
     assert_eq!(
         v,
-        serde_json::json!({"a": 12, "b": 1.5, "c": "7", "d": null, "e": true, "f": "2026-01-01"})
+        serde_json::json!({"a": 12, "b": 1.5, "c": "7", "d": null, "e": true, "f": "2026-01-01", "g": -3})
     );
 }
