@@ -36,16 +36,23 @@ fn rule_ids_are_unique_and_listed() {
     insta::assert_snapshot!("rule_ids", ids.join("\n"));
 }
 
-#[test]
-fn rule_findings_on_fail_fixtures() {
-    let set = RuleSet::load(true, &[root().join("rules")])
-        .unwrap_or_else(|e| panic!("{}", e[0].render()));
+/// The date the pack's fixtures are checked at; the working directory becomes the
+/// repository root, as fixture paths are relative to it.
+fn fixtures_as_of(set: &RuleSet) -> time::Date {
     let as_of = set.manifests[0]
         .fixtures_as_of
         .as_deref()
         .and_then(engine::parse_date)
         .unwrap();
     std::env::set_current_dir(root()).unwrap();
+    as_of
+}
+
+#[test]
+fn rule_findings_on_fail_fixtures() {
+    let set = RuleSet::load(true, &[root().join("rules")])
+        .unwrap_or_else(|e| panic!("{}", e[0].render()));
+    let as_of = fixtures_as_of(&set);
     for rule in &set.rules {
         let Some(dir) = &rule.fixtures else { continue };
         let mut cases: Vec<PathBuf> = std::fs::read_dir(dir.join("fail"))
@@ -108,12 +115,7 @@ fn direct_evaluation_agrees_with_cel_on_every_rule() {
         }
     }
     insta::assert_snapshot!("interpreted_expressions", partial.join("\n"));
-    let as_of = set.manifests[0]
-        .fixtures_as_of
-        .as_deref()
-        .and_then(engine::parse_date)
-        .unwrap();
-    std::env::set_current_dir(root()).unwrap();
+    let as_of = fixtures_as_of(&set);
     let base = ScanOptions {
         inputs: Vec::new(),
         as_of,

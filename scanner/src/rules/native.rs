@@ -735,20 +735,15 @@ fn compare(a: &Value, b: &Value) -> Result<Ordering, Unknown> {
 
 fn arith(op: Arith, a: Value, b: Value) -> R {
     match (op, a, b) {
-        (Arith::Add, Value::Int(x), Value::Int(y)) => {
-            x.checked_add(y).map(Value::Int).ok_or(Unknown)
-        }
-        (Arith::Sub, Value::Int(x), Value::Int(y)) => {
-            x.checked_sub(y).map(Value::Int).ok_or(Unknown)
-        }
-        (Arith::Mul, Value::Int(x), Value::Int(y)) => {
-            x.checked_mul(y).map(Value::Int).ok_or(Unknown)
-        }
-        (Arith::Div, Value::Int(x), Value::Int(y)) => {
-            x.checked_div(y).map(Value::Int).ok_or(Unknown)
-        }
-        (Arith::Rem, Value::Int(x), Value::Int(y)) => {
-            x.checked_rem(y).map(Value::Int).ok_or(Unknown)
+        (op, Value::Int(x), Value::Int(y)) => {
+            let f = match op {
+                Arith::Add => i64::checked_add,
+                Arith::Sub => i64::checked_sub,
+                Arith::Mul => i64::checked_mul,
+                Arith::Div => i64::checked_div,
+                Arith::Rem => i64::checked_rem,
+            };
+            f(x, y).map(Value::Int).ok_or(Unknown)
         }
         (Arith::Add, Value::UInt(x), Value::UInt(y)) => {
             x.checked_add(y).map(Value::UInt).ok_or(Unknown)
