@@ -475,28 +475,8 @@ impl Eval<'_> {
                 let items = xs.iter().map(|x| self.node(x)).collect::<Result<_, _>>()?;
                 Ok(Value::List(Arc::new(items)))
             }
-            Node::And(a, b) => {
-                let left = boolean(&self.node(a));
-                if left == Ok(false) {
-                    return Ok(Value::Bool(false));
-                }
-                match (left, boolean(&self.node(b))) {
-                    (_, Ok(false)) => Ok(Value::Bool(false)),
-                    (Ok(true), Ok(true)) => Ok(Value::Bool(true)),
-                    _ => Err(Unknown),
-                }
-            }
-            Node::Or(a, b) => {
-                let left = boolean(&self.node(a));
-                if left == Ok(true) {
-                    return Ok(Value::Bool(true));
-                }
-                match (left, boolean(&self.node(b))) {
-                    (_, Ok(true)) => Ok(Value::Bool(true)),
-                    (Ok(false), Ok(false)) => Ok(Value::Bool(false)),
-                    _ => Err(Unknown),
-                }
-            }
+            Node::And(a, b) => self.logic(a, b, false),
+            Node::Or(a, b) => self.logic(a, b, true),
             Node::Not(a) => Ok(Value::Bool(!boolean(&self.node(a))?)),
             Node::NotStrictlyFalse(a) => Ok(Value::Bool(boolean(&self.node(a)) != Ok(false))),
             Node::Cond(c, a, b) => {
@@ -578,6 +558,20 @@ impl Eval<'_> {
             }
             Node::Comp(c) => self.comprehension(c),
             Node::Unsupported => Err(Unknown),
+        }
+    }
+
+    /// `a && b` (`absorbing` false) or `a || b` (`absorbing` true): decided by a side that
+    /// holds the absorbing value, whatever the other gives, else by both sides.
+    fn logic(&mut self, a: &Node, b: &Node, absorbing: bool) -> R {
+        let left = boolean(&self.node(a));
+        if left == Ok(absorbing) {
+            return Ok(Value::Bool(absorbing));
+        }
+        match (left, boolean(&self.node(b))) {
+            (_, Ok(r)) if r == absorbing => Ok(Value::Bool(absorbing)),
+            (Ok(_), Ok(_)) => Ok(Value::Bool(!absorbing)),
+            _ => Err(Unknown),
         }
     }
 
