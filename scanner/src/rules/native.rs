@@ -682,22 +682,22 @@ fn equal(a: &Value, b: &Value) -> Result<bool, Unknown> {
         }
         (Value::Map(_), _) | (_, Value::Map(_)) => return Err(Unknown),
         (Value::List(_), _) | (_, Value::List(_)) => return Err(Unknown),
-        (
-            Value::String(_)
-            | Value::Bool(_)
-            | Value::Null
-            | Value::Int(_)
-            | Value::UInt(_)
-            | Value::Float(_),
-            Value::String(_)
-            | Value::Bool(_)
-            | Value::Null
-            | Value::Int(_)
-            | Value::UInt(_)
-            | Value::Float(_),
-        ) => false,
+        _ if scalar(a) && scalar(b) => false,
         _ => return Err(Unknown),
     })
+}
+
+/// A string, boolean, null or number.
+fn scalar(v: &Value) -> bool {
+    matches!(
+        v,
+        Value::String(_)
+            | Value::Bool(_)
+            | Value::Null
+            | Value::Int(_)
+            | Value::UInt(_)
+            | Value::Float(_)
+    )
 }
 
 fn numeric(a: &Value, b: &Value) -> Option<Ordering> {
