@@ -883,7 +883,7 @@ impl<'a> RuleIndex<'a> {
         // when an evaluation first reads it; the fields messages read are added, whole,
         // when a rule matches. A field that cannot be converted alone (never met) is
         // taken from the fact converted whole, as JSON, which gives the same value.
-        let mut whole: Option<serde_json::Value> = None;
+        let whole: std::cell::OnceCell<serde_json::Value> = std::cell::OnceCell::new();
         let want = |k: &str| match target.condition_uses.get(k) {
             None => values::Want::No,
             Some(None) => values::Want::Whole,
@@ -897,7 +897,7 @@ impl<'a> RuleIndex<'a> {
             let only = |n: &str| if n == k { w } else { values::Want::No };
             match values::fields(&fact.data, &only) {
                 Ok(mut vars) => vars.pop().map(|(_, v)| v),
-                Err(_) => match fact.to_value() {
+                Err(_) => match whole.get_or_init(|| fact.to_value()) {
                     serde_json::Value::Object(o) => o.get(k).map(condition::json_to_cel),
                     _ => None,
                 },
@@ -954,9 +954,8 @@ impl<'a> RuleIndex<'a> {
                             added.extend(missing.iter().map(|m| m.as_str()));
                         }
                         Err(_) => {
-                            scope = condition::Scope::from_json(
-                                whole.get_or_insert_with(|| fact.to_value()),
-                            );
+                            scope =
+                                condition::Scope::from_json(whole.get_or_init(|| fact.to_value()));
                             complete = true;
                         }
                     }
@@ -977,7 +976,7 @@ impl<'a> RuleIndex<'a> {
                     None,
                 )),
                 (Ok(true), Some(Ok(paths))) => {
-                    let value = whole.get_or_insert_with(|| fact.to_value());
+                    let value = whole.get_or_init(|| fact.to_value());
                     for path in paths {
                         let inner = scope.with(vec![
                             ("at", cel::Value::String(std::sync::Arc::new(path.clone()))),

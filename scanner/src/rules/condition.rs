@@ -501,9 +501,16 @@ pub fn json_to_cel(v: &serde_json::Value) -> cel::Value {
             cel::Value::List(Arc::new(a.iter().map(json_to_cel).collect()))
         }
         serde_json::Value::Object(o) => {
-            let map: HashMap<String, cel::Value> =
-                o.iter().map(|(k, v)| (k.clone(), json_to_cel(v))).collect();
-            cel::Value::from(map)
+            let map: HashMap<cel::objects::Key, cel::Value> = o
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        cel::objects::Key::String(Arc::new(k.clone())),
+                        json_to_cel(v),
+                    )
+                })
+                .collect();
+            cel::Value::Map(cel::objects::Map { map: Arc::new(map) })
         }
     }
 }
