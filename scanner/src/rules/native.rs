@@ -680,6 +680,10 @@ fn equal(a: &Value, b: &Value) -> Result<bool, Unknown> {
             }
             true
         }
+        // A list or a map is never equal to a scalar (`declaration != null`).
+        (Value::Map(_) | Value::List(_), x) | (x, Value::Map(_) | Value::List(_)) if scalar(x) => {
+            false
+        }
         (Value::Map(_), _) | (_, Value::Map(_)) => return Err(Unknown),
         (Value::List(_), _) | (_, Value::List(_)) => return Err(Unknown),
         _ if scalar(a) && scalar(b) => false,
@@ -885,6 +889,11 @@ mod tests {
             (r#"string(port) + "/" + string(true) == "23/true""#, true),
             ("string(ratio)", false),
             ("port == \"23\" || nothing == null || name == 1", true),
+            (
+                "tls != null && !(tls == null) && ciphers != null && empty != 0",
+                true,
+            ),
+            ("null != tls && \"x\" != ciphers && tls != ciphers", false),
             (
                 "mixed == [1, \"a\", true] && mixed[1] == \"a\" && tls[\"grade\"] == \"C\"",
                 true,
