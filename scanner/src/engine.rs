@@ -976,11 +976,16 @@ impl<'a> RuleIndex<'a> {
                     None,
                 )),
                 (Ok(true), Some(Ok(paths))) => {
-                    let value = whole.get_or_init(|| fact.to_value());
                     for path in paths {
+                        let here = here_cel(fact, &path).unwrap_or_else(|| {
+                            condition::json_to_cel(here(
+                                whole.get_or_init(|| fact.to_value()),
+                                &path,
+                            ))
+                        });
                         let inner = scope.with(vec![
                             ("at", cel::Value::String(std::sync::Arc::new(path.clone()))),
-                            ("here", condition::json_to_cel(here(value, &path))),
+                            ("here", here),
                         ]);
                         found.push(finding(
                             ri,
@@ -1096,6 +1101,44 @@ fn here<'a>(root: &'a serde_json::Value, path: &str) -> &'a serde_json::Value {
         cur = next;
     }
     item.unwrap_or(obj)
+}
+
+/// [`here`] walked over CEL values from the fact's top-level field that the path starts
+/// with, converted alone (a record's `data_categories`, not the whole record); `None` when
+/// the answer is the whole fact or the field cannot be converted alone.
+fn here_cel(fact: &Fact, path: &str) -> Option<cel::Value> {
+    let mut segs = path.split('.');
+    let first = segs.next()?;
+    let only = |n: &str| {
+        if n == first {
+            values::Want::Whole
+        } else {
+            values::Want::No
+        }
+    };
+    let mut cur = values::fields(&fact.data, &only).ok()?.pop()?.1;
+    let is_map = |v: &cel::Value| matches!(v, cel::Value::Map(_));
+    let mut obj = is_map(&cur).then(|| cur.clone());
+    let mut item = None;
+    for seg in segs {
+        let next = match &cur {
+            cel::Value::List(a) => {
+                let n = seg.parse::<usize>().ok().and_then(|i| a.get(i).cloned());
+                if let Some(v) = n.as_ref().filter(|v| is_map(v)) {
+                    item = Some(v.clone());
+                }
+                n
+            }
+            cel::Value::Map(m) => m.get(&cel::objects::KeyRef::String(seg)).cloned(),
+            _ => None,
+        };
+        let Some(next) = next else { break };
+        if is_map(&next) {
+            obj = Some(next.clone());
+        }
+        cur = next;
+    }
+    item.or(obj)
 }
 
 /// Evaluates rules over facts in parallel. Returns findings (unsorted, unsuppressed) and
@@ -1451,6 +1494,44 @@ mod tests {
         assert!(!discover::may_hold_declaration(&scan));
         assert!(discover::may_hold_declaration(&declaration));
         assert!(discover::may_hold_declaration(&image));
+    }
+
+    /// The value a message calls `here`, walked over CEL values from one field, is the
+    /// one walked over the whole fact as JSON.
+    #[test]
+    fn here_from_one_field_equals_here_from_the_whole_fact() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let file = root.join("fixtures/demo-territory/declarations");
+        let opts = ScanOptions {
+            inputs: vec![file],
+            as_of: parse_date("2026-11-28").unwrap(),
+            p12_passwords: vec![],
+            jobs: 1,
+            discover: Default::default(),
+            no_suppressions: true,
+            previous_scan: None,
+        };
+        let facts = extract(&opts).facts;
+        assert!(!facts.is_empty());
+        let mut compared = 0;
+        for fact in &facts {
+            let json = fact.to_value();
+            for path in [
+                "data_categories.0.retention.duration_days",
+                "data_categories.1",
+                "processors.0.art28_contract",
+                "processing.start_date",
+                "devices.0.ip",
+                "dpia.required",
+                "controller",
+            ] {
+                if let Some(v) = here_cel(fact, path) {
+                    assert_eq!(v, condition::json_to_cel(here(&json, path)), "{path}");
+                    compared += 1;
+                }
+            }
+        }
+        assert!(compared > 10, "{compared}");
     }
 
     #[test]
