@@ -906,6 +906,8 @@ impl<'a> RuleIndex<'a> {
         let mut scope = condition::Scope::lazy(&source);
         let mut complete = false;
         let mut added: HashSet<&str> = HashSet::new();
+        // Top-level fields converted whole for `here`, shared by the findings of every rule.
+        let mut tops: Vec<(String, Option<cel::Value>)> = Vec::new();
         let finding = |ri: usize, message: Text, at: Option<&str>| {
             let (_, meta) = &self.rules[ri];
             let mut location = fact.location.clone();
@@ -977,7 +979,16 @@ impl<'a> RuleIndex<'a> {
                 )),
                 (Ok(true), Some(Ok(paths))) => {
                     for path in paths {
-                        let here = here_cel(fact, &path).unwrap_or_else(|| {
+                        let first = path.split('.').next().unwrap_or_default();
+                        let top = match tops.iter().find(|(k, _)| k == first) {
+                            Some((_, v)) => v.clone(),
+                            None => {
+                                let v = top_field(fact, first);
+                                tops.push((first.to_string(), v.clone()));
+                                v
+                            }
+                        };
+                        let here = top.and_then(|t| here_cel(t, &path)).unwrap_or_else(|| {
                             condition::json_to_cel(here(
                                 whole.get_or_init(|| fact.to_value()),
                                 &path,
@@ -1103,20 +1114,24 @@ fn here<'a>(root: &'a serde_json::Value, path: &str) -> &'a serde_json::Value {
     item.unwrap_or(obj)
 }
 
-/// [`here`] walked over CEL values from the fact's top-level field that the path starts
-/// with, converted alone (a record's `data_categories`, not the whole record); `None` when
-/// the answer is the whole fact or the field cannot be converted alone.
-fn here_cel(fact: &Fact, path: &str) -> Option<cel::Value> {
-    let mut segs = path.split('.');
-    let first = segs.next()?;
+/// A top-level field of the fact converted whole, alone.
+fn top_field(fact: &Fact, name: &str) -> Option<cel::Value> {
     let only = |n: &str| {
-        if n == first {
+        if n == name {
             values::Want::Whole
         } else {
             values::Want::No
         }
     };
-    let mut cur = values::fields(&fact.data, &only).ok()?.pop()?.1;
+    Some(values::fields(&fact.data, &only).ok()?.pop()?.1)
+}
+
+/// [`here`] walked over CEL values from `top`, the fact's top-level field that the path
+/// starts with (a record's `data_categories`, not the whole record); `None` when the
+/// answer is the whole fact.
+fn here_cel(top: cel::Value, path: &str) -> Option<cel::Value> {
+    let segs = path.split('.').skip(1);
+    let mut cur = top;
     let is_map = |v: &cel::Value| matches!(v, cel::Value::Map(_));
     let mut obj = is_map(&cur).then(|| cur.clone());
     let mut item = None;
@@ -1525,7 +1540,8 @@ mod tests {
                 "dpia.required",
                 "controller",
             ] {
-                if let Some(v) = here_cel(fact, path) {
+                let first = path.split('.').next().unwrap_or_default();
+                if let Some(v) = top_field(fact, first).and_then(|t| here_cel(t, path)) {
                     assert_eq!(v, condition::json_to_cel(here(&json, path)), "{path}");
                     compared += 1;
                 }
