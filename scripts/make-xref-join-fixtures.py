@@ -87,6 +87,12 @@ NEW_SSL = {"usr/lib/libcrypto.so.3": (b"\0OpenSSL 3.0.13 30 Jan 2024\0", 0o644)}
 MID_SSL = {"usr/lib/libcrypto.so.1.1": (b"\0OpenSSL 1.1.1w  11 Sep 2023\0", 0o644)}
 # XREF-016: the supplier's support commitment as written in the record.
 PROMISE = lambda d: ("  device_identity: per_device_key\n", f"  device_identity: per_device_key\n  update_policy: {{support_until: {d}}}\n")
+# XREF-024: signed updates declared, and the update script of the image.
+SIGNED = ("  device_identity: per_device_key\n", "  device_identity: per_device_key\n  update_policy: {signed_updates: true}\n")
+UPGRADE = "#!/bin/sh\nset -e\nwget -q -O /tmp/fw.bin https://update.fixville.example/cam/latest.bin\n"
+UNVERIFIED = {"usr/sbin/fw-upgrade.sh": (UPGRADE + "mtd -r write /tmp/fw.bin firmware\n", 0o755)}
+VERIFIED = {"usr/sbin/fw-upgrade.sh": (UPGRADE + "wget -q -O /tmp/fw.bin.sig https://update.fixville.example/cam/latest.bin.sig\n"
+                                       "usign -V -m /tmp/fw.bin -P /etc/opkg/keys -x /tmp/fw.bin.sig\nmtd -r write /tmp/fw.bin firmware\n", 0o755)}
 START = lambda d: ("  purpose_kind: [parking_management]\n", f"  purpose_kind: [parking_management]\n  start_date: {d}\n")
 PUBLIC = ("    public_space: false", "    public_space: true")
 SENSOR = ("    kind: video_camera", "    kind: parking_sensor")
@@ -261,6 +267,12 @@ def cases():
             [("openssl-1.1.1-support-promised", [(ip, ip + FW), PROMISE("2030-12-31")], "firmware_ref:", {"cam-fw.tar": firmware("!", MID_SSL)})],
             [("support-ended", [(ip, ip + FW), PROMISE("2025-12-31")], "firmware_ref:", {"cam-fw.tar": firmware("!", MID_SSL)}),
              ("openssl-3-support-promised", [(ip, ip + FW), PROMISE("2030-12-31")], "firmware_ref:", {"cam-fw.tar": firmware("!", NEW_SSL)})]),
+        "XREF-024": (
+            [("signed-declared-unverified", [(ip, ip + FW), SIGNED], "signed_updates:", {"cam-fw.tar": firmware("!", UNVERIFIED)}),
+             ("support-promised-unverified", [(ip, ip + FW), PROMISE("2030-12-31")], "update_policy:", {"cam-fw.tar": firmware("!", UNVERIFIED)})],
+            [("signed-declared-verified", [(ip, ip + FW), SIGNED], "signed_updates:", {"cam-fw.tar": firmware("!", VERIFIED)}),
+             ("support-ended-unverified", [(ip, ip + FW), PROMISE("2025-12-31")], "update_policy:", {"cam-fw.tar": firmware("!", UNVERIFIED)}),
+             ("nothing-declared", [(ip, ip + FW)], "firmware_ref:", {"cam-fw.tar": firmware("!", UNVERIFIED)})]),
         "ECO-010": (
             [("openssl-1.0.2-in-2024", [(ip, ip + FW), START("2024-06-01")], "firmware_ref:", {"cam-fw.tar": firmware("!", OLD_SSL)})],
             [("openssl-1.0.2-in-2019", [(ip, ip + FW), START("2019-06-01")], "firmware_ref:", {"cam-fw.tar": firmware("!", OLD_SSL)}),

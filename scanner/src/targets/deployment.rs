@@ -236,6 +236,10 @@ pub struct FirmwareEvidence {
     pub endpoints: Vec<EndpointEvidence>,
     /// Retention settings of its configuration files.
     pub retention: Vec<RetentionSetting>,
+    /// Scripts of the image that install an update (paths inside the image: FW-019).
+    pub update_scripts: Vec<String>,
+    /// Files of the image that check a signature (FW-019).
+    pub update_verification: Vec<String>,
 }
 
 /// An endpoint of a firmware image and what its host name tells about its owner.
@@ -947,10 +951,14 @@ pub fn join(facts: &[Fact], input: JoinInput, crates: &[Fact]) -> Vec<Fact> {
                     ml_models: Vec::new(),
                     endpoints: Vec::new(),
                     retention: Vec::new(),
+                    update_scripts: Vec::new(),
+                    update_verification: Vec::new(),
                 };
                 if let FactData::Image(i) = &img.data {
                     fw.sensing = i.sensing.clone();
                     fw.ml_models = i.ml_models.clone();
+                    fw.update_scripts = i.update_scripts.clone();
+                    fw.update_verification = i.update_verification.clone();
                 }
                 if let Some(c) = content.get(uri) {
                     let all = c
