@@ -387,15 +387,16 @@ fn check(node: &Node, schema: &KeySchema, s: usize, path: &mut String, out: &mut
 /// keys, several documents, non-scalar keys), does not parse, or does not fit `T`; the
 /// caller then takes the serde path, which reports errors with positions.
 pub fn one_pass<T: DeserializeOwned>(text: &str) -> Option<(Node, T)> {
-    let doc = read_doc(text)?;
+    // Records are plain block YAML, read directly; anything else goes to the parser.
+    let doc = super::plain::read(text).or_else(|| read_doc(text))?;
     let value = T::deserialize(&doc).ok()?;
     Some((doc.into_node(), value))
 }
 
 /// A YAML node as [`one_pass`] reads it: values with the positions of their keys and
 /// entries. Scalars borrow the text when they can.
-#[derive(Debug)]
-enum Doc<'a> {
+#[derive(Debug, PartialEq)]
+pub(super) enum Doc<'a> {
     Map(Vec<(Cow<'a, str>, Pos, Doc<'a>)>),
     Seq(Vec<(Pos, Doc<'a>)>),
     Null,
@@ -417,6 +418,23 @@ impl Doc<'_> {
             Doc::Seq(v) => Node::Seq(v.into_iter().map(|(p, x)| (p, x.into_node())).collect()),
             _ => Node::Scalar,
         }
+    }
+}
+
+/// How the direct reader of plain block YAML ([`super::plain`]) reads `text` compared
+/// with the event parser: `Ok(true)` when both give the same document with the same
+/// positions, `Ok(false)` when the direct reader declines (the event parser then reads
+/// the text), `Err` with both readings when it accepts a text that the event parser
+/// declines or reads differently (a bug: tests and fuzzing look for it).
+pub fn compare_readers(text: &str) -> Result<bool, String> {
+    let Some(direct) = super::plain::read(text) else {
+        return Ok(false);
+    };
+    match read_doc(text) {
+        Some(events) if events == direct => Ok(true),
+        events => Err(format!(
+            "direct reader: {direct:?}\nevent parser: {events:?}"
+        )),
     }
 }
 
@@ -482,7 +500,7 @@ fn read_doc(text: &str) -> Option<Doc<'_>> {
 
 /// Whether a mapping repeats a key (sorting the keys of large ones, so that a hostile
 /// file cannot make the check quadratic).
-fn duplicate_keys(entries: &[(Cow<'_, str>, Pos, Doc<'_>)]) -> bool {
+pub(super) fn duplicate_keys(entries: &[(Cow<'_, str>, Pos, Doc<'_>)]) -> bool {
     if entries.len() <= 16 {
         return entries
             .iter()
@@ -540,7 +558,7 @@ fn attach<'a>(
 }
 
 /// A plain scalar typed by the YAML 1.2 core schema.
-fn plain_scalar(v: Cow<'_, str>) -> Doc<'_> {
+pub(super) fn plain_scalar(v: Cow<'_, str>) -> Doc<'_> {
     let s = v.as_ref();
     match s {
         "" | "~" | "null" | "Null" | "NULL" => return Doc::Null,

@@ -167,3 +167,118 @@ fn one_pass_declines_what_it_does_not_handle() {
         serde_json::json!({"a": 12, "b": 1.5, "c": "7", "d": null, "e": true, "f": "2026-01-01", "g": -3})
     );
 }
+
+/// The records of `scripts/bench-declarations` (new ids, shifted addresses) for the
+/// first `n` indexes.
+fn bench_records(n: usize) -> Vec<String> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../fixtures/demo-territory/declarations");
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    names.sort();
+    let bases: Vec<String> = names
+        .iter()
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect();
+    (0..n)
+        .map(|i| {
+            bases[i % bases.len()]
+                .replacen("id: belvezet-", &format!("id: bench{i:05}-"), 1)
+                .replace("10.42.", &format!("10.{}.", 40 + i / 60000))
+        })
+        .collect()
+}
+
+/// The direct reader of plain block YAML reads every YAML file of the repository (rules,
+/// their fixtures, the demo) and the benchmark's records exactly as the event parser
+/// does, positions included, or declines; and it reads every processing record.
+#[test]
+fn direct_reader_equals_the_event_parser() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut texts = Vec::new();
+    for dir in ["fixtures", "rules"] {
+        for e in ignore::WalkBuilder::new(root.join(dir))
+            .standard_filters(false)
+            .build()
+            .flatten()
+        {
+            let p = e.path().to_path_buf();
+            if p.extension().is_some_and(|x| x == "yaml" || x == "yml")
+                && let Ok(text) = std::fs::read_to_string(&p)
+            {
+                texts.push((p.display().to_string(), text));
+            }
+        }
+    }
+    assert!(texts.len() > 400, "{}", texts.len());
+    for (i, text) in bench_records(8).into_iter().enumerate() {
+        texts.push((format!("bench record {i}"), text));
+    }
+    let (mut read, mut records) = (0, 0);
+    for (name, text) in &texts {
+        let same = spans::compare_readers(text).unwrap_or_else(|e| panic!("{name}\n{e}"));
+        read += usize::from(same);
+        if sniff(text.as_bytes()) && serde_saphyr::from_str::<ProcessingRecord>(text).is_ok() {
+            assert!(same, "a valid record is left to the event parser: {name}");
+            records += 1;
+        }
+    }
+    eprintln!(
+        "{} texts, {read} read directly, {records} valid records",
+        texts.len()
+    );
+    assert!(records > 100, "{records}");
+    assert!(read > records, "{read}");
+}
+
+/// Texts at the edges of the subset: each is read the same by both readers, or left to
+/// the event parser.
+#[test]
+fn direct_reader_edges() {
+    let accepted = [
+        "a: 1\nb:\n  c: [x, 'y', \"z\"]\n  d: {e: 1, 'f': -2.5}\n",
+        "a:\n- x\n- y: 1\n  z: 2\nb: ~\n",
+        "a:\n  - 'it''s'\n  - \"q\\\"\\\\\\/\\n\\t\\u00e9\\x41\\U0001F600 \\0\"\n",
+        "# c\na: b # c\n\n  # indented comment\nc: d#e\n",
+        "é: {ü: 1, b: [é, x]}\nl: [à, b]\n",
+        "- a: 1\n  b:\n  - x\n-   c: 2\n    d: [ ]\n- plain text\n- {}\n",
+        "a: http://x.y/z?q=1\nb: 10:30\nc: -3\nd: +4\ne: 0x1F\nf: 1e3\ng: .5\nh: 2026-01-01\n",
+        "\"quoted key\": v\n'single': w\n",
+        "a: {b: [1, [2, 3]], c: {d: e}}\n",
+        "k: [a b, c  d  ]\n",
+    ];
+    for text in accepted {
+        assert_eq!(spans::compare_readers(text), Ok(true), "{text}");
+    }
+    let declined = [
+        "a: &x 1\nb: *x\n",
+        "a: !!str 1\n",
+        "a: 1\na: 2\n",
+        "---\na: 1\n",
+        "a: |\n  text\n",
+        "a: >\n  text\n",
+        "a: two\n  lines\n",
+        "a: \"two\n  lines\"\n",
+        "a: [x,\n  y]\n",
+        "a:\n\tb: 1\n",
+        "a: 1\r\nb: 2\r\n",
+        "? a\n: 1\n",
+        "-\n  a: 1\n",
+        "- - a\n",
+        "a: b: c\n",
+        "a: [b: c]\n",
+        "a: {b}\n",
+        "a: [x, ]\n",
+        "  a: 1\n",
+        "a:\n  b: 1\n c: 2\n",
+        "a: \"\\q\"\n",
+        "\u{feff}a: 1\n",
+        "",
+        "# only a comment\n",
+    ];
+    for text in declined {
+        assert_eq!(spans::compare_readers(text), Ok(false), "{text:?}");
+    }
+}
