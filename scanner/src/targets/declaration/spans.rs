@@ -12,14 +12,16 @@ use serde::de::{MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 use serde_saphyr::Spanned;
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
 use std::fmt;
 
 /// A YAML node with the positions of its children.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Node {
-    /// A mapping: keys with their position, and values.
-    Map(Vec<(String, Pos, Node)>),
+    /// A mapping: keys with their position, and values. Keys of the format are shared
+    /// ([`key_name`]): a record's tree then holds no copy of them.
+    Map(Vec<(Cow<'static, str>, Pos, Node)>),
     /// A sequence: entries with their position.
     Seq(Vec<(Pos, Node)>),
     /// Anything else.
@@ -39,7 +41,10 @@ impl YamlNode {
         match self {
             YamlNode::Map(v) => Node::Map(
                 v.into_iter()
-                    .map(|(k, x)| (k.value.0.clone(), pos_of(&k), x.value.into_node()))
+                    .map(|(k, x)| {
+                        let pos = pos_of(&k);
+                        (key_name(Cow::Owned(k.value.0)), pos, x.value.into_node())
+                    })
                     .collect(),
             ),
             YamlNode::Seq(v) => Node::Seq(
@@ -151,6 +156,24 @@ impl<'de> Deserialize<'de> for YamlNode {
     }
 }
 
+/// `k` as a key of the format (borrowed from the compiled schema) when it is one, else
+/// as an owned string.
+fn key_name(k: Cow<'_, str>) -> Cow<'static, str> {
+    static NAMES: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    let names = NAMES.get_or_init(|| {
+        super::key_schema()
+            .nodes
+            .iter()
+            .flat_map(|n| n.props.iter().flatten())
+            .map(|(k, _)| k.as_str())
+            .collect()
+    });
+    match names.get(k.as_ref()) {
+        Some(&name) => Cow::Borrowed(name),
+        None => Cow::Owned(k.into_owned()),
+    }
+}
+
 /// A 1-based line and column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Pos {
@@ -216,7 +239,7 @@ impl SpanIndex {
 fn find(node: &Node, path: &str) -> Option<Pos> {
     match node {
         Node::Map(entries) => entries.iter().rev().find_map(|(k, pos, v)| {
-            let rest = path.strip_prefix(k.as_str())?;
+            let rest = path.strip_prefix(k.as_ref())?;
             if rest.is_empty() {
                 return Some(*pos);
             }
@@ -412,7 +435,7 @@ impl Doc<'_> {
         match self {
             Doc::Map(v) => Node::Map(
                 v.into_iter()
-                    .map(|(k, pos, x)| (k.into_owned(), pos, x.into_node()))
+                    .map(|(k, pos, x)| (key_name(k), pos, x.into_node()))
                     .collect(),
             ),
             Doc::Seq(v) => Node::Seq(v.into_iter().map(|(p, x)| (p, x.into_node())).collect()),
