@@ -89,10 +89,7 @@ fn lines(text: &str) -> Option<Vec<Line>> {
     let mut num = 0u32;
     while start < b.len() {
         num = num.checked_add(1)?;
-        let end = b[start..]
-            .iter()
-            .position(|&c| c == b'\n')
-            .map_or(b.len(), |p| start + p);
+        let end = memchr::memchr(b'\n', &b[start..]).map_or(b.len(), |p| start + p);
         let indent = b[start..end].iter().take_while(|&&c| c == b' ').count();
         let first = b.get(start + indent).copied();
         let line = &b[start..end];

@@ -13,8 +13,8 @@ use serde_json::Value;
 use serde_saphyr::Spanned;
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
-use std::sync::OnceLock;
 use std::fmt;
+use std::sync::OnceLock;
 
 /// A YAML node with the positions of its children.
 #[derive(Debug, PartialEq, Eq)]
