@@ -94,27 +94,32 @@ fn templates_parse_without_notifications() {
     }
 }
 
+/// The `.yaml` and `.yml` files below these folders of the repository.
+fn yaml_files(dirs: &[&str]) -> Vec<std::path::PathBuf> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    dirs.iter()
+        .flat_map(|dir| {
+            ignore::WalkBuilder::new(root.join(dir))
+                .standard_filters(false)
+                .build()
+                .flatten()
+        })
+        .map(|e| e.path().to_path_buf())
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
+        .collect()
+}
+
 /// Every record of the demo and of the rule fixtures reads the same through the one-pass
 /// parser as through serde-saphyr: same typed record, same positions; and none of them
 /// needs the fallback.
 #[test]
 fn one_pass_matches_the_serde_path() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let mut files = Vec::new();
-    for dir in ["fixtures/demo-territory/declarations", "rules"] {
-        for e in ignore::WalkBuilder::new(root.join(dir))
-            .standard_filters(false)
-            .build()
-            .flatten()
-        {
-            let p = e.path().to_path_buf();
-            if p.extension().is_some_and(|x| x == "yaml")
-                && std::fs::read(&p).is_ok_and(|b| sniff(&b))
-            {
-                files.push(p);
-            }
-        }
-    }
+    let files: Vec<_> = yaml_files(&["fixtures/demo-territory/declarations", "rules"])
+        .into_iter()
+        .filter(|p| {
+            p.extension().is_some_and(|x| x == "yaml") && std::fs::read(p).is_ok_and(|b| sniff(&b))
+        })
+        .collect();
     assert!(files.len() > 100, "{}", files.len());
     let mut checked = 0;
     for p in &files {
@@ -196,22 +201,10 @@ fn bench_records(n: usize) -> Vec<String> {
 /// does, positions included, or declines; and it reads every processing record.
 #[test]
 fn direct_reader_equals_the_event_parser() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let mut texts = Vec::new();
-    for dir in ["fixtures", "rules"] {
-        for e in ignore::WalkBuilder::new(root.join(dir))
-            .standard_filters(false)
-            .build()
-            .flatten()
-        {
-            let p = e.path().to_path_buf();
-            if p.extension().is_some_and(|x| x == "yaml" || x == "yml")
-                && let Ok(text) = std::fs::read_to_string(&p)
-            {
-                texts.push((p.display().to_string(), text));
-            }
-        }
-    }
+    let mut texts: Vec<_> = yaml_files(&["fixtures", "rules"])
+        .into_iter()
+        .filter_map(|p| Some((p.display().to_string(), std::fs::read_to_string(&p).ok()?)))
+        .collect();
     assert!(texts.len() > 400, "{}", texts.len());
     for (i, text) in bench_records(8).into_iter().enumerate() {
         texts.push((format!("bench record {i}"), text));
