@@ -275,3 +275,73 @@ fn direct_reader_edges() {
         assert_eq!(spans::compare_readers(text), Ok(false), "{text:?}");
     }
 }
+
+/// Small texts cut from the repository's YAML and mutated with YAML's special characters
+/// (a deterministic complement to the `yaml_subset` fuzz target): the direct reader
+/// declines each one or reads it as the event parser does.
+#[test]
+fn direct_reader_equals_the_event_parser_on_mutants() {
+    let lines: Vec<String> = yaml_files(&["fixtures/demo-territory", "rules/declaration"])
+        .iter()
+        .filter_map(|p| std::fs::read_to_string(p).ok())
+        .flat_map(|t| t.lines().map(str::to_string).collect::<Vec<_>>())
+        .collect();
+    assert!(lines.len() > 1000, "{}", lines.len());
+    let tokens = [
+        ": ", "- ", "-", ":", "#", " #", "'", "''", "\"", "\\", "\\n", "\\x4", "[", "]", "{", "}",
+        ",", " ", "  ", "\n", "\n  ", "é", "&a ", "*a", "!t ", "|", ">", "? ", "---", "~", "\t",
+        "\r", "\u{85}", "1", "null", "a: b", "[]", "{}", "x_", "\n- ", "\n  - ",
+    ];
+    let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+    let mut next = move |n: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % n as u64) as usize
+    };
+    let (mut same, mut total) = (0, 0);
+    for _ in 0..20000 {
+        let start = next(lines.len());
+        let len = 1 + next(12);
+        let mut text: String = lines[start..(start + len).min(lines.len())]
+            .iter()
+            .map(|l| format!("{l}\n"))
+            .collect();
+        // Cut at the least indented line's level, so that most windows start a document.
+        let cut = text
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| l.len() - l.trim_start().len())
+            .min()
+            .unwrap_or(0);
+        text = text
+            .lines()
+            .map(|l| format!("{}\n", l.get(cut..).unwrap_or(l.trim_start())))
+            .collect();
+        for _ in 0..next(4) {
+            let mut at = next(text.len() + 1);
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            match next(3) {
+                0 => text.insert_str(at, tokens[next(tokens.len())]),
+                1 => {
+                    let mut end = (at + 1 + next(6)).min(text.len());
+                    while !text.is_char_boundary(end) {
+                        end += 1;
+                    }
+                    text.replace_range(at..end, "");
+                }
+                _ => {
+                    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+                    text.insert_str(line_start, &" ".repeat(1 + next(3)));
+                }
+            }
+        }
+        total += 1;
+        same +=
+            usize::from(spans::compare_readers(&text).unwrap_or_else(|e| panic!("{text:?}\n{e}")));
+    }
+    eprintln!("{total} mutants, {same} read directly");
+    assert!(same > total / 10, "{same} of {total}");
+}
