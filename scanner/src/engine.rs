@@ -121,6 +121,12 @@ fn pool(jobs: usize) -> Option<rayon::ThreadPool> {
         .ok()
 }
 
+/// Most items a parallel loop over files or facts hands to one task. Rayon stops splitting
+/// a range that no other thread has stolen: without this bound, one thread can be left
+/// alone with a quarter of the items (the costly records come first, the deployment facts
+/// joined from them after), the other idle for the rest of the loop.
+const PAR_CHUNK: usize = 64;
+
 fn run_in_pool<T: Send>(jobs: usize, f: impl FnOnce() -> T + Send) -> T {
     match pool(jobs) {
         Some(p) => p.install(f),
@@ -697,6 +703,7 @@ fn extract_with(
     let per_file: Vec<PerFile> = run_in_pool(opts.jobs, || {
         candidates
             .par_iter()
+            .with_max_len(PAR_CHUNK)
             .map(|c| {
                 let r = extract_one(c, opts, &ctx, rules);
                 obs.extracted();
@@ -1190,6 +1197,7 @@ fn evaluate_raw(
     let outcomes: Vec<Evaluated> = run_in_pool(jobs, || {
         facts
             .par_iter()
+            .with_max_len(PAR_CHUNK)
             .map(|f| {
                 let r = index.eval_fact(f);
                 obs.evaluated();

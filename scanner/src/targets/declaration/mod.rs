@@ -9,6 +9,7 @@
 
 pub mod labels;
 pub mod model;
+mod plain;
 pub mod spans;
 pub mod stewardship;
 pub mod templates;

@@ -12,14 +12,16 @@ use serde::de::{MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 use serde_saphyr::Spanned;
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
+use std::sync::OnceLock;
 
 /// A YAML node with the positions of its children.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Node {
-    /// A mapping: keys with their position, and values.
-    Map(Vec<(String, Pos, Node)>),
+    /// A mapping: keys with their position, and values. Keys of the format are shared
+    /// ([`key_name`]): a record's tree then holds no copy of them.
+    Map(Vec<(Cow<'static, str>, Pos, Node)>),
     /// A sequence: entries with their position.
     Seq(Vec<(Pos, Node)>),
     /// Anything else.
@@ -39,7 +41,10 @@ impl YamlNode {
         match self {
             YamlNode::Map(v) => Node::Map(
                 v.into_iter()
-                    .map(|(k, x)| (k.value.0.clone(), pos_of(&k), x.value.into_node()))
+                    .map(|(k, x)| {
+                        let pos = pos_of(&k);
+                        (key_name(Cow::Owned(k.value.0)), pos, x.value.into_node())
+                    })
                     .collect(),
             ),
             YamlNode::Seq(v) => Node::Seq(
@@ -151,6 +156,24 @@ impl<'de> Deserialize<'de> for YamlNode {
     }
 }
 
+/// `k` as a key of the format (borrowed from the compiled schema) when it is one, else
+/// as an owned string.
+fn key_name(k: Cow<'_, str>) -> Cow<'static, str> {
+    static NAMES: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    let names = NAMES.get_or_init(|| {
+        super::key_schema()
+            .nodes
+            .iter()
+            .flat_map(|n| n.props.iter().flatten())
+            .map(|(k, _)| k.as_str())
+            .collect()
+    });
+    match names.get(k.as_ref()) {
+        Some(&name) => Cow::Borrowed(name),
+        None => Cow::Owned(k.into_owned()),
+    }
+}
+
 /// A 1-based line and column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Pos {
@@ -216,7 +239,7 @@ impl SpanIndex {
 fn find(node: &Node, path: &str) -> Option<Pos> {
     match node {
         Node::Map(entries) => entries.iter().rev().find_map(|(k, pos, v)| {
-            let rest = path.strip_prefix(k.as_str())?;
+            let rest = path.strip_prefix(k.as_ref())?;
             if rest.is_empty() {
                 return Some(*pos);
             }
@@ -387,15 +410,16 @@ fn check(node: &Node, schema: &KeySchema, s: usize, path: &mut String, out: &mut
 /// keys, several documents, non-scalar keys), does not parse, or does not fit `T`; the
 /// caller then takes the serde path, which reports errors with positions.
 pub fn one_pass<T: DeserializeOwned>(text: &str) -> Option<(Node, T)> {
-    let doc = read_doc(text)?;
+    // Records are plain block YAML, read directly; anything else goes to the parser.
+    let doc = super::plain::read(text).or_else(|| read_doc(text))?;
     let value = T::deserialize(&doc).ok()?;
     Some((doc.into_node(), value))
 }
 
 /// A YAML node as [`one_pass`] reads it: values with the positions of their keys and
 /// entries. Scalars borrow the text when they can.
-#[derive(Debug)]
-enum Doc<'a> {
+#[derive(Debug, PartialEq)]
+pub(super) enum Doc<'a> {
     Map(Vec<(Cow<'a, str>, Pos, Doc<'a>)>),
     Seq(Vec<(Pos, Doc<'a>)>),
     Null,
@@ -411,12 +435,29 @@ impl Doc<'_> {
         match self {
             Doc::Map(v) => Node::Map(
                 v.into_iter()
-                    .map(|(k, pos, x)| (k.into_owned(), pos, x.into_node()))
+                    .map(|(k, pos, x)| (key_name(k), pos, x.into_node()))
                     .collect(),
             ),
             Doc::Seq(v) => Node::Seq(v.into_iter().map(|(p, x)| (p, x.into_node())).collect()),
             _ => Node::Scalar,
         }
+    }
+}
+
+/// How the direct reader of plain block YAML ([`super::plain`]) reads `text` compared
+/// with the event parser: `Ok(true)` when both give the same document with the same
+/// positions, `Ok(false)` when the direct reader declines (the event parser then reads
+/// the text), `Err` with both readings when it accepts a text that the event parser
+/// declines or reads differently (a bug: tests and fuzzing look for it).
+pub fn compare_readers(text: &str) -> Result<bool, String> {
+    let Some(direct) = super::plain::read(text) else {
+        return Ok(false);
+    };
+    match read_doc(text) {
+        Some(events) if events == direct => Ok(true),
+        events => Err(format!(
+            "direct reader: {direct:?}\nevent parser: {events:?}"
+        )),
     }
 }
 
@@ -482,7 +523,7 @@ fn read_doc(text: &str) -> Option<Doc<'_>> {
 
 /// Whether a mapping repeats a key (sorting the keys of large ones, so that a hostile
 /// file cannot make the check quadratic).
-fn duplicate_keys(entries: &[(Cow<'_, str>, Pos, Doc<'_>)]) -> bool {
+pub(super) fn duplicate_keys(entries: &[(Cow<'_, str>, Pos, Doc<'_>)]) -> bool {
     if entries.len() <= 16 {
         return entries
             .iter()
@@ -540,7 +581,7 @@ fn attach<'a>(
 }
 
 /// A plain scalar typed by the YAML 1.2 core schema.
-fn plain_scalar(v: Cow<'_, str>) -> Doc<'_> {
+pub(super) fn plain_scalar(v: Cow<'_, str>) -> Doc<'_> {
     let s = v.as_ref();
     match s {
         "" | "~" | "null" | "Null" | "NULL" => return Doc::Null,
