@@ -310,9 +310,10 @@ fn note(
     }
 }
 
-fn cut(s: &str, max: usize) -> String {
+/// `s` cut at `max` bytes, an ellipsis marking the cut; a short owned value is moved.
+fn cut(s: Cow<'_, str>, max: usize) -> String {
     if s.len() <= max {
-        return s.to_string();
+        return s.into_owned();
     }
     let mut end = max;
     while !s.is_char_boundary(end) {
@@ -488,7 +489,7 @@ fn walk_host<'a, N: XNode<'a>>(
                     }
                     host.scripts.push(ScriptFact {
                         id: attr(s, "id"),
-                        output: cut(&s.attribute("output").unwrap_or_default(), MAX_SCRIPT_OUTPUT),
+                        output: cut(s.attribute("output").unwrap_or_default(), MAX_SCRIPT_OUTPUT),
                     });
                 }
             }
@@ -541,21 +542,24 @@ fn walk_host<'a, N: XNode<'a>>(
     } else {
         host.address.clone()
     };
-    let smb_port = ["445", "139"].into_iter().find(|n| {
-        ports
-            .iter()
-            .any(|p| attr(*p, "portid") == *n && attr(*p, "protocol") == "tcp")
+    let smb_port = host_smb.as_ref().and_then(|_| {
+        ["445", "139"].into_iter().find(|n| {
+            ports
+                .iter()
+                .any(|p| p.attribute_is("portid", n) && p.attribute_is("protocol", "tcp"))
+        })
     });
     for p in ports {
         let line = line_of(p);
         let mut svc = parse_port(p, &host, &host_part, ctx, uri, line, line_of, out);
         if let Some(smb) = &host_smb
-            && smb_port.is_some_and(|n| attr(p, "portid") == n)
+            && smb_port.is_some_and(|n| p.attribute_is("portid", n))
             && svc.protocol == "tcp"
         {
             svc.smb = smb.clone();
         }
-        let endpoint = svc.endpoint.clone();
+        let logical = logical(&svc.endpoint);
+        let identity = format!("service:{}", svc.endpoint);
         out.facts.push(Fact {
             target: Target::Service,
             location: Location {
@@ -566,13 +570,14 @@ fn walk_host<'a, N: XNode<'a>>(
                     start_column: Some(1),
                     end_line: None,
                 }),
-                logical: logical(&endpoint),
+                logical,
             },
-            identity: format!("service:{endpoint}"),
+            identity,
             data: FactData::Service(Box::new(svc)),
         });
     }
-    let address = host.address.clone();
+    let logical = logical(&host.address);
+    let identity = format!("host:{}", host.address);
     out.facts.push(Fact {
         target: Target::Host,
         location: Location {
@@ -583,9 +588,9 @@ fn walk_host<'a, N: XNode<'a>>(
                 start_column: Some(1),
                 end_line: None,
             }),
-            logical: logical(&address),
+            logical,
         },
-        identity: format!("host:{address}"),
+        identity,
         data: FactData::Host(Box::new(host)),
     });
 }
@@ -604,20 +609,22 @@ fn parse_port<'a, N: XNode<'a>>(
     let protocol = attr(p, "protocol");
     let port = attr_i64(p, "portid");
     let endpoint = format!("{host_part}:{port}/{protocol}");
-    let own = format!("{port}/{protocol}");
+    // `port/protocol`, as in the host's list of open ports.
+    let own = &endpoint[host_part.len() + 1..];
+    let host_open_ports = host
+        .open_ports
+        .iter()
+        .filter(|o| *o != own)
+        .cloned()
+        .collect();
     let mut s = ServiceFact {
         address: host.address.clone(),
         hostnames: host.hostnames.clone(),
         host_private: host.private_address,
-        endpoint: endpoint.clone(),
+        endpoint,
         protocol,
         port,
-        host_open_ports: host
-            .open_ports
-            .iter()
-            .filter(|o| **o != own)
-            .cloned()
-            .collect(),
+        host_open_ports,
         ..ServiceFact::default()
     };
     for c in p.elements() {
@@ -665,7 +672,7 @@ fn parse_port<'a, N: XNode<'a>>(
     s.tls |= s.tunnel == "ssl" || s.ssl.present || !s.certificate_sha256.is_empty();
     if let Some(prev) = &ctx.previous {
         s.previous_scan_compared = true;
-        s.new_since_previous_scan = s.state == "open" && !prev.open.contains(&endpoint);
+        s.new_since_previous_scan = s.state == "open" && !prev.open.contains(&s.endpoint);
     }
     let _ = line;
     s
@@ -680,8 +687,8 @@ fn script<'a, N: XNode<'a>>(
     out: &mut Extracted,
 ) {
     let id = attr(c, "id");
-    let output = c.attribute("output").unwrap_or_default();
-    let output = output.as_ref();
+    let full_output = c.attribute("output").unwrap_or_default();
+    let output = full_output.as_ref();
     match id.as_str() {
         "ssl-enum-ciphers" => s.ssl = nse::ssl_enum(c),
         "ssl-cert" => served_certificate(c, s, ctx, uri, line_of(c), out),
@@ -708,7 +715,7 @@ fn script<'a, N: XNode<'a>>(
         "mqtt-subscribe" => s.mqtt = nse::mqtt(c),
         "rtsp-methods" => s.rtsp = nse::rtsp(c),
         "upnp-info" => s.upnp = nse::upnp(c),
-        "banner" => s.banner = cut(output, MAX_SCRIPT_OUTPUT),
+        "banner" => s.banner = cut(Cow::Borrowed(output), MAX_SCRIPT_OUTPUT),
         "smb-protocols" => s.smb = nse::smb(c),
         // The script prints nothing when the server does not answer the monlist query.
         "ntp-monlist" => s.ntp_monlist |= !output.trim().is_empty(),
@@ -733,7 +740,7 @@ fn script<'a, N: XNode<'a>>(
     s.script_ids.push(id.clone());
     s.scripts.push(ScriptFact {
         id,
-        output: cut(output, MAX_SCRIPT_OUTPUT),
+        output: cut(full_output, MAX_SCRIPT_OUTPUT),
     });
 }
 

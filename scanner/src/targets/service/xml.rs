@@ -72,8 +72,8 @@ const NONE: u32 = u32::MAX;
 #[derive(Debug, Clone, Copy)]
 struct Element<'a> {
     name: &'a str,
-    /// Raw attribute list, from after the name to before `>` or `/>`.
-    attrs: &'a str,
+    /// Its attributes: `Host::attributes[attributes.0..attributes.1]`.
+    attributes: (u32, u32),
     /// Raw first text child, when the element starts with text.
     text: Option<&'a str>,
     offset: u32,
@@ -86,6 +86,8 @@ struct Element<'a> {
 #[derive(Debug, Default)]
 pub struct Host<'a> {
     elements: Vec<Element<'a>>,
+    /// Names and raw values of the attributes of every element.
+    attributes: Vec<(&'a str, &'a str)>,
 }
 
 /// An element of a [`Host`].
@@ -146,19 +148,39 @@ fn reference(s: &[u8]) -> Option<(usize, char)> {
     Some((semi + 1, c))
 }
 
+/// Bytes [`check_chars`] looks at: references, control characters, `<`, `>` and the
+/// first byte of U+FFFE and U+FFFF.
+const SPECIAL: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 0x20 {
+        t[i] = i != b'\t' as usize && i != b'\n' as usize;
+        i += 1;
+    }
+    t[b'&' as usize] = true;
+    t[b'<' as usize] = true;
+    t[b'>' as usize] = true;
+    t[0xEF] = true;
+    t
+};
+
 /// Checks text or an attribute value: references known, characters allowed, no carriage
 /// return; `<` is refused in attribute values, `]]>` in text.
 fn check_chars(s: &[u8], attribute: bool) -> Result<(), Unsupported> {
     let mut i = 0;
     while i < s.len() {
-        let b = s[i];
+        while i < s.len() && !SPECIAL[s[i] as usize] {
+            i += 1;
+        }
+        let Some(&b) = s.get(i) else {
+            break;
+        };
         match b {
             b'&' => {
                 let (n, _) = reference(&s[i..]).ok_or(Unsupported)?;
                 i += n;
                 continue;
             }
-            b'\t' | b'\n' => {}
             0..0x20 => return Err(Unsupported),
             b'<' if attribute => return Err(Unsupported),
             b'>' if !attribute && i >= 2 && &s[i - 2..i] == b"]]" => return Err(Unsupported),
@@ -214,27 +236,13 @@ fn decode(s: &str, attribute: bool) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// Iterates `name="value"` pairs of a checked attribute list.
-fn attributes(raw: &str) -> impl Iterator<Item = (&str, &str)> {
-    let mut rest = raw;
-    std::iter::from_fn(move || {
-        let r = rest.trim_start_matches([' ', '\t', '\n']);
-        let eq = r.find('=')?;
-        let name = r[..eq].trim_end_matches([' ', '\t', '\n']);
-        let after = r[eq + 1..].trim_start_matches([' ', '\t', '\n']);
-        let quote = after.chars().next()?;
-        let body = &after[1..];
-        let close = body.find(quote)?;
-        rest = &body[close + 1..];
-        Some((name, &body[..close]))
-    })
-}
-
 impl<'a> Host<'a> {
     /// Indexes the `<host>` element in `src`, which must be the whole of it.
     pub fn index(src: &'a str) -> Result<Host<'a>, Unsupported> {
+        let tags = memchr::memchr_iter(b'<', src.as_bytes()).count();
         let mut host = Host {
-            elements: Vec::with_capacity(memchr::memchr_iter(b'<', src.as_bytes()).count() / 2),
+            elements: Vec::with_capacity(tags / 2 + 1),
+            attributes: Vec::with_capacity(tags / 2 + 1),
         };
         host.scan(src)?;
         Ok(host)
@@ -304,10 +312,8 @@ impl<'a> Host<'a> {
                         n += 1;
                     }
                     let name = &src[start..n];
-                    let attrs_start = n;
+                    let attrs_start = self.attributes.len();
                     // Attributes: `space name space? = space? "value"`, names unique.
-                    let mut names: [&str; 16] = [""; 16];
-                    let mut count = 0;
                     loop {
                         let mut m = n;
                         while m < b.len() && is_space(b[m]) {
@@ -327,13 +333,10 @@ impl<'a> Host<'a> {
                         }
                         let aname = &src[an..m];
                         if aname.starts_with("xmlns")
-                            || count == names.len()
-                            || names[..count].contains(&aname)
+                            || self.attributes[attrs_start..].iter().any(|(k, _)| *k == aname)
                         {
                             return Err(Unsupported);
                         }
-                        names[count] = aname;
-                        count += 1;
                         while m < b.len() && is_space(b[m]) {
                             m += 1;
                         }
@@ -351,9 +354,9 @@ impl<'a> Host<'a> {
                         let vs = m + 1;
                         let ve = memchr::memchr(quote, &b[vs..]).ok_or(Unsupported)? + vs;
                         check_chars(&b[vs..ve], true)?;
+                        self.attributes.push((aname, &src[vs..ve]));
                         n = ve + 1;
                     }
-                    let attrs = &src[attrs_start..n];
                     let empty = match (b.get(n), b.get(n + 1)) {
                         (Some(b'>'), _) => false,
                         (Some(b'/'), Some(b'>')) => true,
@@ -367,7 +370,7 @@ impl<'a> Host<'a> {
                     let index = self.elements.len() as u32;
                     self.elements.push(Element {
                         name,
-                        attrs,
+                        attributes: (attrs_start as u32, self.attributes.len() as u32),
                         text: None,
                         offset: i as u32,
                         next_sibling: NONE,
@@ -433,7 +436,9 @@ impl<'t, 'a: 't> XNode<'t> for Node<'t, 'a> {
         self.data().name
     }
     fn attribute(&self, key: &str) -> Option<Cow<'t, str>> {
-        attributes(self.data().attrs)
+        let (from, to) = self.data().attributes;
+        self.host.attributes[from as usize..to as usize]
+            .iter()
             .find(|(k, _)| *k == key)
             .map(|(_, v)| decode(v, true))
     }
