@@ -3,7 +3,10 @@
 //!
 //! The document is never held whole: on a thread of its own, [`stream::Splitter`] cuts it
 //! into `<host>` elements block by block, while the hosts of the previous block are parsed
-//! with roxmltree (and handed to the caller, e.g. the rule evaluation) in parallel. Every
+//! (and handed to the caller, e.g. the rule evaluation) in parallel. Each host is read in
+//! one pass over its bytes by [`xml::Host::index`]; the rare host written with XML that
+//! pass does not read (CDATA, namespaces, an unknown entity...) is read by roxmltree,
+//! which gives the same facts or the same refusal as before ([`parse_host_reference`]). Every
 //! fact keeps the line of its `<host>` or `<port>` element for SARIF regions; its identity
 //! is the address, port and protocol, so fingerprints survive a re-scan that reorders the
 //! output. A malformed or truncated document gives one notification with its line, and
@@ -340,7 +343,7 @@ fn logical(name: &str) -> Option<LogicalLocation> {
 
 /// Parses one `<host>` element into host, service and certificate facts.
 pub fn parse_host(slice: &stream::HostSlice, uri: &str, ctx: &ServiceContext, out: &mut Extracted) {
-    let text = match std::str::from_utf8(&slice.bytes) {
+    let text = match std::str::from_utf8(slice.bytes()) {
         Ok(t) => t,
         Err(e) => {
             out.notifications.push(note(
@@ -354,10 +357,12 @@ pub fn parse_host(slice: &stream::HostSlice, uri: &str, ctx: &ServiceContext, ou
         }
     };
     // The usual case: one pass over the element's bytes.
-    if let Ok(index) = xml::Host::index(text) {
+    let read = xml::Host::with_index(text, |root| {
         let lines = LineCounter::new(text, slice.line);
-        let line_of = |n: xml::Node<'_, '_>| lines.line_of(n.offset());
-        walk_host(index.root(), slice, uri, ctx, &line_of, out);
+        let line_of = |n: xml::Node<'_>| lines.line_of(n.offset());
+        walk_host(root, slice, uri, ctx, &line_of, out);
+    });
+    if read.is_ok() {
         return;
     }
     // Anything outside what that pass reads: roxmltree, which reads it the same way or
@@ -699,8 +704,12 @@ fn script<'a, N: XNode<'a>>(
         "http-headers" | "http-security-headers" => nse::http_headers(c, &mut s.http),
         "snmp-info" => {
             s.snmp.present = true;
-            s.snmp.enterprise = nse::elem(c, "enterprise").map(Cow::into_owned).unwrap_or_default();
-            s.snmp.engine_id = nse::elem(c, "engineIDData").map(Cow::into_owned).unwrap_or_default();
+            s.snmp.enterprise = nse::elem(c, "enterprise")
+                .map(Cow::into_owned)
+                .unwrap_or_default();
+            s.snmp.engine_id = nse::elem(c, "engineIDData")
+                .map(Cow::into_owned)
+                .unwrap_or_default();
         }
         "snmp-sysdescr" | "snmp-interfaces" | "snmp-processes" | "snmp-netstat"
         | "snmp-win32-users" => {
@@ -727,7 +736,9 @@ fn script<'a, N: XNode<'a>>(
         "ftp-anon" => s.ftp_anonymous = output.contains("Anonymous FTP login allowed"),
         "vnc-info" => {
             s.vnc_no_auth = c.descendants().any(|e| {
-                e.is("elem") && e.attribute_is("key", "name") && e.text().is_some_and(|t| t == "None")
+                e.is("elem")
+                    && e.attribute_is("key", "name")
+                    && e.text().is_some_and(|t| t == "None")
             }) || output.lines().any(|l| l.trim() == "None")
         }
         "http-default-accounts" => {
@@ -1077,7 +1088,7 @@ mod tests {
         let (mut new, mut old) = (Extracted::default(), Extracted::default());
         while let Some(hosts) = splitter.next_hosts(&mut reader) {
             for h in hosts {
-                let text = std::str::from_utf8(&h.bytes).unwrap();
+                let text = std::str::from_utf8(h.bytes()).unwrap();
                 if fast {
                     assert!(xml::Host::index(text).is_ok(), "line {}: {text}", h.line);
                 }
@@ -1085,9 +1096,8 @@ mod tests {
                 parse_host_reference(text, &h, "a.xml", &ctx, &mut old);
             }
         }
-        let json = |x: &Extracted| {
-            serde_json::to_string_pretty(&(&x.facts, &x.notifications)).unwrap()
-        };
+        let json =
+            |x: &Extracted| serde_json::to_string_pretty(&(&x.facts, &x.notifications)).unwrap();
         (json(&new), json(&old))
     }
 

@@ -69,31 +69,51 @@ pub struct Unsupported;
 
 const NONE: u32 = u32::MAX;
 
+/// A byte range of the host's text.
+#[derive(Debug, Clone, Copy, Default)]
+struct Span(u32, u32);
+
+impl Span {
+    fn new(r: std::ops::Range<usize>) -> Span {
+        Span(r.start as u32, r.end as u32)
+    }
+    fn of(self, src: &str) -> &str {
+        src.get(self.0 as usize..self.1 as usize)
+            .unwrap_or_default()
+    }
+}
+
 #[derive(Debug, Clone, Copy)]
-struct Element<'a> {
-    name: &'a str,
+struct Element {
+    name: Span,
     /// Its attributes: `Host::attributes[attributes.0..attributes.1]`.
     attributes: (u32, u32),
     /// Raw first text child, when the element starts with text.
-    text: Option<&'a str>,
+    text: Option<Span>,
     offset: u32,
     next_sibling: u32,
     /// Index past the last descendant: descendants are `index + 1 .. end`.
     end: u32,
 }
 
-/// The index of one `<host>` element.
+/// The index of one `<host>` element: spans of its text. The vectors are kept from one
+/// host to the next on each thread ([`Host::with_index`]).
 #[derive(Debug, Default)]
-pub struct Host<'a> {
-    elements: Vec<Element<'a>>,
+pub struct Host {
+    elements: Vec<Element>,
     /// Names and raw values of the attributes of every element.
-    attributes: Vec<(&'a str, &'a str)>,
+    attributes: Vec<(Span, Span)>,
+}
+
+thread_local! {
+    static INDEX: std::cell::RefCell<Host> = std::cell::RefCell::default();
 }
 
 /// An element of a [`Host`].
 #[derive(Debug, Clone, Copy)]
-pub struct Node<'t, 'a> {
-    host: &'t Host<'a>,
+pub struct Node<'t> {
+    host: &'t Host,
+    src: &'t str,
     index: u32,
 }
 
@@ -236,27 +256,47 @@ fn decode(s: &str, attribute: bool) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-impl<'a> Host<'a> {
+impl Host {
+    /// Indexes the `<host>` element in `src`, which must be the whole of it, and hands it to
+    /// `f`, reusing this thread's vectors.
+    pub fn with_index<R>(src: &str, f: impl FnOnce(Node<'_>) -> R) -> Result<R, Unsupported> {
+        INDEX.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut host) => {
+                host.scan(src)?;
+                let r = f(host.root(src));
+                if host.elements.capacity() > 1 << 16 {
+                    // A huge host: its vectors are not kept.
+                    *host = Host::default();
+                }
+                Ok(r)
+            }
+            Err(_) => {
+                let mut host = Host::default();
+                host.scan(src)?;
+                Ok(f(host.root(src)))
+            }
+        })
+    }
+
     /// Indexes the `<host>` element in `src`, which must be the whole of it.
-    pub fn index(src: &'a str) -> Result<Host<'a>, Unsupported> {
-        let tags = memchr::memchr_iter(b'<', src.as_bytes()).count();
-        let mut host = Host {
-            elements: Vec::with_capacity(tags / 2 + 1),
-            attributes: Vec::with_capacity(tags / 2 + 1),
-        };
+    pub fn index(src: &str) -> Result<Host, Unsupported> {
+        let mut host = Host::default();
         host.scan(src)?;
         Ok(host)
     }
 
-    /// The `<host>` element.
-    pub fn root(&self) -> Node<'_, 'a> {
+    /// The `<host>` element; `src` is the text indexed.
+    pub fn root<'t>(&'t self, src: &'t str) -> Node<'t> {
         Node {
             host: self,
+            src,
             index: 0,
         }
     }
 
-    fn scan(&mut self, src: &'a str) -> Result<(), Unsupported> {
+    fn scan(&mut self, src: &str) -> Result<(), Unsupported> {
+        self.elements.clear();
+        self.attributes.clear();
         let b = src.as_bytes();
         let mut i = 0usize;
         // Open elements: index, and whether their first child is still to come.
@@ -273,7 +313,7 @@ impl<'a> Host<'a> {
                 };
                 check_chars(&b[i..end], false)?;
                 if *first {
-                    self.elements[parent as usize].text = Some(&src[i..end]);
+                    self.elements[parent as usize].text = Some(Span::new(i..end));
                 }
                 *first = false;
                 i = end;
@@ -298,7 +338,7 @@ impl<'a> Host<'a> {
                     }
                     let (index, _) = open.pop().ok_or(Unsupported)?;
                     last_child.pop();
-                    if self.elements[index as usize].name != name {
+                    if self.elements[index as usize].name.of(src) != name {
                         return Err(Unsupported);
                     }
                     self.close(index, &mut last_child);
@@ -311,7 +351,7 @@ impl<'a> Host<'a> {
                     while n < b.len() && is_name_byte(b[n]) {
                         n += 1;
                     }
-                    let name = &src[start..n];
+                    let name = Span::new(start..n);
                     let attrs_start = self.attributes.len();
                     // Attributes: `space name space? = space? "value"`, names unique.
                     loop {
@@ -332,8 +372,11 @@ impl<'a> Host<'a> {
                             m += 1;
                         }
                         let aname = &src[an..m];
+                        let aname_span = Span::new(an..m);
                         if aname.starts_with("xmlns")
-                            || self.attributes[attrs_start..].iter().any(|(k, _)| *k == aname)
+                            || self.attributes[attrs_start..]
+                                .iter()
+                                .any(|(k, _)| k.of(src) == aname)
                         {
                             return Err(Unsupported);
                         }
@@ -354,7 +397,7 @@ impl<'a> Host<'a> {
                         let vs = m + 1;
                         let ve = memchr::memchr(quote, &b[vs..]).ok_or(Unsupported)? + vs;
                         check_chars(&b[vs..ve], true)?;
-                        self.attributes.push((aname, &src[vs..ve]));
+                        self.attributes.push((aname_span, Span::new(vs..ve)));
                         n = ve + 1;
                     }
                     let empty = match (b.get(n), b.get(n + 1)) {
@@ -393,7 +436,9 @@ impl<'a> Host<'a> {
                     let text = &b[body..end];
                     if memchr::memmem::find(text, b"--").is_some()
                         || text.ends_with(b"-")
-                        || text.iter().any(|c| *c < 0x20 && !matches!(c, b'\t' | b'\n'))
+                        || text
+                            .iter()
+                            .any(|c| *c < 0x20 && !matches!(c, b'\t' | b'\n'))
                         || memchr::memchr(0xEF, text).is_some()
                     {
                         return Err(Unsupported);
@@ -425,28 +470,29 @@ impl<'a> Host<'a> {
     }
 }
 
-impl<'t, 'a> Node<'t, 'a> {
-    fn data(&self) -> &'t Element<'a> {
+impl<'t> Node<'t> {
+    fn data(&self) -> &'t Element {
         &self.host.elements[self.index as usize]
     }
 }
 
-impl<'t, 'a: 't> XNode<'t> for Node<'t, 'a> {
+impl<'t> XNode<'t> for Node<'t> {
     fn name(&self) -> &'t str {
-        self.data().name
+        self.data().name.of(self.src)
     }
     fn attribute(&self, key: &str) -> Option<Cow<'t, str>> {
         let (from, to) = self.data().attributes;
+        let src = self.src;
         self.host.attributes[from as usize..to as usize]
             .iter()
-            .find(|(k, _)| *k == key)
-            .map(|(_, v)| decode(v, true))
+            .find(|(k, _)| k.of(src) == key)
+            .map(|(_, v)| decode(v.of(src), true))
     }
     fn text(&self) -> Option<Cow<'t, str>> {
-        self.data().text.map(|t| decode(t, false))
+        self.data().text.map(|t| decode(t.of(self.src), false))
     }
     fn elements(self) -> impl Iterator<Item = Self> {
-        let host = self.host;
+        let (host, src) = (self.host, self.src);
         let d = self.data();
         let mut next = if d.end > self.index + 1 {
             self.index + 1
@@ -457,14 +503,18 @@ impl<'t, 'a: 't> XNode<'t> for Node<'t, 'a> {
             if next == NONE {
                 return None;
             }
-            let n = Node { host, index: next };
+            let n = Node {
+                host,
+                src,
+                index: next,
+            };
             next = host.elements[next as usize].next_sibling;
             Some(n)
         })
     }
     fn descendants(self) -> impl Iterator<Item = Self> {
-        let host = self.host;
-        (self.index..self.data().end).map(move |index| Node { host, index })
+        let (host, src) = (self.host, self.src);
+        (self.index..self.data().end).map(move |index| Node { host, src, index })
     }
     fn offset(&self) -> usize {
         self.data().offset as usize
@@ -497,7 +547,9 @@ mod tests {
     fn same_as_roxmltree(src: &str) {
         let h = Host::index(src).unwrap_or_else(|_| panic!("unsupported: {src}"));
         let doc = roxmltree::Document::parse(src).unwrap();
-        assert_eq!(texts(h.root()), texts(doc.root_element()), "{src}");
+        assert_eq!(texts(h.root(src)), texts(doc.root_element()), "{src}");
+        let again = Host::with_index(src, |r| texts(r)).unwrap();
+        assert_eq!(again, texts(doc.root_element()), "{src}");
     }
 
     #[test]
