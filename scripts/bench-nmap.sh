@@ -20,6 +20,9 @@ if [ ${#bins[@]} -eq 0 ]; then
 fi
 tmp="${TMPDIR:-/tmp}/vigie-bench-nmap"
 mkdir -p "$tmp"
+# Timings of this run only: several runs may share the scans.
+times="$(mktemp "$tmp/time.XXXXXX")"
+trap 'rm -f "$times"' EXIT
 # One measured run: label, binary, file, then vigie's arguments after the file. Prints
 # MB/s, wall and CPU seconds, peak RSS, findings written (JSON report counted as written).
 run() {
@@ -27,9 +30,9 @@ run() {
   shift 3
   local load findings
   load=$(cut -d' ' -f1-3 /proc/loadavg)
-  findings=$({ /usr/bin/time -f "%e %U %S %M" -o "$tmp/time" "$bin" scan "$f" -j 2 "$@" \
+  findings=$({ /usr/bin/time -f "%e %U %S %M" -o "$times" "$bin" scan "$f" -j 2 "$@" \
     --format json || true; } | grep -c '"fingerprint": "' || true)
-  python3 - "$label" "$(stat -c %s "$f")" "$(tail -n 1 "$tmp/time")" "$findings" "$load" <<'PY'
+  python3 - "$label" "$(stat -c %s "$f")" "$(tail -n 1 "$times")" "$findings" "$load" <<'PY'
 import sys
 label, size, times, findings, load = sys.argv[1:]
 wall, user, sys_, kib = times.split()

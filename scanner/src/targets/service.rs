@@ -3,7 +3,10 @@
 //!
 //! The document is never held whole: on a thread of its own, [`stream::Splitter`] cuts it
 //! into `<host>` elements block by block, while the hosts of the previous block are parsed
-//! with roxmltree (and handed to the caller, e.g. the rule evaluation) in parallel. Every
+//! (and handed to the caller, e.g. the rule evaluation) in parallel. Each host is read in
+//! one pass over its bytes by [`xml::Host::index`]; the rare host written with XML that
+//! pass does not read (CDATA, namespaces, an unknown entity...) is read by roxmltree,
+//! which gives the same facts or the same refusal as before ([`parse_host_reference`]). Every
 //! fact keeps the line of its `<host>` or `<port>` element for SARIF regions; its identity
 //! is the address, port and protocol, so fingerprints survive a re-scan that reorders the
 //! output. A malformed or truncated document gives one notification with its line, and
@@ -11,6 +14,7 @@
 
 pub mod nse;
 pub mod stream;
+pub mod xml;
 
 use crate::facts::{Fact, FactData, Target};
 use crate::targets::Extracted;
@@ -19,12 +23,14 @@ use crate::targets::pem;
 use rayon::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::io::Read;
 use std::net::IpAddr;
 use std::path::Path;
 use std::sync::Arc;
 use vigie_reports::{Location, LogicalLocation, Notification, NotificationLevel, Region};
+use xml::XNode;
 
 use nse::{
     BacnetFact, HostKeyFact, HttpFact, ModbusFact, MqttFact, RtspFact, SmbFact, SnmpFact,
@@ -307,9 +313,10 @@ fn note(
     }
 }
 
-fn cut(s: &str, max: usize) -> String {
+/// `s` cut at `max` bytes, an ellipsis marking the cut; a short owned value is moved.
+fn cut(s: Cow<'_, str>, max: usize) -> String {
     if s.len() <= max {
-        return s.to_string();
+        return s.into_owned();
     }
     let mut end = max;
     while !s.is_char_boundary(end) {
@@ -318,12 +325,12 @@ fn cut(s: &str, max: usize) -> String {
     format!("{}…", &s[..end])
 }
 
-fn attr_i64(n: roxmltree::Node<'_, '_>, k: &str) -> i64 {
+fn attr_i64<'a, N: XNode<'a>>(n: N, k: &str) -> i64 {
     n.attribute(k).and_then(|v| v.parse().ok()).unwrap_or(0)
 }
 
-fn attr(n: roxmltree::Node<'_, '_>, k: &str) -> String {
-    n.attribute(k).unwrap_or("").to_string()
+fn attr<'a, N: XNode<'a>>(n: N, k: &str) -> String {
+    n.attribute(k).map(Cow::into_owned).unwrap_or_default()
 }
 
 fn logical(name: &str) -> Option<LogicalLocation> {
@@ -336,7 +343,7 @@ fn logical(name: &str) -> Option<LogicalLocation> {
 
 /// Parses one `<host>` element into host, service and certificate facts.
 pub fn parse_host(slice: &stream::HostSlice, uri: &str, ctx: &ServiceContext, out: &mut Extracted) {
-    let text = match std::str::from_utf8(&slice.bytes) {
+    let text = match std::str::from_utf8(slice.bytes()) {
         Ok(t) => t,
         Err(e) => {
             out.notifications.push(note(
@@ -349,6 +356,30 @@ pub fn parse_host(slice: &stream::HostSlice, uri: &str, ctx: &ServiceContext, ou
             return;
         }
     };
+    // The usual case: one pass over the element's bytes.
+    let read = xml::Host::with_index(text, |root| {
+        let lines = LineCounter::new(text, slice.line);
+        let line_of = |n: xml::Node<'_>| lines.line_of(n.offset());
+        walk_host(root, slice, uri, ctx, &line_of, out);
+    });
+    if read.is_ok() {
+        return;
+    }
+    // Anything outside what that pass reads: roxmltree, which reads it the same way or
+    // says why the element is not XML.
+    parse_host_reference(text, slice, uri, ctx, out);
+}
+
+/// Parses one `<host>` element with roxmltree. [`parse_host`] falls back on it for the XML
+/// its own pass does not read; tests and the fuzz target compare both.
+#[doc(hidden)]
+pub fn parse_host_reference(
+    text: &str,
+    slice: &stream::HostSlice,
+    uri: &str,
+    ctx: &ServiceContext,
+    out: &mut Extracted,
+) {
     let opts = roxmltree::ParsingOptions {
         allow_dtd: true,
         ..roxmltree::ParsingOptions::default()
@@ -370,7 +401,51 @@ pub fn parse_host(slice: &stream::HostSlice, uri: &str, ctx: &ServiceContext, ou
     let line_of = |n: roxmltree::Node<'_, '_>| {
         slice.line + doc.text_pos_at(n.range().start).row.saturating_sub(1)
     };
-    let root = doc.root_element();
+    walk_host(doc.root_element(), slice, uri, ctx, &line_of, out);
+}
+
+/// Line numbers of offsets in a host's text, asked in increasing order.
+struct LineCounter<'a> {
+    text: &'a [u8],
+    first_line: u32,
+    /// Last offset asked and its line.
+    at: std::cell::Cell<(usize, u32)>,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(text: &'a str, first_line: u32) -> Self {
+        LineCounter {
+            text: text.as_bytes(),
+            first_line,
+            at: std::cell::Cell::new((0, first_line)),
+        }
+    }
+
+    fn line_of(&self, offset: usize) -> u32 {
+        let (mut from, mut line) = self.at.get();
+        if offset < from {
+            (from, line) = (0, self.first_line);
+        }
+        let offset = offset.min(self.text.len());
+        line += count_newlines(&self.text[from..offset]);
+        self.at.set((offset, line));
+        line
+    }
+}
+
+fn count_newlines(b: &[u8]) -> u32 {
+    memchr::memchr_iter(b'\n', b).count() as u32
+}
+
+/// Walks a host element into host, service and certificate facts.
+fn walk_host<'a, N: XNode<'a>>(
+    root: N,
+    slice: &stream::HostSlice,
+    uri: &str,
+    ctx: &ServiceContext,
+    line_of: &dyn Fn(N) -> u32,
+    out: &mut Extracted,
+) {
     let mut host = HostFact {
         start_time: attr_i64(root, "starttime"),
         end_time: attr_i64(root, "endtime"),
@@ -378,8 +453,8 @@ pub fn parse_host(slice: &stream::HostSlice, uri: &str, ctx: &ServiceContext, ou
     };
     // `smb-protocols` is a host script: its dialects go to the SMB port's service.
     let mut host_smb: Option<SmbFact> = None;
-    for c in root.children().filter(|c| c.is_element()) {
-        match c.tag_name().name() {
+    for c in root.elements() {
+        match c.name() {
             "status" => {
                 host.status = attr(c, "state");
                 host.status_reason = attr(c, "reason");
@@ -397,7 +472,7 @@ pub fn parse_host(slice: &stream::HostSlice, uri: &str, ctx: &ServiceContext, ou
                 host.addresses.push(a);
             }
             "hostnames" => {
-                for h in c.children().filter(|h| h.has_tag_name("hostname")) {
+                for h in c.elements().filter(|h| h.is("hostname")) {
                     let n = attr(h, "name");
                     if !n.is_empty() && !host.hostnames.contains(&n) {
                         host.hostnames.push(n);
@@ -405,7 +480,7 @@ pub fn parse_host(slice: &stream::HostSlice, uri: &str, ctx: &ServiceContext, ou
                 }
             }
             "os" => {
-                for m in c.children().filter(|m| m.has_tag_name("osmatch")) {
+                for m in c.elements().filter(|m| m.is("osmatch")) {
                     host.os_matches.push(OsMatchFact {
                         name: attr(m, "name"),
                         accuracy: attr_i64(m, "accuracy"),
@@ -413,13 +488,13 @@ pub fn parse_host(slice: &stream::HostSlice, uri: &str, ctx: &ServiceContext, ou
                 }
             }
             "hostscript" => {
-                for s in c.children().filter(|s| s.has_tag_name("script")) {
-                    if s.attribute("id") == Some("smb-protocols") {
+                for s in c.elements().filter(|s| s.is("script")) {
+                    if s.attribute_is("id", "smb-protocols") {
                         host_smb = Some(nse::smb(s));
                     }
                     host.scripts.push(ScriptFact {
                         id: attr(s, "id"),
-                        output: cut(s.attribute("output").unwrap_or(""), MAX_SCRIPT_OUTPUT),
+                        output: cut(s.attribute("output").unwrap_or_default(), MAX_SCRIPT_OUTPUT),
                     });
                 }
             }
@@ -446,17 +521,16 @@ pub fn parse_host(slice: &stream::HostSlice, uri: &str, ctx: &ServiceContext, ou
         host.previous_scan_compared = true;
         host.new_since_previous_scan = host.status == "up" && !prev.hosts.contains(&host.address);
     }
-    let ports: Vec<roxmltree::Node<'_, '_>> = root
-        .children()
-        .filter(|c| c.has_tag_name("ports"))
-        .flat_map(|p| p.children().filter(|c| c.has_tag_name("port")))
+    let ports: Vec<N> = root
+        .elements()
+        .filter(|c| c.is("ports"))
+        .flat_map(|p| p.elements().filter(|c| c.is("port")))
         .collect();
     for p in &ports {
         let open = p
-            .children()
-            .find(|c| c.has_tag_name("state"))
-            .and_then(|s| s.attribute("state"))
-            == Some("open");
+            .elements()
+            .find(|c| c.is("state"))
+            .is_some_and(|s| s.attribute_is("state", "open"));
         if open {
             host.open_ports
                 .push(format!("{}/{}", attr(*p, "portid"), attr(*p, "protocol")));
@@ -473,37 +547,42 @@ pub fn parse_host(slice: &stream::HostSlice, uri: &str, ctx: &ServiceContext, ou
     } else {
         host.address.clone()
     };
-    let smb_port = ["445", "139"].into_iter().find(|n| {
-        ports
-            .iter()
-            .any(|p| attr(*p, "portid") == *n && attr(*p, "protocol") == "tcp")
+    let smb_port = host_smb.as_ref().and_then(|_| {
+        ["445", "139"].into_iter().find(|n| {
+            ports
+                .iter()
+                .any(|p| p.attribute_is("portid", n) && p.attribute_is("protocol", "tcp"))
+        })
     });
     for p in ports {
-        let mut svc = parse_port(p, &host, &host_part, ctx, uri, line_of(p), &line_of, out);
+        let line = line_of(p);
+        let mut svc = parse_port(p, &host, &host_part, ctx, uri, line, line_of, out);
         if let Some(smb) = &host_smb
-            && smb_port.is_some_and(|n| attr(p, "portid") == n)
+            && smb_port.is_some_and(|n| p.attribute_is("portid", n))
             && svc.protocol == "tcp"
         {
             svc.smb = smb.clone();
         }
-        let endpoint = svc.endpoint.clone();
+        let logical = logical(&svc.endpoint);
+        let identity = format!("service:{}", svc.endpoint);
         out.facts.push(Fact {
             target: Target::Service,
             location: Location {
                 uri: uri.into(),
                 artifact: None,
                 region: Some(Region::Text {
-                    start_line: line_of(p),
+                    start_line: line,
                     start_column: Some(1),
                     end_line: None,
                 }),
-                logical: logical(&endpoint),
+                logical,
             },
-            identity: format!("service:{endpoint}"),
+            identity,
             data: FactData::Service(Box::new(svc)),
         });
     }
-    let address = host.address.clone();
+    let logical = logical(&host.address);
+    let identity = format!("host:{}", host.address);
     out.facts.push(Fact {
         target: Target::Host,
         location: Location {
@@ -514,45 +593,47 @@ pub fn parse_host(slice: &stream::HostSlice, uri: &str, ctx: &ServiceContext, ou
                 start_column: Some(1),
                 end_line: None,
             }),
-            logical: logical(&address),
+            logical,
         },
-        identity: format!("host:{address}"),
+        identity,
         data: FactData::Host(Box::new(host)),
     });
 }
 
 #[allow(clippy::too_many_arguments)]
-fn parse_port(
-    p: roxmltree::Node<'_, '_>,
+fn parse_port<'a, N: XNode<'a>>(
+    p: N,
     host: &HostFact,
     host_part: &str,
     ctx: &ServiceContext,
     uri: &str,
     line: u32,
-    line_of: &dyn Fn(roxmltree::Node<'_, '_>) -> u32,
+    line_of: &dyn Fn(N) -> u32,
     out: &mut Extracted,
 ) -> ServiceFact {
     let protocol = attr(p, "protocol");
     let port = attr_i64(p, "portid");
     let endpoint = format!("{host_part}:{port}/{protocol}");
-    let own = format!("{port}/{protocol}");
+    // `port/protocol`, as in the host's list of open ports.
+    let own = &endpoint[host_part.len() + 1..];
+    let host_open_ports = host
+        .open_ports
+        .iter()
+        .filter(|o| *o != own)
+        .cloned()
+        .collect();
     let mut s = ServiceFact {
         address: host.address.clone(),
         hostnames: host.hostnames.clone(),
         host_private: host.private_address,
-        endpoint: endpoint.clone(),
+        endpoint,
         protocol,
         port,
-        host_open_ports: host
-            .open_ports
-            .iter()
-            .filter(|o| **o != own)
-            .cloned()
-            .collect(),
+        host_open_ports,
         ..ServiceFact::default()
     };
-    for c in p.children().filter(|c| c.is_element()) {
-        match c.tag_name().name() {
+    for c in p.elements() {
+        match c.name() {
             "state" => {
                 s.state = attr(c, "state");
                 s.reason = attr(c, "reason");
@@ -567,10 +648,10 @@ fn parse_port(
                 s.conf = attr_i64(c, "conf");
                 s.devicetype = attr(c, "devicetype");
                 s.cpe = c
-                    .children()
-                    .filter(|x| x.has_tag_name("cpe"))
+                    .elements()
+                    .filter(|x| x.is("cpe"))
                     .filter_map(|x| x.text())
-                    .map(str::to_string)
+                    .map(Cow::into_owned)
                     .collect();
             }
             "script" => script(c, &mut s, ctx, uri, line_of, out),
@@ -596,22 +677,23 @@ fn parse_port(
     s.tls |= s.tunnel == "ssl" || s.ssl.present || !s.certificate_sha256.is_empty();
     if let Some(prev) = &ctx.previous {
         s.previous_scan_compared = true;
-        s.new_since_previous_scan = s.state == "open" && !prev.open.contains(&endpoint);
+        s.new_since_previous_scan = s.state == "open" && !prev.open.contains(&s.endpoint);
     }
     let _ = line;
     s
 }
 
-fn script(
-    c: roxmltree::Node<'_, '_>,
+fn script<'a, N: XNode<'a>>(
+    c: N,
     s: &mut ServiceFact,
     ctx: &ServiceContext,
     uri: &str,
-    line_of: &dyn Fn(roxmltree::Node<'_, '_>) -> u32,
+    line_of: &dyn Fn(N) -> u32,
     out: &mut Extracted,
 ) {
     let id = attr(c, "id");
-    let output = c.attribute("output").unwrap_or("");
+    let full_output = c.attribute("output").unwrap_or_default();
+    let output = full_output.as_ref();
     match id.as_str() {
         "ssl-enum-ciphers" => s.ssl = nse::ssl_enum(c),
         "ssl-cert" => served_certificate(c, s, ctx, uri, line_of(c), out),
@@ -622,8 +704,12 @@ fn script(
         "http-headers" | "http-security-headers" => nse::http_headers(c, &mut s.http),
         "snmp-info" => {
             s.snmp.present = true;
-            s.snmp.enterprise = nse::elem(c, "enterprise").unwrap_or("").to_string();
-            s.snmp.engine_id = nse::elem(c, "engineIDData").unwrap_or("").to_string();
+            s.snmp.enterprise = nse::elem(c, "enterprise")
+                .map(Cow::into_owned)
+                .unwrap_or_default();
+            s.snmp.engine_id = nse::elem(c, "engineIDData")
+                .map(Cow::into_owned)
+                .unwrap_or_default();
         }
         "snmp-sysdescr" | "snmp-interfaces" | "snmp-processes" | "snmp-netstat"
         | "snmp-win32-users" => {
@@ -638,7 +724,7 @@ fn script(
         "mqtt-subscribe" => s.mqtt = nse::mqtt(c),
         "rtsp-methods" => s.rtsp = nse::rtsp(c),
         "upnp-info" => s.upnp = nse::upnp(c),
-        "banner" => s.banner = cut(output, MAX_SCRIPT_OUTPUT),
+        "banner" => s.banner = cut(Cow::Borrowed(output), MAX_SCRIPT_OUTPUT),
         "smb-protocols" => s.smb = nse::smb(c),
         // The script prints nothing when the server does not answer the monlist query.
         "ntp-monlist" => s.ntp_monlist |= !output.trim().is_empty(),
@@ -650,27 +736,27 @@ fn script(
         "ftp-anon" => s.ftp_anonymous = output.contains("Anonymous FTP login allowed"),
         "vnc-info" => {
             s.vnc_no_auth = c.descendants().any(|e| {
-                e.has_tag_name("elem")
-                    && e.attribute("key") == Some("name")
-                    && e.text() == Some("None")
+                e.is("elem")
+                    && e.attribute_is("key", "name")
+                    && e.text().is_some_and(|t| t == "None")
             }) || output.lines().any(|l| l.trim() == "None")
         }
         "http-default-accounts" => {
             s.default_credentials = output.contains("credentials found")
                 || c.descendants()
-                    .any(|e| e.has_tag_name("table") && e.attribute("key") == Some("credentials"))
+                    .any(|e| e.is("table") && e.attribute_is("key", "credentials"))
         }
         _ => {}
     }
     s.script_ids.push(id.clone());
     s.scripts.push(ScriptFact {
         id,
-        output: cut(output, MAX_SCRIPT_OUTPUT),
+        output: cut(full_output, MAX_SCRIPT_OUTPUT),
     });
 }
 
-fn served_certificate(
-    c: roxmltree::Node<'_, '_>,
+fn served_certificate<'a, N: XNode<'a>>(
+    c: N,
     s: &mut ServiceFact,
     ctx: &ServiceContext,
     uri: &str,
@@ -982,6 +1068,126 @@ mod tests {
         assert!(x.facts.is_empty());
         assert_eq!(x.notifications.len(), 1);
         assert_eq!(x.notifications[0].code, "malformed-nmap-xml");
+    }
+
+    /// Facts and notifications of every host of `doc`, read by the one-pass reader (which
+    /// must read every host of the document when `fast` is set) and by roxmltree.
+    fn both_readers(doc: &[u8], fast: bool) -> (String, String) {
+        let ctx = ServiceContext {
+            cert: Some(CertOptions {
+                now: 1_795_900_000,
+                p12_passwords: Vec::new(),
+            }),
+            previous: Some(Arc::new(PreviousScan {
+                open: ["10.42.1.20:554/tcp".to_string()].into_iter().collect(),
+                hosts: ["10.0.0.1".to_string()].into_iter().collect(),
+            })),
+        };
+        let mut splitter = stream::Splitter::new();
+        let mut reader = doc;
+        let (mut new, mut old) = (Extracted::default(), Extracted::default());
+        while let Some(hosts) = splitter.next_hosts(&mut reader) {
+            for h in hosts {
+                let text = std::str::from_utf8(h.bytes()).unwrap();
+                if fast {
+                    assert!(xml::Host::index(text).is_ok(), "line {}: {text}", h.line);
+                }
+                parse_host(&h, "a.xml", &ctx, &mut new);
+                parse_host_reference(text, &h, "a.xml", &ctx, &mut old);
+            }
+        }
+        let json =
+            |x: &Extracted| serde_json::to_string_pretty(&(&x.facts, &x.notifications)).unwrap();
+        (json(&new), json(&old))
+    }
+
+    /// Every nmap scan of the fixtures and of the rule pack gives the same facts with the
+    /// one-pass reader as with roxmltree, without falling back on roxmltree.
+    #[test]
+    fn one_pass_reader_matches_roxmltree_on_every_fixture() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut scans = 0;
+        for dir in ["fixtures", "rules"] {
+            for e in ignore::WalkBuilder::new(root.join(dir)).build() {
+                let e = e.unwrap();
+                let p = e.path();
+                if p.extension().is_none_or(|x| x != "xml") {
+                    continue;
+                }
+                let doc = std::fs::read(p).unwrap();
+                if memchr::memmem::find(&doc, b"<nmaprun").is_none() {
+                    continue;
+                }
+                let (new, old) = both_readers(&doc, true);
+                assert_eq!(new, old, "{}", p.display());
+                assert!(new.len() > 100, "{}", p.display());
+                scans += 1;
+            }
+        }
+        assert!(scans > 50, "{scans} scans");
+    }
+
+    /// XML outside the one-pass reader's subset is read by roxmltree: same facts, same
+    /// refusals with the same message and line.
+    #[test]
+    fn xml_outside_the_subset_reads_as_before() {
+        let host = |inner: &str| {
+            format!(
+                "<nmaprun>\n<host><status state=\"up\"/>\n<address addr=\"10.0.0.1\" addrtype=\"ipv4\"/>\n<ports>{inner}</ports></host>\n</nmaprun>\n"
+            )
+        };
+        for inner in [
+            "<port protocol=\"tcp\" portid=\"23\"><!-- c --><state state=\"open\"/></port>",
+            "<port protocol=\"tcp\" portid=\"23\"><state state=\"open\"/><script id=\"banner\" output=\"a\r\nb\"/></port>",
+            "<port protocol=\"tcp\" portid=\"80\"><state state=\"open\"/><script id=\"http-title\"><elem key=\"title\"><![CDATA[<T>]]> &amp; x</elem></script></port>",
+            "<port protocol=\"tcp\" portid=\"23\"><state state=\"open\" x=\"&c;\"/></port>",
+            "<port protocol=\"tcp\" portid=\"23\"><state state=\"open\"/>\n</prt>",
+            "<port protocol=\"tcp\" portid=\"23\" protocol=\"udp\"/>",
+            "<port protocol=\"tcp\" portid=\"23\"><state state=\"open\"/>\n<service name=\"a&#1;\"/></port>",
+            "<p:port protocol=\"tcp\" portid=\"23\"/>",
+        ] {
+            let doc = host(inner);
+            let (new, old) = both_readers(doc.as_bytes(), false);
+            assert_eq!(new, old, "{doc}");
+        }
+    }
+
+    /// Seeded mutants of real scans (bit flips, cuts, a byte set to a character XML
+    /// treats apart): for every host the splitter finds, both readers agree.
+    #[test]
+    fn one_pass_reader_matches_roxmltree_on_mutants() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = |n: usize| {
+            state ^= state >> 12;
+            state ^= state << 25;
+            state ^= state >> 27;
+            (state.wrapping_mul(0x2545_f491_4f6c_dd1d) % n.max(1) as u64) as usize
+        };
+        const SPECIAL: &[u8] = b"<>&;#x\"'=/!?-:\r\n\t \x00\x7f\xc3\xef";
+        for f in [
+            "fixtures/nmap/loopback-real.xml",
+            "rules/service/NET-005-mqtt-anonymous-access/fail/mqtt-anon.xml",
+            "rules/service/NET-016-smbv1-accepted/fail/smbv1.xml",
+        ] {
+            let doc = std::fs::read(root.join(f)).unwrap();
+            for _ in 0..120 {
+                let mut m = doc.clone();
+                for _ in 0..1 + next(4) {
+                    let i = next(m.len());
+                    match next(3) {
+                        0 => m[i] ^= 1 << next(8),
+                        1 => m[i] = SPECIAL[next(SPECIAL.len())],
+                        _ => {
+                            let j = (i + next(64)).min(m.len());
+                            m.drain(i..j);
+                        }
+                    }
+                }
+                let (new, old) = both_readers(&m, false);
+                assert_eq!(new, old, "{f}: {}", String::from_utf8_lossy(&m));
+            }
+        }
     }
 
     #[test]

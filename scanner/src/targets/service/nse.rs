@@ -5,27 +5,33 @@
 //! parsers below read the structured form when there is one and fall back to the text
 //! (several scripts, e.g. `http-headers` or `upnp-info`, only have text).
 
-use roxmltree::Node;
+use super::xml::XNode;
 use serde::Serialize;
+use std::borrow::Cow;
 
 /// Text of the `<elem>` child with this key.
-pub fn elem<'a>(node: Node<'a, '_>, key: &str) -> Option<&'a str> {
-    node.children()
-        .find(|c| c.has_tag_name("elem") && c.attribute("key") == Some(key))
-        .map(|c| c.text().unwrap_or(""))
+pub fn elem<'a, N: XNode<'a>>(node: N, key: &str) -> Option<Cow<'a, str>> {
+    node.elements()
+        .find(|c| c.is("elem") && c.attribute_is("key", key))
+        .map(|c| c.text().unwrap_or_default())
+}
+
+/// Text of the `<elem>` child with this key, owned (empty when absent).
+fn elem_string<'a, N: XNode<'a>>(node: N, key: &str) -> String {
+    elem(node, key).map(Cow::into_owned).unwrap_or_default()
 }
 
 /// The `<table>` child with this key.
-pub fn table<'a, 'i>(node: Node<'a, 'i>, key: &str) -> Option<Node<'a, 'i>> {
-    node.children()
-        .find(|c| c.has_tag_name("table") && c.attribute("key") == Some(key))
+pub fn table<'a, N: XNode<'a>>(node: N, key: &str) -> Option<N> {
+    node.elements()
+        .find(|c| c.is("table") && c.attribute_is("key", key))
 }
 
 /// Texts of the key-less `<elem>` children of a table.
-pub fn list(node: Node<'_, '_>) -> Vec<String> {
-    node.children()
-        .filter(|c| c.has_tag_name("elem"))
-        .map(|c| c.text().unwrap_or("").to_string())
+pub fn list<'a, N: XNode<'a>>(node: N) -> Vec<String> {
+    node.elements()
+        .filter(|c| c.is("elem"))
+        .map(|c| c.text().map(Cow::into_owned).unwrap_or_default())
         .collect()
 }
 
@@ -90,27 +96,27 @@ fn kex_bits(kex: &str) -> i64 {
 }
 
 /// Parses `ssl-enum-ciphers`.
-pub fn ssl_enum(script: Node<'_, '_>) -> SslEnumFact {
+pub fn ssl_enum<'a, N: XNode<'a>>(script: N) -> SslEnumFact {
     let mut f = SslEnumFact {
         present: true,
         ..SslEnumFact::default()
     };
-    for t in script.children().filter(|c| c.has_tag_name("table")) {
+    for t in script.elements().filter(|c| c.is("table")) {
         let Some(name) = t.attribute("key") else {
             continue;
         };
         let mut p = TlsProtocolFact {
-            name: name.to_string(),
+            name: name.into_owned(),
             ..TlsProtocolFact::default()
         };
         if let Some(cs) = table(t, "ciphers") {
-            for c in cs.children().filter(|c| c.has_tag_name("table")) {
-                let kex = elem(c, "kex_info").unwrap_or("").to_string();
+            for c in cs.elements().filter(|c| c.is("table")) {
+                let kex = elem_string(c, "kex_info");
                 p.ciphers.push(CipherFact {
-                    name: elem(c, "name").unwrap_or("").to_string(),
+                    name: elem_string(c, "name"),
                     kex_bits: kex_bits(&kex),
                     kex_info: kex,
-                    strength: elem(c, "strength").unwrap_or("").to_string(),
+                    strength: elem_string(c, "strength"),
                 });
             }
         }
@@ -120,12 +126,12 @@ pub fn ssl_enum(script: Node<'_, '_>) -> SslEnumFact {
         if let Some(w) = table(t, "warnings") {
             p.warnings = list(w);
         }
-        p.cipher_preference = elem(t, "cipher preference").unwrap_or("").to_string();
+        p.cipher_preference = elem_string(t, "cipher preference");
         f.protocol_names.push(p.name.clone());
         f.ciphers.extend(p.ciphers.iter().cloned());
         f.protocols.push(p);
     }
-    f.least_strength = elem(script, "least strength").unwrap_or("").to_string();
+    f.least_strength = elem_string(script, "least strength");
     f
 }
 
@@ -147,7 +153,7 @@ pub struct SshAlgosFact {
 }
 
 /// Parses `ssh2-enum-algos`.
-pub fn ssh_algos(script: Node<'_, '_>) -> SshAlgosFact {
+pub fn ssh_algos<'a, N: XNode<'a>>(script: N) -> SshAlgosFact {
     let l = |k: &str| table(script, k).map(list).unwrap_or_default();
     SshAlgosFact {
         present: true,
@@ -172,14 +178,14 @@ pub struct HostKeyFact {
 }
 
 /// Parses `ssh-hostkey`.
-pub fn ssh_hostkeys(script: Node<'_, '_>) -> Vec<HostKeyFact> {
+pub fn ssh_hostkeys<'a, N: XNode<'a>>(script: N) -> Vec<HostKeyFact> {
     script
-        .children()
-        .filter(|c| c.has_tag_name("table"))
+        .elements()
+        .filter(|c| c.is("table"))
         .map(|t| HostKeyFact {
-            key_type: elem(t, "type").unwrap_or("").to_string(),
+            key_type: elem_string(t, "type"),
             bits: elem(t, "bits").and_then(|b| b.parse().ok()).unwrap_or(0),
-            fingerprint: elem(t, "fingerprint").unwrap_or("").to_string(),
+            fingerprint: elem_string(t, "fingerprint"),
         })
         .collect()
 }
@@ -206,18 +212,18 @@ pub struct HttpFact {
 }
 
 /// Adds `http-title` output.
-pub fn http_title(script: Node<'_, '_>, h: &mut HttpFact) {
-    h.title = elem(script, "title").unwrap_or("").to_string();
+pub fn http_title<'a, N: XNode<'a>>(script: N, h: &mut HttpFact) {
+    h.title = elem_string(script, "title");
     if h.title.is_empty() {
-        let out = script.attribute("output").unwrap_or("");
+        let out = script.attribute("output").unwrap_or_default();
         if !out.starts_with("Site doesn't have a title") && !out.starts_with("Did not follow") {
             h.title = out.lines().next().unwrap_or("").trim().to_string();
         }
     }
-    h.redirect_url = elem(script, "redirect_url").unwrap_or("").to_string();
+    h.redirect_url = elem_string(script, "redirect_url");
     if h.redirect_url.is_empty() {
         // "Did not follow redirect to https://..."
-        let out = script.attribute("output").unwrap_or("");
+        let out = script.attribute("output").unwrap_or_default();
         if let Some(i) = out.find("redirect to ") {
             h.redirect_url = out[i + 12..].trim().to_string();
         }
@@ -226,18 +232,18 @@ pub fn http_title(script: Node<'_, '_>, h: &mut HttpFact) {
 }
 
 /// Adds `http-headers` / `http-security-headers` output.
-pub fn http_headers(script: Node<'_, '_>, h: &mut HttpFact) {
+pub fn http_headers<'a, N: XNode<'a>>(script: N, h: &mut HttpFact) {
     h.headers_seen = true;
     let mut lines: Vec<String> = script
         .descendants()
-        .filter(|c| c.has_tag_name("elem"))
+        .filter(|c| c.is("elem"))
         .filter_map(|c| c.text())
-        .map(str::to_string)
+        .map(Cow::into_owned)
         .collect();
     if lines.is_empty() {
         lines = script
             .attribute("output")
-            .unwrap_or("")
+            .unwrap_or_default()
             .lines()
             .map(|l| l.trim().to_string())
             .collect();
@@ -289,18 +295,18 @@ pub struct ModbusFact {
 }
 
 /// Parses `modbus-discover`.
-pub fn modbus(script: Node<'_, '_>) -> ModbusFact {
+pub fn modbus<'a, N: XNode<'a>>(script: N) -> ModbusFact {
     let mut f = ModbusFact {
         present: true,
         ..ModbusFact::default()
     };
-    for t in script.children().filter(|c| c.has_tag_name("table")) {
-        let key = t.attribute("key").unwrap_or("");
+    for t in script.elements().filter(|c| c.is("table")) {
+        let key = t.attribute("key").unwrap_or_default();
         if let Some(sid) = key.strip_prefix("sid ") {
             f.slave_ids.push(sid.to_string());
         }
         if let Some(d) = elem(t, "Device identification") {
-            f.device_identification.push(d.to_string());
+            f.device_identification.push(d.into_owned());
         }
     }
     f
@@ -332,8 +338,8 @@ pub struct BacnetFact {
 }
 
 /// Parses `bacnet-info`.
-pub fn bacnet(script: Node<'_, '_>) -> BacnetFact {
-    let g = |k: &str| elem(script, k).unwrap_or("").to_string();
+pub fn bacnet<'a, N: XNode<'a>>(script: N) -> BacnetFact {
+    let g = |k: &str| elem_string(script, k);
     BacnetFact {
         present: true,
         vendor_name: g("Vendor Name"),
@@ -360,26 +366,26 @@ pub struct MqttFact {
 }
 
 /// Parses `mqtt-subscribe`.
-pub fn mqtt(script: Node<'_, '_>) -> MqttFact {
+pub fn mqtt<'a, N: XNode<'a>>(script: N) -> MqttFact {
     let mut f = MqttFact {
         present: true,
         ..MqttFact::default()
     };
-    for t in script.children().filter(|c| c.has_tag_name("table")) {
-        if t.attribute("key").unwrap_or("").contains("Topics") {
+    for t in script.elements().filter(|c| c.is("table")) {
+        if t.attribute("key").unwrap_or_default().contains("Topics") {
             f.anonymous_access = true;
             f.topics.extend(
-                t.children()
-                    .filter(|c| c.has_tag_name("elem"))
+                t.elements()
+                    .filter(|c| c.is("elem"))
                     .filter_map(|c| c.attribute("key"))
-                    .map(str::to_string),
+                    .map(Cow::into_owned),
             );
         }
     }
     if !f.anonymous_access
         && script
             .attribute("output")
-            .unwrap_or("")
+            .unwrap_or_default()
             .contains("Topics and their most recent payloads")
     {
         f.anonymous_access = true;
@@ -397,8 +403,8 @@ pub struct RtspFact {
 }
 
 /// Parses `rtsp-methods`.
-pub fn rtsp(script: Node<'_, '_>) -> RtspFact {
-    let out = script.attribute("output").unwrap_or("");
+pub fn rtsp<'a, N: XNode<'a>>(script: N) -> RtspFact {
+    let out = script.attribute("output").unwrap_or_default();
     RtspFact {
         present: true,
         methods: out
@@ -423,10 +429,10 @@ pub struct SmbFact {
 }
 
 /// Parses `smb-protocols`: the structured `dialects` table, or the text when it is absent.
-pub fn smb(script: Node<'_, '_>) -> SmbFact {
+pub fn smb<'a, N: XNode<'a>>(script: N) -> SmbFact {
     let mut dialects = table(script, "dialects").map(list).unwrap_or_default();
     if dialects.is_empty() {
-        let out = script.attribute("output").unwrap_or("");
+        let out = script.attribute("output").unwrap_or_default();
         dialects = out
             .lines()
             .map(str::trim)
@@ -462,22 +468,22 @@ pub struct VulnFact {
 
 /// Parses `vulners`: one `<table key="cpe:...">` per product version, holding one table per
 /// entry with `id`, `cvss`, `type` and `is_exploit`. Entries keep nmap's order.
-pub fn vulners(script: Node<'_, '_>) -> Vec<VulnFact> {
+pub fn vulners<'a, N: XNode<'a>>(script: N) -> Vec<VulnFact> {
     let mut out = Vec::new();
-    for product in script.children().filter(|c| c.has_tag_name("table")) {
-        let cpe = product.attribute("key").unwrap_or("");
-        for entry in product.children().filter(|c| c.has_tag_name("table")) {
+    for product in script.elements().filter(|c| c.is("table")) {
+        let cpe = product.attribute("key").unwrap_or_default();
+        for entry in product.elements().filter(|c| c.is("table")) {
             let Some(id) = elem(entry, "id") else {
                 continue;
             };
             out.push(VulnFact {
-                id: id.to_string(),
+                id: id.into_owned(),
                 cvss: elem(entry, "cvss")
                     .and_then(|c| c.trim().parse::<f64>().ok())
                     .filter(|c| c.is_finite())
                     .unwrap_or(0.0),
-                kind: elem(entry, "type").unwrap_or("").to_string(),
-                is_exploit: elem(entry, "is_exploit") == Some("true"),
+                kind: elem_string(entry, "type"),
+                is_exploit: elem(entry, "is_exploit").is_some_and(|e| e == "true"),
                 cpe: cpe.to_string(),
             });
         }
@@ -503,12 +509,12 @@ pub struct UpnpFact {
 }
 
 /// Parses `upnp-info` (text only).
-pub fn upnp(script: Node<'_, '_>) -> UpnpFact {
+pub fn upnp<'a, N: XNode<'a>>(script: N) -> UpnpFact {
     let mut f = UpnpFact {
         present: true,
         ..UpnpFact::default()
     };
-    for l in script.attribute("output").unwrap_or("").lines() {
+    for l in script.attribute("output").unwrap_or_default().lines() {
         let Some((k, v)) = l.trim().split_once(": ") else {
             continue;
         };

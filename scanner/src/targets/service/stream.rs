@@ -3,15 +3,17 @@
 //! The document is read in blocks. Each block is cut after its last `</host>`; that prefix
 //! is walked with quick-xml (no tree, no allocation per element) to find the byte range of
 //! every top-level `<host>` element and the nesting outside hosts. The rest of the block is
-//! carried over to the next one. Each host range is then parsed on its own by roxmltree
-//! (see [`super::parse_host`]), so memory holds one block and its hosts, whatever the size
-//! of the scan.
+//! carried over to the next one. Each host range is then parsed on its own (see
+//! [`super::parse_host`]), so memory holds one block and its hosts, whatever the size of
+//! the scan.
 //!
 //! quick-xml does not expand entities declared in a DTD: a "billion laughs" document gives
-//! hosts whose text holds unknown entity references, which roxmltree refuses.
+//! hosts whose text holds unknown entity references, which the host parser refuses.
 
 use quick_xml::events::Event;
 use std::io::Read;
+use std::ops::Range;
+use std::sync::Arc;
 
 /// Size of a read block.
 pub const BLOCK: usize = 4 * 1024 * 1024;
@@ -21,13 +23,23 @@ pub const BLOCK: usize = 4 * 1024 * 1024;
 /// further, so a huge single element cannot take memory the size of the file.
 pub const MAX_HOST_BYTES: usize = 64 * 1024 * 1024;
 
-/// A host element found in the document.
+/// A host element found in the document: a range of the block it was read in (shared by
+/// the block's hosts, so that hosts are not copied one by one).
 #[derive(Debug, Clone)]
 pub struct HostSlice {
-    /// The element's bytes, `<host ...>` to `</host>`.
-    pub bytes: Vec<u8>,
+    /// The block.
+    pub block: Arc<Vec<u8>>,
+    /// Where the element is in the block, `<host ...>` to `</host>`.
+    pub range: Range<usize>,
     /// 1-based line of `<host` in the document.
     pub line: u32,
+}
+
+impl HostSlice {
+    /// The element's bytes.
+    pub fn bytes(&self) -> &[u8] {
+        self.block.get(self.range.clone()).unwrap_or_default()
+    }
 }
 
 /// Attributes of the `<nmaprun>` element.
@@ -136,10 +148,19 @@ impl Splitter {
             self.finish();
             return None;
         }
-        let hosts = self.walk(cut, eof);
-        let rest = self.carry.split_off(cut);
+        let ranges = self.walk(cut, eof);
+        let rest = self.carry[cut..].to_vec();
+        self.carry.truncate(cut);
         self.carry_line += count_lines(&self.carry);
-        self.carry = rest;
+        let block = Arc::new(std::mem::replace(&mut self.carry, rest));
+        let hosts = ranges
+            .into_iter()
+            .map(|(range, line)| HostSlice {
+                block: Arc::clone(&block),
+                range,
+                line,
+            })
+            .collect();
         if eof {
             self.finish();
         }
@@ -164,9 +185,9 @@ impl Splitter {
         }
     }
 
-    /// Walks `carry[..cut]`, returning its hosts. At the end of input, an unclosed host is
-    /// a fault.
-    fn walk(&mut self, cut: usize, eof: bool) -> Vec<HostSlice> {
+    /// Walks `carry[..cut]`, returning the ranges and lines of its hosts. At the end of
+    /// input, an unclosed host is a fault.
+    fn walk(&mut self, cut: usize, eof: bool) -> Vec<(Range<usize>, u32)> {
         let data = &self.carry[..cut];
         let mut r = quick_xml::Reader::from_reader(data);
         {
@@ -219,10 +240,7 @@ impl Splitter {
                     if let Some((s, l)) = host_start {
                         host_depth -= 1;
                         if host_depth == 0 {
-                            hosts.push(HostSlice {
-                                bytes: data[s..after].to_vec(),
-                                line: l,
-                            });
+                            hosts.push((s..after, l));
                             host_start = None;
                         }
                     } else {
@@ -254,10 +272,7 @@ impl Splitter {
                 Ok(Event::Empty(e)) => {
                     if host_start.is_none() && e.name().as_ref() == "host" && self.open.len() == 1 {
                         let l = at_line(before, &mut line, &mut line_pos);
-                        hosts.push(HostSlice {
-                            bytes: data[before..after].to_vec(),
-                            line: l,
-                        });
+                        hosts.push((before..after, l));
                     }
                 }
                 Ok(Event::Eof) => break,
