@@ -2,11 +2,12 @@
 //! content of files: configuration files, scripts and the printable strings of
 //! binaries, loose or inside images.
 //!
-//! Every pattern is compiled once into one [`RegexSet`] (bytes, no Unicode, so the lazy
-//! DFA runs over binaries at memory speed); a file is read by that set once, and only the
-//! patterns that matched are run again to find their positions. Patterns only match
-//! printable ASCII, so scanning a binary's raw bytes is the same as scanning its
-//! printable strings, without copying them out.
+//! Every pattern is compiled once into one [`RegexSet`] (bytes, no Unicode); a text file
+//! is read by that set once, and only the patterns that matched are run again to find
+//! their positions. A binary is read the same way, but only where its printable strings
+//! are ([`text_spans`]): findings are made of printable ASCII and are at least
+//! [`MIN_RUN`] bytes long, so the machine code and tables between the strings (most of
+//! a binary) are skipped without reading every byte, and nothing is copied out.
 //!
 //! The clear value of a secret never leaves this module: facts carry its kind, its masked
 //! form ([`mask`]: first characters and a short SHA-256), its length, entropy and
@@ -719,19 +720,97 @@ fn endpoint(
     })
 }
 
+/// Shortest printable run of a binary that is searched. The shortest finding is a
+/// password assignment such as `mdp=1234` (a 3-letter name, `=`, and a default password
+/// of 4 characters, the least [`plausible`] accepts in a binary): 8 bytes. Every other
+/// kind is longer (a wifi key needs 8 characters of value, tokens 15 or more, a URL with
+/// a password or a host setting 9 or more), so a shorter run cannot hold a finding.
+const MIN_RUN: usize = 8;
+
+/// Runs of a binary closer than this many bytes are searched as one span: the few bytes
+/// between them cost less than another call into the regex engine.
+const JOIN_GAP: usize = 64;
+
+/// Bytes of a printable run: printable ASCII, tab, line feed and carriage return, every
+/// byte a pattern can match but the one before a match (`(?:^|[^A-Za-z0-9_])`).
+fn printable(b: u8) -> bool {
+    matches!(b, 0x20..=0x7e | b'\t' | b'\n' | b'\r')
+}
+
+/// Spans of `bytes` holding every run of at least [`MIN_RUN`] printable bytes, each
+/// with the byte before it (so that `\b`, `^` and a leading `[^A-Za-z0-9_]` see what
+/// they see in the whole file), runs less than [`JOIN_GAP`] apart merged; sorted and
+/// disjoint. Only every [`MIN_RUN`]th byte is looked at between runs: a run that long
+/// always covers one of them.
+fn text_spans(bytes: &[u8]) -> Vec<std::ops::Range<usize>> {
+    let n = bytes.len();
+    let mut spans: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut p = MIN_RUN - 1;
+    while let Some(&b) = bytes.get(p) {
+        if !printable(b) {
+            p += MIN_RUN;
+            continue;
+        }
+        // The byte MIN_RUN back was not printable (or ended the previous run), so this
+        // walk back is short.
+        let start = bytes[..p]
+            .iter()
+            .rposition(|&b| !printable(b))
+            .map_or(0, |i| i + 1);
+        let end = bytes[p..]
+            .iter()
+            .position(|&b| !printable(b))
+            .map_or(n, |i| p + i);
+        if end - start >= MIN_RUN {
+            let from = start.saturating_sub(1);
+            match spans.last_mut() {
+                Some(last) if from <= last.end + JOIN_GAP => last.end = end,
+                _ => spans.push(from..end),
+            }
+        }
+        // `end` is not printable: the next run starts after it.
+        p = end + MIN_RUN;
+    }
+    spans
+}
+
 /// Secret and endpoint facts of one file's content.
 pub fn scan(path: &VirtualPath, bytes: &[u8], skip: Skip) -> Vec<Fact> {
+    let binary = memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some();
+    // A text file is searched whole; a binary only where its printable strings are.
+    let spans = if binary {
+        text_spans(bytes)
+    } else {
+        vec![0..bytes.len()]
+    };
+    scan_spans(path, bytes, skip, binary, spans)
+}
+
+/// [`scan`] of the given disjoint, sorted `spans` of `bytes`.
+fn scan_spans(
+    path: &VirtualPath,
+    bytes: &[u8],
+    skip: Skip,
+    binary: bool,
+    spans: Vec<std::ops::Range<usize>>,
+) -> Vec<Fact> {
     let Some(c) = compiled() else {
         return Vec::new();
     };
-    let matched = c.set.matches(bytes);
+    let hits: Vec<(usize, &[u8], regex::bytes::SetMatches)> = spans
+        .into_iter()
+        .filter_map(|span| {
+            let hay = bytes.get(span.clone())?;
+            let matched = c.set.matches(hay);
+            matched.matched_any().then_some((span.start, hay, matched))
+        })
+        .collect();
     let web_file = web_credential_file(path.file_name());
-    if !matched.matched_any() && !web_file {
+    if hits.is_empty() && !web_file {
         return Vec::new();
     }
     let file = path.to_string();
     let image = outer_image(path);
-    let binary = memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some();
     // Binaries and scripts: their file name says nothing of their URLs' roles.
     let strict = binary || bytes.starts_with(b"#!");
     let role_file = if strict { "" } else { file.as_str() };
@@ -765,7 +844,12 @@ pub fn scan(path: &VirtualPath, bytes: &[u8], skip: Skip) -> Vec<Fact> {
             byte_len: value.len(),
         }
     };
-    for i in matched.iter() {
+    // Spans are disjoint and no match leaves its span, so going span by span (patterns
+    // in order within each) finds what one pass per pattern over the file would.
+    for (i, (at, hay)) in hits
+        .iter()
+        .flat_map(|(at, hay, m)| m.iter().map(move |i| (i, (*at, *hay))))
+    {
         let Some((find, re)) = c.each.get(i) else {
             continue;
         };
@@ -773,14 +857,17 @@ pub fn scan(path: &VirtualPath, bytes: &[u8], skip: Skip) -> Vec<Fact> {
         if skip.endpoints && matches!(find, Find::HostSetting) {
             continue;
         }
-        for caps in re.captures_iter(bytes) {
+        // Offsets in the file of a match found in the span.
+        let start_of = |m: regex::bytes::Match<'_>| at + m.start();
+        let end_of = |m: regex::bytes::Match<'_>| at + m.end();
+        for caps in re.captures_iter(hay) {
             match find {
                 Find::PrivateKey => {
                     if skip.private_keys {
                         continue;
                     }
                     let Some(m) = caps.get(1) else { continue };
-                    let rest = &bytes[m.end()..];
+                    let rest = &bytes[end_of(m)..];
                     let end =
                         memchr::memmem::find(rest, b"-----END ").unwrap_or(rest.len().min(4096));
                     let body: Vec<u8> = rest[..end]
@@ -793,15 +880,15 @@ pub fn scan(path: &VirtualPath, bytes: &[u8], skip: Skip) -> Vec<Fact> {
                         && body
                             .iter()
                             .all(|b| b.is_ascii_alphanumeric() || b"+/=:,-\\".contains(b));
-                    if key_like && seen_values.insert((m.start(), m.end())) {
-                        secrets.push((m.start(), secret("private-key", "", &body, m.start())));
+                    if key_like && seen_values.insert((start_of(m), end_of(m))) {
+                        secrets.push((start_of(m), secret("private-key", "", &body, start_of(m))));
                     }
                 }
                 Find::Token(kind) => {
                     let Some(m) = caps.get(1) else { continue };
                     let v = String::from_utf8_lossy(m.as_bytes());
-                    if !allowlisted(&v) && seen_values.insert((m.start(), m.end())) {
-                        secrets.push((m.start(), secret(kind, "", m.as_bytes(), m.start())));
+                    if !allowlisted(&v) && seen_values.insert((start_of(m), end_of(m))) {
+                        secrets.push((start_of(m), secret(kind, "", m.as_bytes(), start_of(m))));
                     }
                 }
                 Find::Assignment => {
@@ -811,11 +898,11 @@ pub fn scan(path: &VirtualPath, bytes: &[u8], skip: Skip) -> Vec<Fact> {
                     let name = String::from_utf8_lossy(n.as_bytes()).into_owned();
                     let raw = m.as_bytes();
                     let value = strip_quotes(raw);
-                    let start = m.start() + usize::from(value.len() != raw.len());
+                    let start = start_of(m) + usize::from(value.len() != raw.len());
                     let kind = name_kind(&name);
                     let v = String::from_utf8_lossy(value);
                     // `name = call(...)` is code, not a value.
-                    let call = bytes.get(m.end()) == Some(&b'(');
+                    let call = bytes.get(end_of(m)) == Some(&b'(');
                     if call || v.eq_ignore_ascii_case(&name) || !plausible(kind, &v, binary) {
                         continue;
                     }
@@ -841,7 +928,7 @@ pub fn scan(path: &VirtualPath, bytes: &[u8], skip: Skip) -> Vec<Fact> {
                         let user = String::from_utf8_lossy(&u.as_bytes()[..colon]).into_owned();
                         let pass = &u.as_bytes()[colon + 1..];
                         let p = String::from_utf8_lossy(pass);
-                        let start = u.start() + colon + 1;
+                        let start = start_of(u) + colon + 1;
                         if !pass.is_empty()
                             && !allowlisted(&p)
                             && !p.starts_with('{')
@@ -854,7 +941,7 @@ pub fn scan(path: &VirtualPath, bytes: &[u8], skip: Skip) -> Vec<Fact> {
                         continue;
                     }
                     let port = caps.get(4).map(|p| String::from_utf8_lossy(p.as_bytes()));
-                    let setting = setting_before(bytes, s.start());
+                    let setting = setting_before(bytes, start_of(s));
                     let words = caps
                         .get(5)
                         .map(|p| String::from_utf8_lossy(p.as_bytes()).into_owned())
@@ -862,7 +949,7 @@ pub fn scan(path: &VirtualPath, bytes: &[u8], skip: Skip) -> Vec<Fact> {
                     if let Some(e) =
                         endpoint(&scheme, &host, port.as_deref(), &setting, &words, role_file)
                     {
-                        endpoints.push((s.start(), e));
+                        endpoints.push((start_of(s), e));
                     }
                 }
                 Find::HostSetting => {
@@ -874,7 +961,7 @@ pub fn scan(path: &VirtualPath, bytes: &[u8], skip: Skip) -> Vec<Fact> {
                     // `server=` inside a URL's query is the URL's business.
                     let port = caps.get(3).map(|p| String::from_utf8_lossy(p.as_bytes()));
                     if let Some(e) = endpoint("", &host, port.as_deref(), &name, "", role_file) {
-                        endpoints.push((h.start(), e));
+                        endpoints.push((start_of(h), e));
                     }
                 }
             }
@@ -1206,6 +1293,155 @@ mod tests {
         assert_eq!(e.len(), 1);
         assert_eq!(e[0].url, "mqtt://broker.lumiere.example.eu:1883");
         assert!(e[0].cleartext && !e[0].local && e[0].role == "broker" && e[0].binary);
+    }
+
+    /// Printable runs of at least `MIN_RUN` bytes, found byte by byte.
+    fn runs(bytes: &[u8]) -> Vec<std::ops::Range<usize>> {
+        let mut out = Vec::new();
+        let mut start = 0;
+        for i in 0..=bytes.len() {
+            if bytes.get(i).is_some_and(|&b| printable(b)) {
+                continue;
+            }
+            if i - start >= MIN_RUN {
+                out.push(start..i);
+            }
+            start = i + 1;
+        }
+        out
+    }
+
+    /// Pseudo-random bytes (xorshift), printable about as often as in machine code.
+    fn noise(len: usize, seed: u64) -> Vec<u8> {
+        let mut x = seed | 1;
+        (0..len)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                x as u8
+            })
+            .collect()
+    }
+
+    #[test]
+    fn text_spans_cover_every_long_run_and_nothing_else() {
+        let mut bytes = noise(200_000, 7);
+        // Long printable stretches (string tables) and runs of exactly MIN_RUN and
+        // MIN_RUN - 1 bytes at awkward places, including both ends.
+        bytes[..MIN_RUN].copy_from_slice(b"ABCDEFGH");
+        bytes[MIN_RUN] = 0;
+        bytes[1000..1007].copy_from_slice(b"abcdefg");
+        bytes[999] = 0;
+        bytes[1007] = 0;
+        for (i, b) in bytes[50_000..60_000].iter_mut().enumerate() {
+            *b = if i % 40 == 39 {
+                0
+            } else {
+                b'a' + (i % 26) as u8
+            };
+        }
+        let n = bytes.len();
+        bytes[n - MIN_RUN - 1] = 0xff;
+        bytes[n - MIN_RUN..].copy_from_slice(b"12345678");
+        for seed in [1u64, 2, 3] {
+            let mut b = bytes.clone();
+            b[100_000..n - MIN_RUN].copy_from_slice(&noise(n - 100_000 - MIN_RUN, seed));
+            b[n - MIN_RUN..].copy_from_slice(b"12345678");
+            check_spans(&b);
+        }
+        check_spans(&bytes);
+    }
+
+    fn check_spans(bytes: &[u8]) {
+        let spans = text_spans(bytes);
+        let runs = runs(bytes);
+        assert!(!runs.is_empty());
+        // Sorted, disjoint, each starting at a long run (or the byte before it).
+        for w in spans.windows(2) {
+            assert!(w[0].end + JOIN_GAP < w[1].start, "{w:?}");
+        }
+        for r in &runs {
+            let from = r.start.saturating_sub(1);
+            assert!(
+                spans.iter().any(|s| s.start <= from && r.end <= s.end),
+                "run {r:?} not covered"
+            );
+        }
+        for s in &spans {
+            assert!(runs.iter().any(|r| r.start.saturating_sub(1) == s.start));
+            assert!(runs.iter().any(|r| r.end == s.end));
+        }
+        // Far fewer bytes than the file: the noise between the runs is skipped.
+        let covered: usize = spans.iter().map(|s| s.len()).sum();
+        assert!(covered < bytes.len() / 2, "{covered} of {}", bytes.len());
+    }
+
+    #[test]
+    fn binaries_find_the_same_as_a_whole_file_search_at_the_same_offsets() {
+        // Secrets and endpoints inside a binary-like noise, separated by NULs, one of
+        // them the shortest finding a binary can hold.
+        let planted: &[&[u8]] = &[
+            b"mdp=1234",
+            b"-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gunVTLw7onLRnrq0\n-----END RSA PRIVATE KEY-----",
+            b"ghp_A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8",
+            b"mqtt://ops:Sk3-ybD4@broker.lumiere.example.eu:1883/x",
+            b"update_url=https://fw.vendor-cloud.com/ota",
+            b"wpa_passphrase=Lumiere-2026!",
+            b"AKIA2E0A8F3B244C9986",
+            b"broker_host=mqtt.vendor-cloud.com:8883",
+        ];
+        let mut bin = b"\x7fELF\x02\x01\x01\0".to_vec();
+        let mut offsets = Vec::new();
+        for (i, p) in planted.iter().enumerate() {
+            bin.extend(noise(3000 + 517 * i, i as u64 + 11));
+            bin.push(0);
+            offsets.push(bin.len());
+            bin.extend_from_slice(p);
+            bin.push(0);
+        }
+        bin.extend(noise(5000, 99));
+        let path = VirtualPath::file("usr/bin/app");
+        let fast = scan(&path, &bin, Skip::default());
+        let whole = scan_spans(&path, &bin, Skip::default(), true, vec![0..bin.len()]);
+        let key = |f: &Fact| {
+            (
+                f.identity.clone(),
+                serde_json::to_string(&f.location).unwrap_or_default(),
+            )
+        };
+        assert_eq!(
+            fast.iter().map(key).collect::<Vec<_>>(),
+            whole.iter().map(key).collect::<Vec<_>>()
+        );
+        let s: Vec<SecretFact> = fast
+            .into_iter()
+            .filter_map(|f| match f.data {
+                FactData::Secret(s) => Some(*s),
+                _ => None,
+            })
+            .collect();
+        let got: Vec<(&str, u64)> = s.iter().map(|s| (s.kind, s.byte_offset)).collect();
+        let o = |i: usize, skip: usize| (offsets[i] + skip) as u64;
+        assert_eq!(
+            got,
+            vec![
+                ("password", o(0, 4)),
+                ("private-key", o(1, 0)),
+                ("github-token", o(2, 0)),
+                ("url-password", o(3, 11)),
+                ("wifi-psk", o(5, 15)),
+                ("aws-access-key-id", o(6, 0)),
+            ]
+        );
+        // The value is at its offset (a key's is its block, whitespace removed).
+        for f in s.iter().filter(|f| f.kind != "private-key") {
+            let at = f.byte_offset as usize;
+            assert_eq!(
+                mask(&String::from_utf8_lossy(&bin[at..at + f.byte_len])),
+                f.masked
+            );
+        }
     }
 
     #[test]
