@@ -131,7 +131,7 @@ enum Find {
 }
 
 /// Self-describing tokens, shared with the Rust source extractor's string literals.
-const TOKENS: &[(&str, &str)] = &[
+const TOKENS: [(&str, &str); 9] = [
     (
         "private-key",
         r"(-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY-----)",
@@ -175,22 +175,55 @@ struct Compiled {
     each: Vec<(Find, Regex)>,
 }
 
-fn patterns() -> Vec<(Find, &'static str)> {
-    let mut v: Vec<(Find, &'static str)> = TOKENS
+/// What the set looks for in place of each of [`TOKENS`]: a part of the pattern every
+/// match holds (its prefix, with its word boundary).
+const TOKEN_ANCHORS: [&str; 9] = [
+    r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY-----",
+    r"\b(?:AKIA|ASIA)[0-9A-Z]{16}",
+    r#"(?i:aws_?secret_?(?:access_?)?key)["']?[ \t]*[:=]"#,
+    r"\b(?:gh[pousr]_|github_pat_)",
+    r"\bglpat-",
+    r"\bxox[baprs]-",
+    r"\bAIza",
+    r"\b(?:sk|rk)_live_",
+    r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ",
+];
+
+/// The set's part of [`ASSIGNMENT`]: the name's keyword and the separator.
+const ASSIGNMENT_ANCHOR: &str = r#"(?i)(?:password|passwd|passphrase|pass|mdp|secret|api_?key|apikey|access_?token|auth_?token|token|psk|appkey|app_?s?_?key|nwkkey|nwk_?s?_?key)["']?[ \t]*[:=]"#;
+
+const MOSQUITTO_ANCHOR: &str = r"(?m)^[ \t]*(?:remote_password|bridge_psk)[ \t]+[\x21-\x7e]";
+
+const URL_ANCHOR: &str = r"(?i)\b(?:https?|mqtts?|wss?|ftps?|tftp|coaps?|amqps?)://";
+
+const HOST_SETTING_ANCHOR: &str =
+    r#"(?i)(?:host|hostname|server|broker|endpoint|address|addr)["']?[ \t]*[:=]"#;
+
+const HOST_LINE_ANCHOR: &str =
+    r"(?im)^[ \t]*(?:server|pool|address|connection_address)[ \t]+[A-Za-z0-9]";
+
+/// Every pattern: what it finds, the pattern, and its anchor for the set. An anchor
+/// matches a part of every match of its pattern, without the bounded repetitions of
+/// names, hosts and values: the set only tells which patterns to run on a span, and
+/// with those repetitions its automaton (one state per combination of positions in
+/// every pattern) grew large enough to be rebuilt over and over on big inputs.
+fn patterns() -> Vec<(Find, &'static str, &'static str)> {
+    let mut v: Vec<(Find, &'static str, &'static str)> = TOKENS
         .iter()
-        .map(|(k, re)| {
+        .zip(TOKEN_ANCHORS)
+        .map(|((k, re), anchor)| {
             if *k == "private-key" {
-                (Find::PrivateKey, *re)
+                (Find::PrivateKey, *re, anchor)
             } else {
-                (Find::Token(k), *re)
+                (Find::Token(k), *re, anchor)
             }
         })
         .collect();
-    v.push((Find::Assignment, ASSIGNMENT));
-    v.push((Find::Assignment, MOSQUITTO));
-    v.push((Find::Url, URL));
-    v.push((Find::HostSetting, HOST_SETTING));
-    v.push((Find::HostSetting, HOST_LINE));
+    v.push((Find::Assignment, ASSIGNMENT, ASSIGNMENT_ANCHOR));
+    v.push((Find::Assignment, MOSQUITTO, MOSQUITTO_ANCHOR));
+    v.push((Find::Url, URL, URL_ANCHOR));
+    v.push((Find::HostSetting, HOST_SETTING, HOST_SETTING_ANCHOR));
+    v.push((Find::HostSetting, HOST_LINE, HOST_LINE_ANCHOR));
     v
 }
 
@@ -198,7 +231,7 @@ fn compiled() -> Option<&'static Compiled> {
     static C: OnceLock<Option<Compiled>> = OnceLock::new();
     C.get_or_init(|| {
         let p = patterns();
-        let set = RegexSetBuilder::new(p.iter().map(|(_, re)| *re))
+        let set = RegexSetBuilder::new(p.iter().map(|(_, _, anchor)| *anchor))
             .unicode(false)
             .size_limit(64 << 20)
             .dfa_size_limit(64 << 20)
@@ -206,7 +239,7 @@ fn compiled() -> Option<&'static Compiled> {
             .ok()?;
         let each = p
             .iter()
-            .map(|(f, re)| {
+            .map(|(f, re, _)| {
                 RegexBuilder::new(re)
                     .unicode(false)
                     .build()
@@ -774,14 +807,36 @@ fn text_spans(bytes: &[u8]) -> Vec<std::ops::Range<usize>> {
     spans
 }
 
+/// A text file is searched in pieces of about this many bytes, so that a pattern the
+/// set finds in one piece is run again on that piece only.
+const CHUNK: usize = 16 * 1024;
+
+/// Pieces of a text file: [`CHUNK`] bytes or more, each cut just before a line feed
+/// (which starts the next piece). No match spans two lines, except for the byte before
+/// it (`(?:^|[^A-Za-z0-9_])`, `(?m)^`), which is the line feed starting its piece: a
+/// match is in one piece.
+fn line_chunks(bytes: &[u8]) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    while let Some(rest) = bytes.get(start + CHUNK..)
+        && let Some(i) = memchr::memchr(b'\n', rest)
+    {
+        let cut = start + CHUNK + i;
+        out.push(start..cut);
+        start = cut;
+    }
+    out.push(start..bytes.len());
+    out
+}
+
 /// Secret and endpoint facts of one file's content.
 pub fn scan(path: &VirtualPath, bytes: &[u8], skip: Skip) -> Vec<Fact> {
     let binary = memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some();
-    // A text file is searched whole; a binary only where its printable strings are.
+    // A binary is searched only where its printable strings are, a text file in pieces.
     let spans = if binary {
         text_spans(bytes)
     } else {
-        vec![0..bytes.len()]
+        line_chunks(bytes)
     };
     scan_spans(path, bytes, skip, binary, spans)
 }
@@ -845,7 +900,8 @@ fn scan_spans(
         }
     };
     // Spans are disjoint and no match leaves its span, so going span by span (patterns
-    // in order within each) finds what one pass per pattern over the file would.
+    // in order within each) finds what one pass per pattern over the file would, and a
+    // pattern is run only on the spans where the set saw its anchor.
     for (i, (at, hay)) in hits
         .iter()
         .flat_map(|(at, hay, m)| m.iter().map(move |i| (i, (*at, *hay))))
@@ -1442,6 +1498,112 @@ mod tests {
                 f.masked
             );
         }
+    }
+
+    /// Every file of the rules' fixtures and of `fixtures/`, with the strings of the
+    /// tests above.
+    fn corpus() -> Vec<Vec<u8>> {
+        fn walk(dir: &std::path::Path, out: &mut Vec<Vec<u8>>) {
+            let Ok(rd) = std::fs::read_dir(dir) else {
+                return;
+            };
+            for e in rd.flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    walk(&p, out);
+                } else if let Ok(b) = std::fs::read(&p)
+                    && b.len() < 8 << 20
+                {
+                    out.push(b);
+                }
+            }
+        }
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut out = Vec::new();
+        walk(&root.join("rules"), &mut out);
+        walk(&root.join("fixtures"), &mut out);
+        out.push(
+            b"mqtt://ops:Sk3-ybD4@broker.example.eu:1883/x\nremote_password Xb7\n\
+            \"aws_secret_access_key\": \"wJalrXUtnFEMI/K7MDENG/bPxRfiCYzzzzzzzzzzzz\"\n\
+            eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.abcdefghijklmnopqrstuv\n\
+            server 0.pool.ntp.org\nbroker_host = mqtt.example.eu\nxoxb-1234567890-abc\n\
+            ghp_A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8 glpat-Ab3dEf6hIj9kLm2nOp5q\n\
+            AIzaSyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q sk_live_A1b2C3d4E5f6G7h8I9\n"
+                .to_vec(),
+        );
+        out
+    }
+
+    #[test]
+    fn anchors_match_inside_every_match_of_their_pattern() {
+        let p = patterns();
+        let c = compiled().expect("patterns compile");
+        let mut checked = vec![0usize; p.len()];
+        let anchors: Vec<Regex> = p
+            .iter()
+            .map(|(_, _, a)| RegexBuilder::new(a).unicode(false).build())
+            .collect::<Result<_, _>>()
+            .expect("anchors compile");
+        for bytes in corpus() {
+            for (i, ((_, re), anchor)) in c.each.iter().zip(&anchors).enumerate() {
+                for m in re.find_iter(&bytes) {
+                    assert!(
+                        anchor.is_match(m.as_bytes()),
+                        "pattern {i} matched {:?} without its anchor",
+                        String::from_utf8_lossy(m.as_bytes())
+                    );
+                    checked[i] += 1;
+                }
+            }
+        }
+        assert!(
+            checked.iter().all(|&n| n > 0),
+            "a pattern never matched: {checked:?}"
+        );
+    }
+
+    #[test]
+    fn text_files_find_the_same_in_pieces_as_whole() {
+        let mut texts = corpus();
+        texts.retain(|b| !b[..b.len().min(8192)].contains(&0));
+        // A long configuration file, secrets at every distance from the piece cuts.
+        let mut long = Vec::new();
+        for i in 0..4000 {
+            long.extend_from_slice(match i % 7 {
+                0 => b"mqtt_password=\"Tr4-vx9Q\"\n".as_slice(),
+                1 => b"# a comment line of some length, nothing to see here at all\n",
+                2 => b"update_url=https://fw.vendor-cloud.com/lumiere/\n",
+                3 => b"server 0.pool.ntp.org iburst\n",
+                4 => b"\n",
+                5 => b"key=AKIA2E0A8F3B244C9986 psk=\"Longer wifi pass\"\n",
+                _ => b"remote_password Xb7-pL2q\n",
+            });
+            long.extend(std::iter::repeat_n(b'x', i % 13));
+            long.push(b'\n');
+        }
+        assert!(line_chunks(&long).len() > 4);
+        texts.push(long);
+        let key = |f: &Fact| {
+            (
+                f.identity.clone(),
+                serde_json::to_string(&f.location).unwrap_or_default(),
+            )
+        };
+        let path = VirtualPath::file("etc/app.conf");
+        let mut found = 0;
+        for t in &texts {
+            let chunks = line_chunks(t);
+            assert_eq!(chunks.first().map(|c| c.start), Some(0));
+            assert_eq!(chunks.last().map(|c| c.end), Some(t.len()));
+            let pieces = scan(&path, t, Skip::default());
+            let whole = scan_spans(&path, t, Skip::default(), false, vec![0..t.len()]);
+            assert_eq!(
+                pieces.iter().map(key).collect::<Vec<_>>(),
+                whole.iter().map(key).collect::<Vec<_>>()
+            );
+            found += pieces.len();
+        }
+        assert!(found > 1000, "{found}");
     }
 
     #[test]
