@@ -841,6 +841,29 @@ pub fn scan(path: &VirtualPath, bytes: &[u8], skip: Skip) -> Vec<Fact> {
     scan_spans(path, bytes, skip, binary, spans)
 }
 
+/// [`scan`] and [`components::scan`](crate::targets::firmware::components::scan) of a
+/// file, the printable strings of a binary found once for both. Component signatures
+/// are printable too (at least 9 bytes, `musl libc`) but may end on the NUL after a
+/// string (`OpenSSH_9.2p1\0`), so their spans also hold the byte after each run.
+pub fn scan_with_components(path: &VirtualPath, bytes: &[u8], skip: Skip) -> Vec<Fact> {
+    let binary = memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some();
+    if !binary {
+        let mut facts = scan_spans(path, bytes, skip, false, line_chunks(bytes));
+        facts.extend(crate::targets::firmware::components::scan(path, bytes));
+        return facts;
+    }
+    let spans = text_spans(bytes);
+    let with_next: Vec<std::ops::Range<usize>> = spans
+        .iter()
+        .map(|s| s.start..(s.end + 1).min(bytes.len()))
+        .collect();
+    let mut facts = scan_spans(path, bytes, skip, true, spans);
+    facts.extend(crate::targets::firmware::components::scan_spans(
+        path, bytes, &with_next,
+    ));
+    facts
+}
+
 /// [`scan`] of the given disjoint, sorted `spans` of `bytes`.
 fn scan_spans(
     path: &VirtualPath,
@@ -1243,9 +1266,7 @@ pub fn scan_loose(c: &crate::discover::Candidate, max_size: u64) -> Vec<Fact> {
     match std::fs::read(&c.path) {
         Ok(bytes) if small => {
             let path = VirtualPath::file(&c.display);
-            let mut facts = scan(&path, &bytes, Skip::default());
-            facts.extend(crate::targets::firmware::components::scan(&path, &bytes));
-            facts
+            scan_with_components(&path, &bytes, Skip::default())
         }
         _ => Vec::new(),
     }
@@ -1604,6 +1625,56 @@ mod tests {
             found += pieces.len();
         }
         assert!(found > 1000, "{found}");
+    }
+
+    #[test]
+    fn components_of_binaries_are_found_in_the_printable_strings() {
+        use crate::targets::firmware::components;
+        let planted: &[&[u8]] = &[
+            b"BusyBox v1.24.1 (2016-01-04 11:47:10 CET)",
+            b"OpenSSH_7.4p1",
+            b"GNU C Library (Debian GLIBC 2.36-9) stable release version 2.36.",
+            b"curl 7.88.1",
+            b"musl libc",
+            b"SSH-2.0-dropbear_2019.78",
+        ];
+        let mut bin = b"\x7fELF\x02\x01\x01\0".to_vec();
+        for (i, p) in planted.iter().enumerate() {
+            bin.extend(noise(2000 + 311 * i, i as u64 + 5));
+            bin.push(0);
+            bin.extend_from_slice(p);
+            // Signatures that end on the NUL after the string.
+            bin.push(0);
+        }
+        bin.extend(noise(3000, 77));
+        let path = VirtualPath::file("usr/lib/libfoo.so");
+        let evidence = |facts: &[Fact]| -> Vec<(String, String)> {
+            facts
+                .iter()
+                .filter_map(|f| match &f.data {
+                    FactData::Component(c) => Some((
+                        format!("{}@{}", c.name, c.version),
+                        serde_json::to_string(&f.location).unwrap_or_default(),
+                    )),
+                    _ => None,
+                })
+                .collect()
+        };
+        let fast = evidence(&scan_with_components(&path, &bin, Skip::default()));
+        let whole = evidence(&components::scan(&path, &bin));
+        assert_eq!(fast, whole);
+        let names: Vec<&str> = fast.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            vec![
+                "busybox@1.24.1",
+                "curl@7.88.1",
+                "dropbear@2019.78",
+                "glibc@2.36",
+                "musl@",
+                "openssh@7.4p1"
+            ]
+        );
     }
 
     #[test]

@@ -448,8 +448,7 @@ fn file_contents(
     notable: Option<filesystem::FileFact>,
     data: &[u8],
 ) -> FileResults {
-    let mut facts = crate::targets::secret::scan(path, data, Default::default());
-    facts.extend(components::scan(path, data));
+    let mut facts = crate::targets::secret::scan_with_components(path, data, Default::default());
     let info = (notable.is_some() || kind.is_some() || !facts.is_empty()).then(|| ArtifactInfo {
         uri: uri.clone(),
         parent: None,
