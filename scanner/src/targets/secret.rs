@@ -766,21 +766,66 @@ const JOIN_GAP: usize = 64;
 
 /// Bytes of a printable run: printable ASCII, tab, line feed and carriage return, every
 /// byte a pattern can match but the one before a match (`(?:^|[^A-Za-z0-9_])`).
+const PRINTABLE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = matches!(i as u8, 0x20..=0x7e | b'\t' | b'\n' | b'\r');
+        i += 1;
+    }
+    t
+};
+
 fn printable(b: u8) -> bool {
-    matches!(b, 0x20..=0x7e | b'\t' | b'\n' | b'\r')
+    PRINTABLE[usize::from(b)]
+}
+
+/// How many of `bytes` are printable before the first that is not (at most 32).
+fn printable_prefix<'a>(bytes: impl Iterator<Item = &'a u8>) -> usize {
+    // A mask built without branching: machine code is a coin toss between printable and
+    // not, which a branch per byte would mispredict.
+    let mask = bytes
+        .take(32)
+        .enumerate()
+        .fold(0u32, |m, (k, &b)| m | (u32::from(printable(b)) << k));
+    mask.trailing_ones() as usize
 }
 
 /// Spans of `bytes` holding every run of at least [`MIN_RUN`] printable bytes, each
 /// with the byte before it (so that `\b`, `^` and a leading `[^A-Za-z0-9_]` see what
 /// they see in the whole file), runs less than [`JOIN_GAP`] apart merged; sorted and
 /// disjoint. Only every [`MIN_RUN`]th byte is looked at between runs: a run that long
-/// always covers one of them.
+/// always covers one of them; a printable one is first judged by the bytes on each
+/// side of it, most being alone or in short runs.
 fn text_spans(bytes: &[u8]) -> Vec<std::ops::Range<usize>> {
     let n = bytes.len();
     let mut spans: Vec<std::ops::Range<usize>> = Vec::new();
     let mut p = MIN_RUN - 1;
     while let Some(&b) = bytes.get(p) {
         if !printable(b) {
+            p += MIN_RUN;
+            continue;
+        }
+        let (Some(left), Some(right)) =
+            (bytes.get(p + 1 - MIN_RUN..p), bytes.get(p + 1..p + MIN_RUN))
+        else {
+            // Near the ends of the file: walk.
+            let start = bytes[..p]
+                .iter()
+                .rposition(|&b| !printable(b))
+                .map_or(0, |i| i + 1);
+            let end = bytes[p..]
+                .iter()
+                .position(|&b| !printable(b))
+                .map_or(n, |i| p + i);
+            if end - start >= MIN_RUN {
+                push_span(&mut spans, start, end);
+            }
+            p = end + MIN_RUN;
+            continue;
+        };
+        if printable_prefix(left.iter().rev()) + 1 + printable_prefix(right.iter()) < MIN_RUN {
+            // A short run: the next long one starts after it, so covers a later sample.
             p += MIN_RUN;
             continue;
         }
@@ -794,17 +839,21 @@ fn text_spans(bytes: &[u8]) -> Vec<std::ops::Range<usize>> {
             .iter()
             .position(|&b| !printable(b))
             .map_or(n, |i| p + i);
-        if end - start >= MIN_RUN {
-            let from = start.saturating_sub(1);
-            match spans.last_mut() {
-                Some(last) if from <= last.end + JOIN_GAP => last.end = end,
-                _ => spans.push(from..end),
-            }
-        }
+        push_span(&mut spans, start, end);
         // `end` is not printable: the next run starts after it.
         p = end + MIN_RUN;
     }
     spans
+}
+
+/// Adds the run `start..end` (and the byte before it) to `spans`, merged with the last
+/// span when less than [`JOIN_GAP`] bytes apart.
+fn push_span(spans: &mut Vec<std::ops::Range<usize>>, start: usize, end: usize) {
+    let from = start.saturating_sub(1);
+    match spans.last_mut() {
+        Some(last) if from <= last.end + JOIN_GAP => last.end = end,
+        _ => spans.push(from..end),
+    }
 }
 
 /// A text file is searched in pieces of about this many bytes, so that a pattern the
@@ -1480,7 +1529,13 @@ mod tests {
         bin.extend(noise(5000, 99));
         let path = VirtualPath::file("usr/bin/app");
         let fast = scan(&path, &bin, Skip::default());
-        let whole = scan_spans(&path, &bin, Skip::default(), true, vec![0..bin.len()]);
+        let whole = scan_spans(
+            &path,
+            &bin,
+            Skip::default(),
+            true,
+            std::iter::once(0..bin.len()).collect(),
+        );
         let key = |f: &Fact| {
             (
                 f.identity.clone(),
@@ -1617,7 +1672,13 @@ mod tests {
             assert_eq!(chunks.first().map(|c| c.start), Some(0));
             assert_eq!(chunks.last().map(|c| c.end), Some(t.len()));
             let pieces = scan(&path, t, Skip::default());
-            let whole = scan_spans(&path, t, Skip::default(), false, vec![0..t.len()]);
+            let whole = scan_spans(
+                &path,
+                t,
+                Skip::default(),
+                false,
+                std::iter::once(0..t.len()).collect(),
+            );
             assert_eq!(
                 pieces.iter().map(key).collect::<Vec<_>>(),
                 whole.iter().map(key).collect::<Vec<_>>()

@@ -143,7 +143,7 @@ fn compiled() -> Option<&'static Compiled> {
 
 /// Component facts of one file: one per (component, version), at its first evidence.
 pub fn scan(path: &VirtualPath, bytes: &[u8]) -> Vec<Fact> {
-    scan_spans(path, bytes, &[0..bytes.len()])
+    scan_spans(path, bytes, std::slice::from_ref(&(0..bytes.len())))
 }
 
 /// [`scan`] of the given sorted, disjoint `spans` of `bytes` (the printable strings of a
