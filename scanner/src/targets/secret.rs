@@ -806,26 +806,15 @@ fn text_spans(bytes: &[u8]) -> Vec<std::ops::Range<usize>> {
             p += MIN_RUN;
             continue;
         }
-        let (Some(left), Some(right)) =
-            (bytes.get(p + 1 - MIN_RUN..p), bytes.get(p + 1..p + MIN_RUN))
-        else {
-            // Near the ends of the file: walk.
-            let start = bytes[..p]
-                .iter()
-                .rposition(|&b| !printable(b))
-                .map_or(0, |i| i + 1);
-            let end = bytes[p..]
-                .iter()
-                .position(|&b| !printable(b))
-                .map_or(n, |i| p + i);
-            if end - start >= MIN_RUN {
-                push_span(&mut spans, start, end);
+        // Near the ends of the file there are not 7 bytes on each side: walk.
+        let short = match (bytes.get(p + 1 - MIN_RUN..p), bytes.get(p + 1..p + MIN_RUN)) {
+            (Some(left), Some(right)) => {
+                printable_prefix(left.iter().rev()) + 1 + printable_prefix(right.iter()) < MIN_RUN
             }
-            p = end + MIN_RUN;
-            continue;
+            _ => false,
         };
-        if printable_prefix(left.iter().rev()) + 1 + printable_prefix(right.iter()) < MIN_RUN {
-            // A short run: the next long one starts after it, so covers a later sample.
+        if short {
+            // The next long run starts after this one, so covers a later sample.
             p += MIN_RUN;
             continue;
         }
@@ -839,7 +828,9 @@ fn text_spans(bytes: &[u8]) -> Vec<std::ops::Range<usize>> {
             .iter()
             .position(|&b| !printable(b))
             .map_or(n, |i| p + i);
-        push_span(&mut spans, start, end);
+        if end - start >= MIN_RUN {
+            push_span(&mut spans, start, end);
+        }
         // `end` is not printable: the next run starts after it.
         p = end + MIN_RUN;
     }
