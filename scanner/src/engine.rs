@@ -440,11 +440,32 @@ fn stream_image(
     let mut out = PerFile::default();
     let path = crate::artifact::VirtualPath::file(&c.display);
     let uri = path.to_string();
-    let sha256 = if ctx.hash_artifacts {
-        file_sha256(&c.path).unwrap_or_default()
-    } else {
-        String::new()
-    };
+    let started = Instant::now();
+    let mut inner = PerFile::default();
+    // The image is hashed on another thread while it is unpacked.
+    let (sha256, x) = rayon::join(
+        || {
+            if ctx.hash_artifacts {
+                file_sha256(&c.path).unwrap_or_default()
+            } else {
+                String::new()
+            }
+        },
+        || {
+            std::panic::catch_unwind(AssertUnwindSafe(|| {
+                pipelined_children(&uri, ctx, &mut inner, |sink| {
+                    targets::firmware::extract_image(
+                        &path,
+                        kind,
+                        &targets::firmware::image::Source::File(c.path.clone()),
+                        size,
+                        &ctx.firmware,
+                        sink,
+                    )
+                })
+            }))
+        },
+    );
     out.artifacts.push((
         ArtifactInfo {
             uri: uri.clone(),
@@ -455,20 +476,6 @@ fn stream_image(
         },
         None,
     ));
-    let started = Instant::now();
-    let mut inner = PerFile::default();
-    let x = std::panic::catch_unwind(AssertUnwindSafe(|| {
-        pipelined_children(&uri, ctx, &mut inner, |sink| {
-            targets::firmware::extract_image(
-                &path,
-                kind,
-                &targets::firmware::image::Source::File(c.path.clone()),
-                size,
-                &ctx.firmware,
-                sink,
-            )
-        })
-    }));
     out.kinds
         .push((kind.label().to_string(), started.elapsed()));
     merge(&mut out, inner);

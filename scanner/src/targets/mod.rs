@@ -100,9 +100,7 @@ pub fn content_facts(artifact: &Artifact) -> Vec<Fact> {
             secret::scan(&artifact.path, &artifact.bytes, skip)
         }
         ArtifactKind::Elf | ArtifactKind::Pe | ArtifactKind::MachO => {
-            let mut f = secret::scan(&artifact.path, &artifact.bytes, skip);
-            f.extend(firmware::components::scan(&artifact.path, &artifact.bytes));
-            f
+            secret::scan_with_components(&artifact.path, &artifact.bytes, skip)
         }
         _ => Vec::new(),
     }

@@ -2,11 +2,12 @@
 //! content of files: configuration files, scripts and the printable strings of
 //! binaries, loose or inside images.
 //!
-//! Every pattern is compiled once into one [`RegexSet`] (bytes, no Unicode, so the lazy
-//! DFA runs over binaries at memory speed); a file is read by that set once, and only the
-//! patterns that matched are run again to find their positions. Patterns only match
-//! printable ASCII, so scanning a binary's raw bytes is the same as scanning its
-//! printable strings, without copying them out.
+//! Every pattern is compiled once into one [`RegexSet`] (bytes, no Unicode); a text file
+//! is read by that set once, and only the patterns that matched are run again to find
+//! their positions. A binary is read the same way, but only where its printable strings
+//! are ([`text_spans`]): findings are made of printable ASCII and are at least
+//! [`MIN_RUN`] bytes long, so the machine code and tables between the strings (most of
+//! a binary) are skipped without reading every byte, and nothing is copied out.
 //!
 //! The clear value of a secret never leaves this module: facts carry its kind, its masked
 //! form ([`mask`]: first characters and a short SHA-256), its length, entropy and
@@ -130,7 +131,7 @@ enum Find {
 }
 
 /// Self-describing tokens, shared with the Rust source extractor's string literals.
-const TOKENS: &[(&str, &str)] = &[
+const TOKENS: [(&str, &str); 9] = [
     (
         "private-key",
         r"(-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY-----)",
@@ -174,22 +175,55 @@ struct Compiled {
     each: Vec<(Find, Regex)>,
 }
 
-fn patterns() -> Vec<(Find, &'static str)> {
-    let mut v: Vec<(Find, &'static str)> = TOKENS
+/// What the set looks for in place of each of [`TOKENS`]: a part of the pattern every
+/// match holds (its prefix, with its word boundary).
+const TOKEN_ANCHORS: [&str; 9] = [
+    r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY-----",
+    r"\b(?:AKIA|ASIA)[0-9A-Z]{16}",
+    r#"(?i:aws_?secret_?(?:access_?)?key)["']?[ \t]*[:=]"#,
+    r"\b(?:gh[pousr]_|github_pat_)",
+    r"\bglpat-",
+    r"\bxox[baprs]-",
+    r"\bAIza",
+    r"\b(?:sk|rk)_live_",
+    r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ",
+];
+
+/// The set's part of [`ASSIGNMENT`]: the name's keyword and the separator.
+const ASSIGNMENT_ANCHOR: &str = r#"(?i)(?:password|passwd|passphrase|pass|mdp|secret|api_?key|apikey|access_?token|auth_?token|token|psk|appkey|app_?s?_?key|nwkkey|nwk_?s?_?key)["']?[ \t]*[:=]"#;
+
+const MOSQUITTO_ANCHOR: &str = r"(?m)^[ \t]*(?:remote_password|bridge_psk)[ \t]+[\x21-\x7e]";
+
+const URL_ANCHOR: &str = r"(?i)\b(?:https?|mqtts?|wss?|ftps?|tftp|coaps?|amqps?)://";
+
+const HOST_SETTING_ANCHOR: &str =
+    r#"(?i)(?:host|hostname|server|broker|endpoint|address|addr)["']?[ \t]*[:=]"#;
+
+const HOST_LINE_ANCHOR: &str =
+    r"(?im)^[ \t]*(?:server|pool|address|connection_address)[ \t]+[A-Za-z0-9]";
+
+/// Every pattern: what it finds, the pattern, and its anchor for the set. An anchor
+/// matches a part of every match of its pattern, without the bounded repetitions of
+/// names, hosts and values: the set only tells which patterns to run on a span, and
+/// with those repetitions its automaton (one state per combination of positions in
+/// every pattern) grew large enough to be rebuilt over and over on big inputs.
+fn patterns() -> Vec<(Find, &'static str, &'static str)> {
+    let mut v: Vec<(Find, &'static str, &'static str)> = TOKENS
         .iter()
-        .map(|(k, re)| {
+        .zip(TOKEN_ANCHORS)
+        .map(|((k, re), anchor)| {
             if *k == "private-key" {
-                (Find::PrivateKey, *re)
+                (Find::PrivateKey, *re, anchor)
             } else {
-                (Find::Token(k), *re)
+                (Find::Token(k), *re, anchor)
             }
         })
         .collect();
-    v.push((Find::Assignment, ASSIGNMENT));
-    v.push((Find::Assignment, MOSQUITTO));
-    v.push((Find::Url, URL));
-    v.push((Find::HostSetting, HOST_SETTING));
-    v.push((Find::HostSetting, HOST_LINE));
+    v.push((Find::Assignment, ASSIGNMENT, ASSIGNMENT_ANCHOR));
+    v.push((Find::Assignment, MOSQUITTO, MOSQUITTO_ANCHOR));
+    v.push((Find::Url, URL, URL_ANCHOR));
+    v.push((Find::HostSetting, HOST_SETTING, HOST_SETTING_ANCHOR));
+    v.push((Find::HostSetting, HOST_LINE, HOST_LINE_ANCHOR));
     v
 }
 
@@ -197,7 +231,7 @@ fn compiled() -> Option<&'static Compiled> {
     static C: OnceLock<Option<Compiled>> = OnceLock::new();
     C.get_or_init(|| {
         let p = patterns();
-        let set = RegexSetBuilder::new(p.iter().map(|(_, re)| *re))
+        let set = RegexSetBuilder::new(p.iter().map(|(_, _, anchor)| *anchor))
             .unicode(false)
             .size_limit(64 << 20)
             .dfa_size_limit(64 << 20)
@@ -205,7 +239,7 @@ fn compiled() -> Option<&'static Compiled> {
             .ok()?;
         let each = p
             .iter()
-            .map(|(f, re)| {
+            .map(|(f, re, _)| {
                 RegexBuilder::new(re)
                     .unicode(false)
                     .build()
@@ -719,19 +753,182 @@ fn endpoint(
     })
 }
 
+/// Shortest printable run of a binary that is searched. The shortest finding is a
+/// password assignment such as `mdp=1234` (a 3-letter name, `=`, and a default password
+/// of 4 characters, the least [`plausible`] accepts in a binary): 8 bytes. Every other
+/// kind is longer (a wifi key needs 8 characters of value, tokens 15 or more, a URL with
+/// a password or a host setting 9 or more), so a shorter run cannot hold a finding.
+const MIN_RUN: usize = 8;
+
+/// Runs of a binary closer than this many bytes are searched as one span: the few bytes
+/// between them cost less than another call into the regex engine.
+const JOIN_GAP: usize = 64;
+
+/// Bytes of a printable run: printable ASCII, tab, line feed and carriage return, every
+/// byte a pattern can match but the one before a match (`(?:^|[^A-Za-z0-9_])`).
+const PRINTABLE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = matches!(i as u8, 0x20..=0x7e | b'\t' | b'\n' | b'\r');
+        i += 1;
+    }
+    t
+};
+
+fn printable(b: u8) -> bool {
+    PRINTABLE[usize::from(b)]
+}
+
+/// How many of `bytes` are printable before the first that is not (at most 32).
+fn printable_prefix<'a>(bytes: impl Iterator<Item = &'a u8>) -> usize {
+    // A mask built without branching: machine code is a coin toss between printable and
+    // not, which a branch per byte would mispredict.
+    let mask = bytes
+        .take(32)
+        .enumerate()
+        .fold(0u32, |m, (k, &b)| m | (u32::from(printable(b)) << k));
+    mask.trailing_ones() as usize
+}
+
+/// Spans of `bytes` holding every run of at least [`MIN_RUN`] printable bytes, each
+/// with the byte before it (so that `\b`, `^` and a leading `[^A-Za-z0-9_]` see what
+/// they see in the whole file), runs less than [`JOIN_GAP`] apart merged; sorted and
+/// disjoint. Only every [`MIN_RUN`]th byte is looked at between runs: a run that long
+/// always covers one of them; a printable one is first judged by the bytes on each
+/// side of it, most being alone or in short runs.
+fn text_spans(bytes: &[u8]) -> Vec<std::ops::Range<usize>> {
+    let n = bytes.len();
+    let mut spans: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut p = MIN_RUN - 1;
+    while let Some(&b) = bytes.get(p) {
+        if !printable(b) {
+            p += MIN_RUN;
+            continue;
+        }
+        // Near the ends of the file there are not 7 bytes on each side: walk.
+        let short = match (bytes.get(p + 1 - MIN_RUN..p), bytes.get(p + 1..p + MIN_RUN)) {
+            (Some(left), Some(right)) => {
+                printable_prefix(left.iter().rev()) + 1 + printable_prefix(right.iter()) < MIN_RUN
+            }
+            _ => false,
+        };
+        if short {
+            // The next long run starts after this one, so covers a later sample.
+            p += MIN_RUN;
+            continue;
+        }
+        // The byte MIN_RUN back was not printable (or ended the previous run), so this
+        // walk back is short.
+        let start = bytes[..p]
+            .iter()
+            .rposition(|&b| !printable(b))
+            .map_or(0, |i| i + 1);
+        let end = bytes[p..]
+            .iter()
+            .position(|&b| !printable(b))
+            .map_or(n, |i| p + i);
+        if end - start >= MIN_RUN {
+            push_span(&mut spans, start, end);
+        }
+        // `end` is not printable: the next run starts after it.
+        p = end + MIN_RUN;
+    }
+    spans
+}
+
+/// Adds the run `start..end` (and the byte before it) to `spans`, merged with the last
+/// span when less than [`JOIN_GAP`] bytes apart.
+fn push_span(spans: &mut Vec<std::ops::Range<usize>>, start: usize, end: usize) {
+    let from = start.saturating_sub(1);
+    match spans.last_mut() {
+        Some(last) if from <= last.end + JOIN_GAP => last.end = end,
+        _ => spans.push(from..end),
+    }
+}
+
+/// A text file is searched in pieces of about this many bytes, so that a pattern the
+/// set finds in one piece is run again on that piece only.
+const CHUNK: usize = 16 * 1024;
+
+/// Pieces of a text file: [`CHUNK`] bytes or more, each cut just before a line feed
+/// (which starts the next piece). No match spans two lines, except for the byte before
+/// it (`(?:^|[^A-Za-z0-9_])`, `(?m)^`), which is the line feed starting its piece: a
+/// match is in one piece.
+fn line_chunks(bytes: &[u8]) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    while let Some(rest) = bytes.get(start + CHUNK..)
+        && let Some(i) = memchr::memchr(b'\n', rest)
+    {
+        let cut = start + CHUNK + i;
+        out.push(start..cut);
+        start = cut;
+    }
+    out.push(start..bytes.len());
+    out
+}
+
 /// Secret and endpoint facts of one file's content.
 pub fn scan(path: &VirtualPath, bytes: &[u8], skip: Skip) -> Vec<Fact> {
+    let binary = memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some();
+    // A binary is searched only where its printable strings are, a text file in pieces.
+    let spans = if binary {
+        text_spans(bytes)
+    } else {
+        line_chunks(bytes)
+    };
+    scan_spans(path, bytes, skip, binary, spans)
+}
+
+/// [`scan`] and [`components::scan`](crate::targets::firmware::components::scan) of a
+/// file, the printable strings of a binary found once for both. Component signatures
+/// are printable too (at least 9 bytes, `musl libc`) but may end on the NUL after a
+/// string (`OpenSSH_9.2p1\0`), so their spans also hold the byte after each run.
+pub fn scan_with_components(path: &VirtualPath, bytes: &[u8], skip: Skip) -> Vec<Fact> {
+    let binary = memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some();
+    if !binary {
+        let mut facts = scan_spans(path, bytes, skip, false, line_chunks(bytes));
+        facts.extend(crate::targets::firmware::components::scan(path, bytes));
+        return facts;
+    }
+    let spans = text_spans(bytes);
+    let with_next: Vec<std::ops::Range<usize>> = spans
+        .iter()
+        .map(|s| s.start..(s.end + 1).min(bytes.len()))
+        .collect();
+    let mut facts = scan_spans(path, bytes, skip, true, spans);
+    facts.extend(crate::targets::firmware::components::scan_spans(
+        path, bytes, &with_next,
+    ));
+    facts
+}
+
+/// [`scan`] of the given disjoint, sorted `spans` of `bytes`.
+fn scan_spans(
+    path: &VirtualPath,
+    bytes: &[u8],
+    skip: Skip,
+    binary: bool,
+    spans: Vec<std::ops::Range<usize>>,
+) -> Vec<Fact> {
     let Some(c) = compiled() else {
         return Vec::new();
     };
-    let matched = c.set.matches(bytes);
+    let hits: Vec<(usize, &[u8], regex::bytes::SetMatches)> = spans
+        .into_iter()
+        .filter_map(|span| {
+            let hay = bytes.get(span.clone())?;
+            let matched = c.set.matches(hay);
+            matched.matched_any().then_some((span.start, hay, matched))
+        })
+        .collect();
     let web_file = web_credential_file(path.file_name());
-    if !matched.matched_any() && !web_file {
+    if hits.is_empty() && !web_file {
         return Vec::new();
     }
     let file = path.to_string();
     let image = outer_image(path);
-    let binary = memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some();
     // Binaries and scripts: their file name says nothing of their URLs' roles.
     let strict = binary || bytes.starts_with(b"#!");
     let role_file = if strict { "" } else { file.as_str() };
@@ -765,7 +962,13 @@ pub fn scan(path: &VirtualPath, bytes: &[u8], skip: Skip) -> Vec<Fact> {
             byte_len: value.len(),
         }
     };
-    for i in matched.iter() {
+    // Spans are disjoint and no match leaves its span, so going span by span (patterns
+    // in order within each) finds what one pass per pattern over the file would, and a
+    // pattern is run only on the spans where the set saw its anchor.
+    for (i, (at, hay)) in hits
+        .iter()
+        .flat_map(|(at, hay, m)| m.iter().map(move |i| (i, (*at, *hay))))
+    {
         let Some((find, re)) = c.each.get(i) else {
             continue;
         };
@@ -773,14 +976,17 @@ pub fn scan(path: &VirtualPath, bytes: &[u8], skip: Skip) -> Vec<Fact> {
         if skip.endpoints && matches!(find, Find::HostSetting) {
             continue;
         }
-        for caps in re.captures_iter(bytes) {
+        // Offsets in the file of a match found in the span.
+        let start_of = |m: regex::bytes::Match<'_>| at + m.start();
+        let end_of = |m: regex::bytes::Match<'_>| at + m.end();
+        for caps in re.captures_iter(hay) {
             match find {
                 Find::PrivateKey => {
                     if skip.private_keys {
                         continue;
                     }
                     let Some(m) = caps.get(1) else { continue };
-                    let rest = &bytes[m.end()..];
+                    let rest = &bytes[end_of(m)..];
                     let end =
                         memchr::memmem::find(rest, b"-----END ").unwrap_or(rest.len().min(4096));
                     let body: Vec<u8> = rest[..end]
@@ -793,15 +999,15 @@ pub fn scan(path: &VirtualPath, bytes: &[u8], skip: Skip) -> Vec<Fact> {
                         && body
                             .iter()
                             .all(|b| b.is_ascii_alphanumeric() || b"+/=:,-\\".contains(b));
-                    if key_like && seen_values.insert((m.start(), m.end())) {
-                        secrets.push((m.start(), secret("private-key", "", &body, m.start())));
+                    if key_like && seen_values.insert((start_of(m), end_of(m))) {
+                        secrets.push((start_of(m), secret("private-key", "", &body, start_of(m))));
                     }
                 }
                 Find::Token(kind) => {
                     let Some(m) = caps.get(1) else { continue };
                     let v = String::from_utf8_lossy(m.as_bytes());
-                    if !allowlisted(&v) && seen_values.insert((m.start(), m.end())) {
-                        secrets.push((m.start(), secret(kind, "", m.as_bytes(), m.start())));
+                    if !allowlisted(&v) && seen_values.insert((start_of(m), end_of(m))) {
+                        secrets.push((start_of(m), secret(kind, "", m.as_bytes(), start_of(m))));
                     }
                 }
                 Find::Assignment => {
@@ -811,11 +1017,11 @@ pub fn scan(path: &VirtualPath, bytes: &[u8], skip: Skip) -> Vec<Fact> {
                     let name = String::from_utf8_lossy(n.as_bytes()).into_owned();
                     let raw = m.as_bytes();
                     let value = strip_quotes(raw);
-                    let start = m.start() + usize::from(value.len() != raw.len());
+                    let start = start_of(m) + usize::from(value.len() != raw.len());
                     let kind = name_kind(&name);
                     let v = String::from_utf8_lossy(value);
                     // `name = call(...)` is code, not a value.
-                    let call = bytes.get(m.end()) == Some(&b'(');
+                    let call = bytes.get(end_of(m)) == Some(&b'(');
                     if call || v.eq_ignore_ascii_case(&name) || !plausible(kind, &v, binary) {
                         continue;
                     }
@@ -841,7 +1047,7 @@ pub fn scan(path: &VirtualPath, bytes: &[u8], skip: Skip) -> Vec<Fact> {
                         let user = String::from_utf8_lossy(&u.as_bytes()[..colon]).into_owned();
                         let pass = &u.as_bytes()[colon + 1..];
                         let p = String::from_utf8_lossy(pass);
-                        let start = u.start() + colon + 1;
+                        let start = start_of(u) + colon + 1;
                         if !pass.is_empty()
                             && !allowlisted(&p)
                             && !p.starts_with('{')
@@ -854,7 +1060,7 @@ pub fn scan(path: &VirtualPath, bytes: &[u8], skip: Skip) -> Vec<Fact> {
                         continue;
                     }
                     let port = caps.get(4).map(|p| String::from_utf8_lossy(p.as_bytes()));
-                    let setting = setting_before(bytes, s.start());
+                    let setting = setting_before(bytes, start_of(s));
                     let words = caps
                         .get(5)
                         .map(|p| String::from_utf8_lossy(p.as_bytes()).into_owned())
@@ -862,7 +1068,7 @@ pub fn scan(path: &VirtualPath, bytes: &[u8], skip: Skip) -> Vec<Fact> {
                     if let Some(e) =
                         endpoint(&scheme, &host, port.as_deref(), &setting, &words, role_file)
                     {
-                        endpoints.push((s.start(), e));
+                        endpoints.push((start_of(s), e));
                     }
                 }
                 Find::HostSetting => {
@@ -874,7 +1080,7 @@ pub fn scan(path: &VirtualPath, bytes: &[u8], skip: Skip) -> Vec<Fact> {
                     // `server=` inside a URL's query is the URL's business.
                     let port = caps.get(3).map(|p| String::from_utf8_lossy(p.as_bytes()));
                     if let Some(e) = endpoint("", &host, port.as_deref(), &name, "", role_file) {
-                        endpoints.push((h.start(), e));
+                        endpoints.push((start_of(h), e));
                     }
                 }
             }
@@ -1100,9 +1306,7 @@ pub fn scan_loose(c: &crate::discover::Candidate, max_size: u64) -> Vec<Fact> {
     match std::fs::read(&c.path) {
         Ok(bytes) if small => {
             let path = VirtualPath::file(&c.display);
-            let mut facts = scan(&path, &bytes, Skip::default());
-            facts.extend(crate::targets::firmware::components::scan(&path, &bytes));
-            facts
+            scan_with_components(&path, &bytes, Skip::default())
         }
         _ => Vec::new(),
     }
@@ -1206,6 +1410,323 @@ mod tests {
         assert_eq!(e.len(), 1);
         assert_eq!(e[0].url, "mqtt://broker.lumiere.example.eu:1883");
         assert!(e[0].cleartext && !e[0].local && e[0].role == "broker" && e[0].binary);
+    }
+
+    /// Printable runs of at least `MIN_RUN` bytes, found byte by byte.
+    fn runs(bytes: &[u8]) -> Vec<std::ops::Range<usize>> {
+        let mut out = Vec::new();
+        let mut start = 0;
+        for i in 0..=bytes.len() {
+            if bytes.get(i).is_some_and(|&b| printable(b)) {
+                continue;
+            }
+            if i - start >= MIN_RUN {
+                out.push(start..i);
+            }
+            start = i + 1;
+        }
+        out
+    }
+
+    /// Pseudo-random bytes (xorshift), printable about as often as in machine code.
+    fn noise(len: usize, seed: u64) -> Vec<u8> {
+        let mut x = seed | 1;
+        (0..len)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                x as u8
+            })
+            .collect()
+    }
+
+    #[test]
+    fn text_spans_cover_every_long_run_and_nothing_else() {
+        let mut bytes = noise(200_000, 7);
+        // Long printable stretches (string tables) and runs of exactly MIN_RUN and
+        // MIN_RUN - 1 bytes at awkward places, including both ends.
+        bytes[..MIN_RUN].copy_from_slice(b"ABCDEFGH");
+        bytes[MIN_RUN] = 0;
+        bytes[1000..1007].copy_from_slice(b"abcdefg");
+        bytes[999] = 0;
+        bytes[1007] = 0;
+        for (i, b) in bytes[50_000..60_000].iter_mut().enumerate() {
+            *b = if i % 40 == 39 {
+                0
+            } else {
+                b'a' + (i % 26) as u8
+            };
+        }
+        let n = bytes.len();
+        bytes[n - MIN_RUN - 1] = 0xff;
+        bytes[n - MIN_RUN..].copy_from_slice(b"12345678");
+        for seed in [1u64, 2, 3] {
+            let mut b = bytes.clone();
+            b[100_000..n - MIN_RUN].copy_from_slice(&noise(n - 100_000 - MIN_RUN, seed));
+            b[n - MIN_RUN..].copy_from_slice(b"12345678");
+            check_spans(&b);
+        }
+        check_spans(&bytes);
+    }
+
+    fn check_spans(bytes: &[u8]) {
+        let spans = text_spans(bytes);
+        let runs = runs(bytes);
+        assert!(!runs.is_empty());
+        // Sorted, disjoint, each starting at a long run (or the byte before it).
+        for w in spans.windows(2) {
+            assert!(w[0].end + JOIN_GAP < w[1].start, "{w:?}");
+        }
+        for r in &runs {
+            let from = r.start.saturating_sub(1);
+            assert!(
+                spans.iter().any(|s| s.start <= from && r.end <= s.end),
+                "run {r:?} not covered"
+            );
+        }
+        for s in &spans {
+            assert!(runs.iter().any(|r| r.start.saturating_sub(1) == s.start));
+            assert!(runs.iter().any(|r| r.end == s.end));
+        }
+        // Far fewer bytes than the file: the noise between the runs is skipped.
+        let covered: usize = spans.iter().map(|s| s.len()).sum();
+        assert!(covered < bytes.len() / 2, "{covered} of {}", bytes.len());
+    }
+
+    #[test]
+    fn binaries_find_the_same_as_a_whole_file_search_at_the_same_offsets() {
+        // Secrets and endpoints inside a binary-like noise, separated by NULs, one of
+        // them the shortest finding a binary can hold.
+        let planted: &[&[u8]] = &[
+            b"mdp=1234",
+            b"-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gunVTLw7onLRnrq0\n-----END RSA PRIVATE KEY-----",
+            b"ghp_A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8",
+            b"mqtt://ops:Sk3-ybD4@broker.lumiere.example.eu:1883/x",
+            b"update_url=https://fw.vendor-cloud.com/ota",
+            b"wpa_passphrase=Lumiere-2026!",
+            b"AKIA2E0A8F3B244C9986",
+            b"broker_host=mqtt.vendor-cloud.com:8883",
+        ];
+        let mut bin = b"\x7fELF\x02\x01\x01\0".to_vec();
+        let mut offsets = Vec::new();
+        for (i, p) in planted.iter().enumerate() {
+            bin.extend(noise(3000 + 517 * i, i as u64 + 11));
+            bin.push(0);
+            offsets.push(bin.len());
+            bin.extend_from_slice(p);
+            bin.push(0);
+        }
+        bin.extend(noise(5000, 99));
+        let path = VirtualPath::file("usr/bin/app");
+        let fast = scan(&path, &bin, Skip::default());
+        let whole = scan_spans(
+            &path,
+            &bin,
+            Skip::default(),
+            true,
+            std::iter::once(0..bin.len()).collect(),
+        );
+        let key = |f: &Fact| {
+            (
+                f.identity.clone(),
+                serde_json::to_string(&f.location).unwrap_or_default(),
+            )
+        };
+        assert_eq!(
+            fast.iter().map(key).collect::<Vec<_>>(),
+            whole.iter().map(key).collect::<Vec<_>>()
+        );
+        let s: Vec<SecretFact> = fast
+            .into_iter()
+            .filter_map(|f| match f.data {
+                FactData::Secret(s) => Some(*s),
+                _ => None,
+            })
+            .collect();
+        let got: Vec<(&str, u64)> = s.iter().map(|s| (s.kind, s.byte_offset)).collect();
+        let o = |i: usize, skip: usize| (offsets[i] + skip) as u64;
+        assert_eq!(
+            got,
+            vec![
+                ("password", o(0, 4)),
+                ("private-key", o(1, 0)),
+                ("github-token", o(2, 0)),
+                ("url-password", o(3, 11)),
+                ("wifi-psk", o(5, 15)),
+                ("aws-access-key-id", o(6, 0)),
+            ]
+        );
+        // The value is at its offset (a key's is its block, whitespace removed).
+        for f in s.iter().filter(|f| f.kind != "private-key") {
+            let at = f.byte_offset as usize;
+            assert_eq!(
+                mask(&String::from_utf8_lossy(&bin[at..at + f.byte_len])),
+                f.masked
+            );
+        }
+    }
+
+    /// Every file of the rules' fixtures and of `fixtures/`, with the strings of the
+    /// tests above.
+    fn corpus() -> Vec<Vec<u8>> {
+        fn walk(dir: &std::path::Path, out: &mut Vec<Vec<u8>>) {
+            let Ok(rd) = std::fs::read_dir(dir) else {
+                return;
+            };
+            for e in rd.flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    walk(&p, out);
+                } else if let Ok(b) = std::fs::read(&p)
+                    && b.len() < 8 << 20
+                {
+                    out.push(b);
+                }
+            }
+        }
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut out = Vec::new();
+        walk(&root.join("rules"), &mut out);
+        walk(&root.join("fixtures"), &mut out);
+        out.push(
+            b"mqtt://ops:Sk3-ybD4@broker.example.eu:1883/x\nremote_password Xb7\n\
+            \"aws_secret_access_key\": \"wJalrXUtnFEMI/K7MDENG/bPxRfiCYzzzzzzzzzzzz\"\n\
+            eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.abcdefghijklmnopqrstuv\n\
+            server 0.pool.ntp.org\nbroker_host = mqtt.example.eu\nxoxb-1234567890-abc\n\
+            ghp_A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8 glpat-Ab3dEf6hIj9kLm2nOp5q\n\
+            AIzaSyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q sk_live_A1b2C3d4E5f6G7h8I9\n"
+                .to_vec(),
+        );
+        out
+    }
+
+    #[test]
+    fn anchors_match_inside_every_match_of_their_pattern() {
+        let p = patterns();
+        let c = compiled().expect("patterns compile");
+        let mut checked = vec![0usize; p.len()];
+        let anchors: Vec<Regex> = p
+            .iter()
+            .map(|(_, _, a)| RegexBuilder::new(a).unicode(false).build())
+            .collect::<Result<_, _>>()
+            .expect("anchors compile");
+        for bytes in corpus() {
+            for (i, ((_, re), anchor)) in c.each.iter().zip(&anchors).enumerate() {
+                for m in re.find_iter(&bytes) {
+                    assert!(
+                        anchor.is_match(m.as_bytes()),
+                        "pattern {i} matched {:?} without its anchor",
+                        String::from_utf8_lossy(m.as_bytes())
+                    );
+                    checked[i] += 1;
+                }
+            }
+        }
+        assert!(
+            checked.iter().all(|&n| n > 0),
+            "a pattern never matched: {checked:?}"
+        );
+    }
+
+    #[test]
+    fn text_files_find_the_same_in_pieces_as_whole() {
+        let mut texts = corpus();
+        texts.retain(|b| !b[..b.len().min(8192)].contains(&0));
+        // A long configuration file, secrets at every distance from the piece cuts.
+        let mut long = Vec::new();
+        for i in 0..4000 {
+            long.extend_from_slice(match i % 7 {
+                0 => b"mqtt_password=\"Tr4-vx9Q\"\n".as_slice(),
+                1 => b"# a comment line of some length, nothing to see here at all\n",
+                2 => b"update_url=https://fw.vendor-cloud.com/lumiere/\n",
+                3 => b"server 0.pool.ntp.org iburst\n",
+                4 => b"\n",
+                5 => b"key=AKIA2E0A8F3B244C9986 psk=\"Longer wifi pass\"\n",
+                _ => b"remote_password Xb7-pL2q\n",
+            });
+            long.extend(std::iter::repeat_n(b'x', i % 13));
+            long.push(b'\n');
+        }
+        assert!(line_chunks(&long).len() > 4);
+        texts.push(long);
+        let key = |f: &Fact| {
+            (
+                f.identity.clone(),
+                serde_json::to_string(&f.location).unwrap_or_default(),
+            )
+        };
+        let path = VirtualPath::file("etc/app.conf");
+        let mut found = 0;
+        for t in &texts {
+            let chunks = line_chunks(t);
+            assert_eq!(chunks.first().map(|c| c.start), Some(0));
+            assert_eq!(chunks.last().map(|c| c.end), Some(t.len()));
+            let pieces = scan(&path, t, Skip::default());
+            let whole = scan_spans(
+                &path,
+                t,
+                Skip::default(),
+                false,
+                std::iter::once(0..t.len()).collect(),
+            );
+            assert_eq!(
+                pieces.iter().map(key).collect::<Vec<_>>(),
+                whole.iter().map(key).collect::<Vec<_>>()
+            );
+            found += pieces.len();
+        }
+        assert!(found > 1000, "{found}");
+    }
+
+    #[test]
+    fn components_of_binaries_are_found_in_the_printable_strings() {
+        use crate::targets::firmware::components;
+        let planted: &[&[u8]] = &[
+            b"BusyBox v1.24.1 (2016-01-04 11:47:10 CET)",
+            b"OpenSSH_7.4p1",
+            b"GNU C Library (Debian GLIBC 2.36-9) stable release version 2.36.",
+            b"curl 7.88.1",
+            b"musl libc",
+            b"SSH-2.0-dropbear_2019.78",
+        ];
+        let mut bin = b"\x7fELF\x02\x01\x01\0".to_vec();
+        for (i, p) in planted.iter().enumerate() {
+            bin.extend(noise(2000 + 311 * i, i as u64 + 5));
+            bin.push(0);
+            bin.extend_from_slice(p);
+            // Signatures that end on the NUL after the string.
+            bin.push(0);
+        }
+        bin.extend(noise(3000, 77));
+        let path = VirtualPath::file("usr/lib/libfoo.so");
+        let evidence = |facts: &[Fact]| -> Vec<(String, String)> {
+            facts
+                .iter()
+                .filter_map(|f| match &f.data {
+                    FactData::Component(c) => Some((
+                        format!("{}@{}", c.name, c.version),
+                        serde_json::to_string(&f.location).unwrap_or_default(),
+                    )),
+                    _ => None,
+                })
+                .collect()
+        };
+        let fast = evidence(&scan_with_components(&path, &bin, Skip::default()));
+        let whole = evidence(&components::scan(&path, &bin));
+        assert_eq!(fast, whole);
+        let names: Vec<&str> = fast.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            vec![
+                "busybox@1.24.1",
+                "curl@7.88.1",
+                "dropbear@2019.78",
+                "glibc@2.36",
+                "musl@",
+                "openssh@7.4p1"
+            ]
+        );
     }
 
     #[test]

@@ -143,21 +143,38 @@ fn compiled() -> Option<&'static Compiled> {
 
 /// Component facts of one file: one per (component, version), at its first evidence.
 pub fn scan(path: &VirtualPath, bytes: &[u8]) -> Vec<Fact> {
+    scan_spans(path, bytes, std::slice::from_ref(&(0..bytes.len())))
+}
+
+/// [`scan`] of the given sorted, disjoint `spans` of `bytes` (the printable strings of a
+/// binary, each with the byte before and the byte after it: see
+/// [`crate::targets::secret::scan_with_components`]). The first evidence in file order
+/// is kept, as when the whole file is read.
+pub fn scan_spans(path: &VirtualPath, bytes: &[u8], spans: &[std::ops::Range<usize>]) -> Vec<Fact> {
     let Some(c) = compiled() else {
         return Vec::new();
     };
-    if !c.any.is_match(bytes) {
+    let hits: Vec<(usize, &[u8])> = spans
+        .iter()
+        .filter_map(|span| Some((span.start, bytes.get(span.clone())?)))
+        .filter(|(_, hay)| c.any.is_match(hay))
+        .collect();
+    if hits.is_empty() {
         return Vec::new();
     }
-    let matched = c.set.matches(bytes);
     let file = path.to_string();
     let image = crate::targets::secret::outer_image(path);
     let mut found: BTreeMap<(&'static str, String), ComponentFact> = BTreeMap::new();
-    for i in matched.iter() {
+    // One pattern per component name: the first match of a (name, version) in span
+    // order is its first in the file.
+    for (at, i, hay) in hits
+        .iter()
+        .flat_map(|&(at, hay)| c.set.matches(hay).into_iter().map(move |i| (at, i, hay)))
+    {
         let (Some(re), Some(&(name, cpe, part, _))) = (c.each.get(i), SIGNATURES.get(i)) else {
             continue;
         };
-        for caps in re.captures_iter(bytes) {
+        for caps in re.captures_iter(hay) {
             let (Some(all), Some(v)) = (caps.get(0), caps.get(1)) else {
                 continue;
             };
@@ -191,7 +208,7 @@ pub fn scan(path: &VirtualPath, bytes: &[u8]) -> Vec<Fact> {
                     },
                     version,
                     file: file.clone(),
-                    byte_offset: all.start() as u64,
+                    byte_offset: (at + all.start()) as u64,
                     evidence,
                     image: image.clone(),
                 });

@@ -18,8 +18,8 @@ use crate::targets::Extracted;
 use serde::Serialize;
 use sha2::Digest;
 use std::collections::{BTreeSet, HashMap};
-use std::sync::Arc;
-use std::sync::atomic::AtomicU64;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use vigie_reports::{ArtifactInfo, Location, Notification, NotificationLevel, Region};
 
 /// A notification about `uri`.
@@ -427,6 +427,41 @@ fn file_fact(uri: String, len: usize, f: filesystem::FileFact) -> Fact {
     }
 }
 
+/// Bytes of files waiting for [`file_contents`] on other threads while an image is read.
+const CONTENT_BYTES_IN_FLIGHT: usize = 32 * 1024 * 1024;
+
+/// What a file of an image that is not an artifact of its own gives.
+struct FileResults {
+    /// Its entry in the report's artifacts, when anything was found in it.
+    info: Option<ArtifactInfo>,
+    /// Its secrets, endpoints and components, then its file fact.
+    facts: Vec<Fact>,
+}
+
+/// Secrets, endpoints and components of a file of an image that discovery does not
+/// check on its own (a configuration file, a script, unknown data), with its
+/// notable-file fact.
+fn file_contents(
+    path: &VirtualPath,
+    uri: String,
+    kind: Option<ArtifactKind>,
+    notable: Option<filesystem::FileFact>,
+    data: &[u8],
+) -> FileResults {
+    let mut facts = crate::targets::secret::scan_with_components(path, data, Default::default());
+    let info = (notable.is_some() || kind.is_some() || !facts.is_empty()).then(|| ArtifactInfo {
+        uri: uri.clone(),
+        parent: None,
+        length: data.len() as u64,
+        sha256: hex::encode(sha2::Sha256::digest(data)),
+        kind: kind.map(|k| k.label()).unwrap_or("file").to_string(),
+    });
+    if let Some(f) = notable {
+        facts.push(file_fact(uri, data.len(), f));
+    }
+    FileResults { info, facts }
+}
+
 /// Children are handed to the engine in batches of about this many bytes, so memory
 /// stays bounded while they are checked in parallel.
 const BATCH_BYTES: usize = 32 * 1024 * 1024;
@@ -486,113 +521,139 @@ pub fn extract_image(
     let mut ml_models: Vec<MlModelFact> = Vec::new();
     // Relative symbolic links that climb above the image root: counted, first one kept.
     let mut escaping: (usize, Option<(String, String)>) = (0, None);
-    let unpacked = image::unpack(
-        kind,
-        source,
-        &stream_name,
-        opts.limits,
-        &opts.budget,
-        &mut |e: image::Entry| {
-            has_etc |= e.path == "etc" || e.path.starts_with("etc/");
-            has_bin |= e.path == "bin"
-                || e.path.starts_with("bin/")
-                || e.path == "sbin"
-                || e.path.starts_with("sbin/");
-            if let Some(cap) = sensing_of(&e.path) {
-                sensing.entry(cap).or_default().insert(e.path.clone());
-            }
-            let name = e.path.rsplit('/').next().unwrap_or("");
-            if TLS_LIBS.iter().any(|l| name.starts_with(l)) {
-                tls_libraries.insert(name.to_string());
-            }
-            if let image::EntryKind::Symlink(target) = &e.kind
-                && link_escapes(&e.path, target)
-            {
-                escaping.0 += 1;
-                escaping
-                    .1
-                    .get_or_insert_with(|| (e.path.clone(), target.clone()));
-            }
-            let image::EntryKind::File(data) = e.kind else {
-                return;
-            };
-            has_sbom |= SBOM_PATHS.contains(&e.path.as_str())
-                || name.ends_with(".cdx.json")
-                || name.contains(".spdx")
-                || name == "bom.json";
-            has_ca_bundle |= CA_BUNDLES.contains(&e.path.as_str());
-            if ["etc/ssl/certs/", "usr/share/ca-certificates/", "etc/pki/"]
-                .iter()
-                .any(|d| e.path.starts_with(d))
-                && [".pem", ".crt", ".cer", ".der"]
+    // Files that are not artifacts of their own (configuration files, scripts, other
+    // data) are read for secrets, endpoints and components on the other threads while
+    // the image is read on; their results are put back in the order of the image.
+    let done: Mutex<Vec<(usize, FileResults)>> = Mutex::new(Vec::new());
+    let in_flight = AtomicUsize::new(0);
+    let mut ready: Vec<(usize, FileResults)> = Vec::new();
+    let mut seq = 0usize;
+    let unpacked = rayon::in_place_scope(|scope| {
+        let (done, in_flight) = (&done, &in_flight);
+        image::unpack(
+            kind,
+            source,
+            &stream_name,
+            opts.limits,
+            &opts.budget,
+            &mut |e: image::Entry| {
+                has_etc |= e.path == "etc" || e.path.starts_with("etc/");
+                has_bin |= e.path == "bin"
+                    || e.path.starts_with("bin/")
+                    || e.path == "sbin"
+                    || e.path.starts_with("sbin/");
+                if let Some(cap) = sensing_of(&e.path) {
+                    sensing.entry(cap).or_default().insert(e.path.clone());
+                }
+                let name = e.path.rsplit('/').next().unwrap_or("");
+                if TLS_LIBS.iter().any(|l| name.starts_with(l)) {
+                    tls_libraries.insert(name.to_string());
+                }
+                if let image::EntryKind::Symlink(target) = &e.kind
+                    && link_escapes(&e.path, target)
+                {
+                    escaping.0 += 1;
+                    escaping
+                        .1
+                        .get_or_insert_with(|| (e.path.clone(), target.clone()));
+                }
+                let image::EntryKind::File(data) = e.kind else {
+                    return;
+                };
+                has_sbom |= SBOM_PATHS.contains(&e.path.as_str())
+                    || name.ends_with(".cdx.json")
+                    || name.contains(".spdx")
+                    || name == "bom.json";
+                has_ca_bundle |= CA_BUNDLES.contains(&e.path.as_str());
+                if ["etc/ssl/certs/", "usr/share/ca-certificates/", "etc/pki/"]
                     .iter()
-                    .any(|x| name.ends_with(x))
-            {
-                ca_files += 1;
-            }
-            if let Some((format, purpose)) = ml_model(&e.path, &data) {
-                ml_models.push(MlModelFact {
-                    path: e.path.clone(),
-                    format,
-                    purpose,
-                });
-            }
-            // An image carved from a dump at an offset is named `dump.bin@0x40000`.
-            let child_path = if e.path.starts_with('@') {
-                path.with_suffix(&e.path)
-            } else {
-                path.join_inner(&e.path)
-            };
-            let child_uri = child_path.to_string();
-            let sample = &data[..data.len().min(64 * 1024)];
-            let kind = crate::discover::sniff(sample, data.len() as u64);
-            let kind = kind.or_else(|| crate::discover::sniff_path(&e.path, sample));
-            let own_artifact = !matches!(kind, None | Some(ArtifactKind::SystemFile));
-            let notable = filesystem::notable_file(&child_uri, e.mode, e.uid, Some(&data));
-            let mut content = Vec::new();
-            if !own_artifact {
-                content.extend(crate::targets::secret::scan(
-                    &child_path,
-                    &data,
-                    Default::default(),
-                ));
-                content.extend(components::scan(&child_path, &data));
-            }
-            if !own_artifact && (notable.is_some() || kind.is_some() || !content.is_empty()) {
-                inner.push(ArtifactInfo {
-                    uri: child_uri.clone(),
-                    parent: None,
-                    length: data.len() as u64,
-                    sha256: hex::encode(sha2::Sha256::digest(&data)),
-                    kind: kind.map(|k| k.label()).unwrap_or("file").to_string(),
-                });
-            }
-            files.extend(content);
-            if let Some(f) = notable {
-                files.push(file_fact(child_uri, data.len(), f));
-            }
-            match kind {
-                Some(ArtifactKind::SystemFile) => {
-                    system.push((e.path, Arc::from(data.into_boxed_slice())));
+                    .any(|d| e.path.starts_with(d))
+                    && [".pem", ".crt", ".cer", ".der"]
+                        .iter()
+                        .any(|x| name.ends_with(x))
+                {
+                    ca_files += 1;
                 }
-                Some(kind) => {
-                    batch_bytes += data.len();
-                    batch.push(Artifact {
-                        path: child_path,
-                        bytes: Arc::from(data.into_boxed_slice()),
-                        kind,
+                if let Some((format, purpose)) = ml_model(&e.path, &data) {
+                    ml_models.push(MlModelFact {
+                        path: e.path.clone(),
+                        format,
+                        purpose,
                     });
-                    if batch_bytes >= BATCH_BYTES || batch.len() >= 4096 {
-                        sink(std::mem::take(&mut batch));
-                        batch_bytes = 0;
-                    }
                 }
-                None => {}
-            }
-        },
-    );
+                // An image carved from a dump at an offset is named `dump.bin@0x40000`.
+                let child_path = if e.path.starts_with('@') {
+                    path.with_suffix(&e.path)
+                } else {
+                    path.join_inner(&e.path)
+                };
+                let child_uri = child_path.to_string();
+                let sample = &data[..data.len().min(64 * 1024)];
+                let kind = crate::discover::sniff(sample, data.len() as u64);
+                let kind = kind.or_else(|| crate::discover::sniff_path(&e.path, sample));
+                let own_artifact = !matches!(kind, None | Some(ArtifactKind::SystemFile));
+                let notable = filesystem::notable_file(&child_uri, e.mode, e.uid, Some(&data));
+                let idx = seq;
+                seq += 1;
+                if !own_artifact {
+                    if kind == Some(ArtifactKind::SystemFile) {
+                        system.push((e.path, Arc::from(data.as_slice())));
+                    }
+                    // Bounded memory: past this many bytes waiting, this thread helps.
+                    while in_flight.load(Ordering::Acquire) >= CONTENT_BYTES_IN_FLIGHT {
+                        if rayon::yield_now() != Some(rayon::Yield::Executed) {
+                            std::thread::yield_now();
+                        }
+                    }
+                    let len = data.len();
+                    in_flight.fetch_add(len, Ordering::AcqRel);
+                    scope.spawn(move |_| {
+                        let r = file_contents(&child_path, child_uri, kind, notable, &data);
+                        drop(data);
+                        if let Ok(mut d) = done.lock() {
+                            d.push((idx, r));
+                        }
+                        in_flight.fetch_sub(len, Ordering::AcqRel);
+                    });
+                    return;
+                }
+                if let Some(f) = notable {
+                    ready.push((
+                        idx,
+                        FileResults {
+                            info: None,
+                            facts: vec![file_fact(child_uri, data.len(), f)],
+                        },
+                    ));
+                }
+                match kind {
+                    Some(ArtifactKind::SystemFile) => {}
+                    Some(kind) => {
+                        batch_bytes += data.len();
+                        batch.push(Artifact {
+                            path: child_path,
+                            bytes: Arc::from(data.into_boxed_slice()),
+                            kind,
+                        });
+                        if batch_bytes >= BATCH_BYTES || batch.len() >= 4096 {
+                            sink(std::mem::take(&mut batch));
+                            batch_bytes = 0;
+                        }
+                    }
+                    None => {}
+                }
+            },
+        )
+    });
     if !batch.is_empty() {
         sink(batch);
+    }
+    let mut results = done.into_inner().unwrap_or_default();
+    results.append(&mut ready);
+    results.sort_by_key(|(i, _)| *i);
+    for (_, r) in results {
+        inner.extend(r.info);
+        files.extend(r.facts);
     }
     let outer = path.outer().to_string();
     let sys = system_facts(&system, &|p: &str| path.join_inner(p).to_string(), &outer);
