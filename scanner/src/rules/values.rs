@@ -28,6 +28,13 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+impl Error {
+    /// An error with this message.
+    pub fn new(msg: &str) -> Error {
+        Error(msg.to_string())
+    }
+}
+
 impl ser::Error for Error {
     fn custom<T: fmt::Display>(msg: T) -> Self {
         Error(msg.to_string())
@@ -70,7 +77,11 @@ fn project<T: Serialize + ?Sized>(value: &T, keep: &BTreeSet<String>) -> Result<
     }
 }
 
-fn convert<T: Serialize + ?Sized>(value: &T, want: Want<'_>) -> Result<Option<Value>, Error> {
+/// `value` as `want` says (`None` for [`Want::No`]).
+pub fn convert<T: Serialize + ?Sized>(
+    value: &T,
+    want: Want<'_>,
+) -> Result<Option<Value>, Error> {
     match want {
         Want::No => Ok(None),
         Want::Whole => to_cel(value).map(Some),
