@@ -976,14 +976,14 @@ impl<'a> RuleIndex<'a> {
                 spent.push((ri, started.elapsed()));
             }
             match (outcome, paths) {
-                (Ok(true), None) => found.push(finding(
-                    ri,
-                    Text {
-                        en: rule.message_en.render(&scope),
-                        fr: rule.message_fr.render(&scope),
-                    },
-                    None,
-                )),
+                (Ok(true), None) => {
+                    let (en, fr) = condition::Template::render_pair(
+                        &rule.message_en,
+                        &rule.message_fr,
+                        &scope,
+                    );
+                    found.push(finding(ri, Text { en, fr }, None));
+                }
                 (Ok(true), Some(Ok(paths))) => {
                     for path in paths {
                         let first = path.split('.').next().unwrap_or_default();
@@ -1005,14 +1005,12 @@ impl<'a> RuleIndex<'a> {
                             ("at", cel::Value::String(std::sync::Arc::new(path.clone()))),
                             ("here", here),
                         ]);
-                        found.push(finding(
-                            ri,
-                            Text {
-                                en: rule.message_en.render(&inner),
-                                fr: rule.message_fr.render(&inner),
-                            },
-                            Some(&path),
-                        ));
+                        let (en, fr) = condition::Template::render_pair(
+                            &rule.message_en,
+                            &rule.message_fr,
+                            &inner,
+                        );
+                        found.push(finding(ri, Text { en, fr }, Some(&path)));
                     }
                 }
                 (Ok(true), Some(Err(e))) | (Err(e), _) => errors.push(RuleError {

@@ -620,13 +620,34 @@ impl Template {
 
     /// Renders over a scope; a placeholder that fails to evaluate renders as `?`.
     pub fn render(&self, scope: &Scope<'_>) -> String {
+        self.render_with(scope, &mut Vec::new())
+    }
+
+    /// Renders `en` and `fr` over one scope: a placeholder the two share (the same
+    /// expression text) is evaluated once.
+    pub fn render_pair(en: &Template, fr: &Template, scope: &Scope<'_>) -> (String, String) {
+        let mut seen = Vec::new();
+        let en = en.render_with(scope, &mut seen);
+        (en, fr.render_with(scope, &mut seen))
+    }
+
+    /// [`Template::render`], reusing the placeholders already rendered in `seen` (by
+    /// expression text) and adding the others.
+    fn render_with<'t>(&'t self, scope: &Scope<'_>, seen: &mut Vec<(&'t str, String)>) -> String {
         let mut out = String::new();
         for p in &self.parts {
             match p {
                 Part::Lit(s) => out.push_str(s),
-                Part::Expr(e) => match e.eval(scope) {
-                    Ok(v) => out.push_str(&display_value(&v)),
-                    Err(_) => out.push('?'),
+                Part::Expr(e) => match seen.iter().find(|(src, _)| *src == e.source) {
+                    Some((_, text)) => out.push_str(text),
+                    None => {
+                        let text = match e.eval(scope) {
+                            Ok(v) => display_value(&v),
+                            Err(_) => "?".to_string(),
+                        };
+                        out.push_str(&text);
+                        seen.push((&e.source, text));
+                    }
                 },
             }
         }
