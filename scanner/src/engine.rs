@@ -1386,16 +1386,13 @@ pub fn scan_keeping(
     }
     // Rules of the report: the active ones, in id order (their index is rule_index).
     let metas: Vec<RuleMeta> = active.iter().map(|(_, m)| m.clone()).collect();
-    // A stable sort, on the pool: the order is the same as a serial one.
-    run_in_pool(opts.jobs, || {
-        findings.par_sort_by(|a, b| {
-            b.severity
-                .cmp(&a.severity)
-                .then_with(|| a.rule_id.cmp(&b.rule_id))
-                .then_with(|| a.location.uri.cmp(&b.location.uri))
-                .then_with(|| region_key(&a.location).cmp(&region_key(&b.location)))
-                .then_with(|| a.fingerprint.cmp(&b.fingerprint))
-        })
+    findings.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then_with(|| a.rule_id.cmp(&b.rule_id))
+            .then_with(|| a.location.uri.cmp(&b.location.uri))
+            .then_with(|| region_key(&a.location).cmp(&region_key(&b.location)))
+            .then_with(|| a.fingerprint.cmp(&b.fingerprint))
     });
     findings.dedup_by(|a, b| a.fingerprint == b.fingerprint && a.location == b.location);
     notifications.sort_by(|a, b| {
