@@ -1121,7 +1121,10 @@ fn here<'a>(root: &'a serde_json::Value, path: &str) -> &'a serde_json::Value {
 
 /// A top-level field of the fact converted whole, alone.
 fn top_field(fact: &Fact, name: &str) -> Option<cel::Value> {
-    whole_fields(&fact.data, &[name]).ok()?.pop().map(|(_, v)| v)
+    whole_fields(&fact.data, &[name])
+        .ok()?
+        .pop()
+        .map(|(_, v)| v)
 }
 
 /// The top-level fields `names` of a fact, each converted whole (those it lacks are left

@@ -239,14 +239,15 @@ impl Compiler {
         let name = call.func_name.as_str();
         let args = &call.args;
         if call.target.is_none() {
-            let op2 = |c: &mut Self, f: fn(Box<Node>, Box<Node>) -> Node| {
-                match f(c.boxed(&args[0]), c.boxed(&args[1])) {
-                    Node::Cmp(op, a, b) => match *b {
-                        Node::Lit(v) => Node::CmpLit(op, a, v),
-                        b => Node::Cmp(op, a, Box::new(b)),
-                    },
-                    n => n,
-                }
+            let op2 = |c: &mut Self, f: fn(Box<Node>, Box<Node>) -> Node| match f(
+                c.boxed(&args[0]),
+                c.boxed(&args[1]),
+            ) {
+                Node::Cmp(op, a, b) => match *b {
+                    Node::Lit(v) => Node::CmpLit(op, a, v),
+                    b => Node::Cmp(op, a, Box::new(b)),
+                },
+                n => n,
             };
             if let Some(n) = self.type_test(name, args) {
                 return n;

@@ -78,10 +78,7 @@ fn project<T: Serialize + ?Sized>(value: &T, keep: &BTreeSet<String>) -> Result<
 }
 
 /// `value` as `want` says (`None` for [`Want::No`]).
-pub fn convert<T: Serialize + ?Sized>(
-    value: &T,
-    want: Want<'_>,
-) -> Result<Option<Value>, Error> {
+pub fn convert<T: Serialize + ?Sized>(value: &T, want: Want<'_>) -> Result<Option<Value>, Error> {
     match want {
         Want::No => Ok(None),
         Want::Whole => to_cel(value).map(Some),
