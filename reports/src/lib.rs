@@ -24,6 +24,7 @@ pub mod markdown;
 pub mod model;
 pub mod sarif;
 pub mod sarif_read;
+mod splice;
 pub mod text;
 
 pub use model::*;

@@ -580,47 +580,26 @@ pub fn render(report: &Report) -> Result<String, SarifError> {
     Ok(s)
 }
 
-/// Findings turned into SARIF results at a time by [`write`].
-const WRITE_BATCH: usize = 4096;
-
 /// Writes a report as pretty-printed SARIF 2.1.0 JSON (with a final newline) to `out`,
 /// byte for byte what [`render`] gives. Neither the text nor the SARIF results are held
 /// whole in memory: the document is serialised without results, and the results are
-/// built and written in its `results` array a batch at a time.
+/// built, serialised (batches in parallel) and written in its `results` array a batch at
+/// a time.
 pub fn write(report: &Report, out: &mut dyn std::io::Write) -> Result<(), SarifError> {
-    let io = serde_json::Error::io;
     let per_pack = rules_per_pack(report);
     let component = components(&per_pack, report);
     let frame = serde_json::to_string_pretty(&document(report, &per_pack, Vec::new()))?;
     // The run's keys are indented by 6 spaces; quotes inside strings are escaped, so this
     // can only be the run's (empty) `results` array.
-    const EMPTY: &str = "\n      \"results\": []";
-    let at = match frame.find(EMPTY) {
-        Some(at) if !report.findings.is_empty() => at + EMPTY.len() - 1,
-        _ => {
-            out.write_all(frame.as_bytes()).map_err(io)?;
-            out.write_all(b"\n").map_err(io)?;
-            return Ok(());
-        }
-    };
-    // Up to `[`, then each result indented as an element of the array, then `]` on.
-    out.write_all(&frame.as_bytes()[..at]).map_err(io)?;
-    let mut sep: &[u8] = b"\n";
-    for batch in report.findings.chunks(WRITE_BATCH) {
-        for r in results(report, batch, &component) {
-            let text = serde_json::to_string_pretty(&r)?;
-            for line in text.split('\n') {
-                out.write_all(sep).map_err(io)?;
-                out.write_all(b"        ").map_err(io)?;
-                out.write_all(line.as_bytes()).map_err(io)?;
-                sep = b"\n";
-            }
-            sep = b",\n";
-        }
-    }
-    out.write_all(b"\n      ").map_err(io)?;
-    out.write_all(&frame.as_bytes()[at..]).map_err(io)?;
-    out.write_all(b"\n").map_err(io)?;
+    crate::splice::write(
+        out,
+        &frame,
+        "\n      \"results\": []",
+        "        ",
+        &report.findings,
+        |f, text| crate::splice::pretty(&result(report, f, &component), text),
+    )?;
+    out.write_all(b"\n").map_err(serde_json::Error::io)?;
     Ok(())
 }
 

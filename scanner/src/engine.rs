@@ -6,11 +6,11 @@ use crate::config::Config;
 use crate::discover::{self, DiscoverOptions};
 use crate::facts::{Fact, Target};
 use crate::rules::load::{LoadedRule, RuleSet};
-use crate::rules::{condition, values};
+use crate::rules::{condition, values, view};
 use crate::targets::{self, ExtractContext, certificate::CertOptions, declaration::DeclOptions};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -54,6 +54,11 @@ pub trait Observer: Sync {
     fn evaluating(&self, _facts: usize) {}
     /// Every rule was evaluated on one fact.
     fn evaluated(&self) {}
+    /// Time spent per rule is wanted (`--timings`): two clock readings per rule and fact,
+    /// a few per cent of a scan of many facts, so only when asked.
+    fn times_rules(&self) -> bool {
+        false
+    }
 }
 
 /// An observer that ignores everything.
@@ -768,8 +773,21 @@ fn extract_with(
     for f in &mut out.facts {
         f.location.artifact = index.get(&f.location.uri).copied();
     }
+    // Findings come in runs of the same file: its index is looked up once per run.
+    let mut last: Option<(&str, Option<usize>)> = None;
     for f in &mut out.findings {
-        f.location.artifact = index.get(&f.location.uri).copied();
+        let artifact = match last {
+            Some((uri, i)) if uri == f.location.uri => i,
+            _ => {
+                let i = index.get(&f.location.uri).copied();
+                last = out
+                    .artifacts
+                    .get(i.unwrap_or(usize::MAX))
+                    .map(|a| (a.uri.as_str(), i));
+                i
+            }
+        };
+        f.location.artifact = artifact;
     }
     for n in &mut out.notifications {
         if let Some(l) = &mut n.location {
@@ -824,18 +842,21 @@ struct RuleIndex<'a> {
     /// Time and evaluation count per rule index, for `--timings` (including facts
     /// evaluated while streaming).
     spent: Mutex<Vec<(Duration, usize)>>,
+    /// Rules are timed (see [`Observer::times_rules`]).
+    timed: bool,
 }
 
 /// The rules of one target and the fact fields they read.
 struct TargetRules {
     /// Rule indexes.
     rules: Vec<usize>,
-    /// Top-level fields read by the conditions, each whole or only the sub-fields they
-    /// select: the only values converted for every fact.
+    /// Top-level fields read by the conditions, `at:` paths and messages, each whole or
+    /// only the sub-fields they select: each is converted when an evaluation first reads
+    /// it, once per fact.
     condition_uses: condition::Uses,
-    /// Per rule (same order), fields its `at:` and messages read that the conditions do not
-    /// read whole: converted whole only when the rule matches.
-    finding_vars: Vec<HashSet<String>>,
+    /// Per rule (same order), fields its messages read, for rules with `at:`: converted
+    /// before the findings at each path share them.
+    finding_vars: Vec<Vec<String>>,
 }
 
 impl<'a> RuleIndex<'a> {
@@ -850,26 +871,27 @@ impl<'a> RuleIndex<'a> {
                 });
                 entry.rules.push(i);
                 r.condition.uses(&mut entry.condition_uses);
-            }
-        }
-        for t in by_target.values_mut() {
-            t.finding_vars = t
-                .rules
-                .iter()
-                .map(|&ri| {
-                    let r = rules[ri].0;
-                    let mut vars: HashSet<String> = r.message_en.variables().into_iter().collect();
+                r.message_en.uses(&mut entry.condition_uses);
+                r.message_fr.uses(&mut entry.condition_uses);
+                if let Some(at) = &r.at {
+                    at.uses(&mut entry.condition_uses);
+                }
+                let mut vars = Vec::new();
+                if r.at.is_some() {
+                    vars = r.message_en.variables();
                     vars.extend(r.message_fr.variables());
-                    vars.extend(r.at.iter().flat_map(|a| a.variables()));
-                    vars.retain(|v| !matches!(t.condition_uses.get(v), Some(None)));
-                    vars
-                })
-                .collect();
+                    vars.retain(|v| v != "at" && v != "here");
+                    vars.sort();
+                    vars.dedup();
+                }
+                entry.finding_vars.push(vars);
+            }
         }
         RuleIndex {
             rules,
             by_target,
             spent: Mutex::new(vec![(Duration::ZERO, 0); rules.len()]),
+            timed: false,
         }
     }
 
@@ -908,18 +930,22 @@ impl<'a> RuleIndex<'a> {
             if matches!(w, values::Want::No) {
                 return None;
             }
-            let only = |n: &str| if n == k { w } else { values::Want::No };
-            match values::fields(&fact.data, &only) {
-                Ok(mut vars) => vars.pop().map(|(_, v)| v),
+            let alone = match view::top_field(&fact.data, k, w) {
+                Some(r) => r.map(Some),
+                None => {
+                    let only = |n: &str| if n == k { w } else { values::Want::No };
+                    values::fields(&fact.data, &only).map(|mut vars| vars.pop().map(|(_, v)| v))
+                }
+            };
+            match alone {
+                Ok(v) => v,
                 Err(_) => match whole.get_or_init(|| fact.to_value()) {
                     serde_json::Value::Object(o) => o.get(k).map(condition::json_to_cel),
                     _ => None,
                 },
             }
         };
-        let mut scope = condition::Scope::lazy(&source);
-        let mut complete = false;
-        let mut added: HashSet<&str> = HashSet::new();
+        let scope = condition::Scope::lazy(&source);
         // Top-level fields converted whole for `here`, shared by the findings of every rule.
         let mut tops: Vec<(String, Option<cel::Value>)> = Vec::new();
         let finding = |ri: usize, message: Text, at: Option<&str>| {
@@ -947,50 +973,31 @@ impl<'a> RuleIndex<'a> {
         };
         for (&ri, extra) in target.rules.iter().zip(&target.finding_vars) {
             let (rule, _) = &self.rules[ri];
-            let started = Instant::now();
+            let started = self.timed.then(Instant::now);
             let outcome = rule.condition.eval_bool(&scope);
-            if !complete && matches!(outcome, Ok(true)) {
-                let missing: Vec<&String> = extra
-                    .iter()
-                    .filter(|v| !added.contains(v.as_str()))
-                    .collect();
-                if !missing.is_empty() {
-                    let extra = |k: &str| {
-                        if missing.iter().any(|m| *m == k) {
-                            values::Want::Whole
-                        } else {
-                            values::Want::No
-                        }
-                    };
-                    match values::fields(&fact.data, &extra) {
-                        Ok(vars) => {
-                            for (k, v) in vars {
-                                scope.add(&k, v);
-                            }
-                            added.extend(missing.iter().map(|m| m.as_str()));
-                        }
-                        Err(_) => {
-                            scope =
-                                condition::Scope::from_json(whole.get_or_init(|| fact.to_value()));
-                            complete = true;
-                        }
-                    }
-                }
-            }
             let paths = match (&outcome, &rule.at) {
-                (Ok(true), Some(at)) => Some(at.eval(&scope).and_then(|v| at_paths(&v))),
+                (Ok(true), Some(at)) => {
+                    // The findings at each path read the messages' fields from copies
+                    // of this scope: converted here, once.
+                    for v in extra {
+                        scope.var(v);
+                    }
+                    Some(at.eval(&scope).and_then(|v| at_paths(&v)))
+                }
                 _ => None,
             };
-            spent.push((ri, started.elapsed()));
+            if let Some(started) = started {
+                spent.push((ri, started.elapsed()));
+            }
             match (outcome, paths) {
-                (Ok(true), None) => found.push(finding(
-                    ri,
-                    Text {
-                        en: rule.message_en.render(&scope),
-                        fr: rule.message_fr.render(&scope),
-                    },
-                    None,
-                )),
+                (Ok(true), None) => {
+                    let (en, fr) = condition::Template::render_pair(
+                        &rule.message_en,
+                        &rule.message_fr,
+                        &scope,
+                    );
+                    found.push(finding(ri, Text { en, fr }, None));
+                }
                 (Ok(true), Some(Ok(paths))) => {
                     for path in paths {
                         let first = path.split('.').next().unwrap_or_default();
@@ -1012,14 +1019,12 @@ impl<'a> RuleIndex<'a> {
                             ("at", cel::Value::String(std::sync::Arc::new(path.clone()))),
                             ("here", here),
                         ]);
-                        found.push(finding(
-                            ri,
-                            Text {
-                                en: rule.message_en.render(&inner),
-                                fr: rule.message_fr.render(&inner),
-                            },
-                            Some(&path),
-                        ));
+                        let (en, fr) = condition::Template::render_pair(
+                            &rule.message_en,
+                            &rule.message_fr,
+                            &inner,
+                        );
+                        found.push(finding(ri, Text { en, fr }, Some(&path)));
                     }
                 }
                 (Ok(true), Some(Err(e))) | (Err(e), _) => errors.push(RuleError {
@@ -1130,14 +1135,38 @@ fn here<'a>(root: &'a serde_json::Value, path: &str) -> &'a serde_json::Value {
 
 /// A top-level field of the fact converted whole, alone.
 fn top_field(fact: &Fact, name: &str) -> Option<cel::Value> {
-    let only = |n: &str| {
-        if n == name {
-            values::Want::Whole
-        } else {
-            values::Want::No
+    whole_fields(&fact.data, &[name])
+        .ok()?
+        .pop()
+        .map(|(_, v)| v)
+}
+
+/// The top-level fields `names` of a fact, each converted whole (those it lacks are left
+/// out): one at a time when the fact lists its fields ([`view::top_field`]), else in
+/// one walk of the whole fact.
+fn whole_fields(
+    data: &crate::facts::FactData,
+    names: &[&str],
+) -> Result<Vec<(String, cel::Value)>, values::Error> {
+    let mut out = Vec::with_capacity(names.len());
+    let mut rest = Vec::new();
+    for &n in names {
+        match view::top_field(data, n, values::Want::Whole) {
+            Some(v) => out.push((n.to_string(), v?)),
+            None => rest.push(n),
         }
-    };
-    Some(values::fields(&fact.data, &only).ok()?.pop()?.1)
+    }
+    if !rest.is_empty() {
+        let want = |k: &str| {
+            if rest.contains(&k) {
+                values::Want::Whole
+            } else {
+                values::Want::No
+            }
+        };
+        out.extend(values::fields(data, &want)?);
+    }
+    Ok(out)
 }
 
 /// [`here`] walked over CEL values from `top`, the fact's top-level field that the path
@@ -1188,7 +1217,8 @@ pub fn evaluate_observed(
     obs: &dyn Observer,
     timings: &mut Timings,
 ) -> (Vec<Finding>, Vec<Notification>) {
-    let index = RuleIndex::new(rules);
+    let mut index = RuleIndex::new(rules);
+    index.timed = obs.times_rules();
     let (findings, errors) = evaluate_raw(&index, facts, jobs, obs);
     index.timings_into(timings);
     (findings, error_notes(rules, errors))
@@ -1357,7 +1387,8 @@ pub fn scan_keeping(
     let mut timings = Timings::default();
     let start_time = now_rfc3339();
     let active = active_rules(rules, config);
-    let index = RuleIndex::new(&active);
+    let mut index = RuleIndex::new(&active);
+    index.timed = obs.times_rules();
     let extraction = extract_with(opts, Some(&index), obs, &mut timings);
     let (evaluated, mut errors) = evaluate_raw(&index, &extraction.facts, opts.jobs, obs);
     index.timings_into(&mut timings);

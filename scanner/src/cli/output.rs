@@ -172,6 +172,8 @@ fn tempdir() -> Result<PathBuf, CliError> {
 /// stderr is not a terminal (indicatif checks) or with `--quiet`.
 pub struct Progress {
     bar: ProgressBar,
+    /// `--timings`: time each rule.
+    times_rules: bool,
 }
 
 impl Progress {
@@ -189,7 +191,16 @@ impl Progress {
         );
         bar.set_message("discovering files");
         bar.enable_steady_tick(Duration::from_millis(120));
-        Progress { bar }
+        Progress {
+            bar,
+            times_rules: false,
+        }
+    }
+
+    /// Also times each rule (`--timings`).
+    pub fn timing_rules(mut self, yes: bool) -> Progress {
+        self.times_rules = yes;
+        self
     }
 
     fn counting(&self, total: usize, what: &str) {
@@ -221,6 +232,9 @@ impl Observer for Progress {
     }
     fn evaluated(&self) {
         self.bar.inc(1);
+    }
+    fn times_rules(&self) -> bool {
+        self.times_rules
     }
 }
 

@@ -157,7 +157,7 @@ pub fn run(a: ScanArgs) -> Result<i32, CliError> {
         no_suppressions: a.no_suppressions,
         previous_scan: a.previous_scan.clone(),
     };
-    let progress = Progress::new(a.quiet);
+    let progress = Progress::new(a.quiet).timing_rules(a.timings);
     let keep: &[crate::facts::Target] = if a.sbom.is_some() {
         &[crate::facts::Target::Component]
     } else {

@@ -319,6 +319,8 @@ pub type Source<'f> = &'f dyn Fn(&str) -> Option<cel::Value>;
 /// evaluation needs it.
 pub struct Scope<'f> {
     vars: RefCell<Vec<(String, cel::Value)>>,
+    /// Names the source was asked for and does not have.
+    absent: RefCell<Vec<String>>,
     source: Option<Source<'f>>,
     context: RefCell<Option<cel::Context<'static, 'static>>>,
 }
@@ -328,6 +330,7 @@ impl<'f> Scope<'f> {
     pub fn new(vars: Vec<(String, cel::Value)>) -> Scope<'static> {
         Scope {
             vars: RefCell::new(vars),
+            absent: RefCell::new(Vec::new()),
             source: None,
             context: RefCell::new(None),
         }
@@ -337,6 +340,7 @@ impl<'f> Scope<'f> {
     pub fn lazy(source: Source<'f>) -> Scope<'f> {
         Scope {
             vars: RefCell::new(Vec::new()),
+            absent: RefCell::new(Vec::new()),
             source: Some(source),
             context: RefCell::new(None),
         }
@@ -358,7 +362,14 @@ impl<'f> Scope<'f> {
         if let Some((_, v)) = self.vars.borrow().iter().find(|(k, _)| k == name) {
             return Some(v.clone());
         }
-        let v = (self.source?)(name)?;
+        let source = self.source?;
+        if self.absent.borrow().iter().any(|k| k == name) {
+            return None;
+        }
+        let Some(v) = source(name) else {
+            self.absent.borrow_mut().push(name.to_string());
+            return None;
+        };
         self.vars.borrow_mut().push((name.to_string(), v.clone()));
         if let Some(ctx) = self.context.borrow_mut().as_mut() {
             ctx.add_variable_from_value(name.to_string(), v.clone());
@@ -371,6 +382,7 @@ impl<'f> Scope<'f> {
         if let Some(ctx) = self.context.get_mut().as_mut() {
             ctx.add_variable_from_value(name.to_string(), value.clone());
         }
+        self.absent.get_mut().retain(|k| k != name);
         let vars = self.vars.get_mut();
         match vars.iter_mut().find(|(k, _)| k == name) {
             Some(slot) => slot.1 = value,
@@ -382,6 +394,7 @@ impl<'f> Scope<'f> {
     pub fn with(&self, more: Vec<(&str, cel::Value)>) -> Scope<'f> {
         let mut s = Scope {
             vars: RefCell::new(self.vars.borrow().clone()),
+            absent: RefCell::new(self.absent.borrow().clone()),
             source: self.source,
             context: RefCell::new(None),
         };
@@ -587,6 +600,16 @@ impl Template {
             .collect()
     }
 
+    /// Adds to `uses` how the placeholders read each top-level variable (see
+    /// [`Expr::uses`]).
+    pub fn uses(&self, uses: &mut Uses) {
+        for p in &self.parts {
+            if let Part::Expr(e) = p {
+                e.uses(uses);
+            }
+        }
+    }
+
     /// True when the direct evaluator covers every placeholder.
     pub fn native_complete(&self) -> bool {
         self.parts.iter().all(|p| match p {
@@ -597,13 +620,34 @@ impl Template {
 
     /// Renders over a scope; a placeholder that fails to evaluate renders as `?`.
     pub fn render(&self, scope: &Scope<'_>) -> String {
+        self.render_with(scope, &mut Vec::new())
+    }
+
+    /// Renders `en` and `fr` over one scope: a placeholder the two share (the same
+    /// expression text) is evaluated once.
+    pub fn render_pair(en: &Template, fr: &Template, scope: &Scope<'_>) -> (String, String) {
+        let mut seen = Vec::new();
+        let en = en.render_with(scope, &mut seen);
+        (en, fr.render_with(scope, &mut seen))
+    }
+
+    /// [`Template::render`], reusing the placeholders already rendered in `seen` (by
+    /// expression text) and adding the others.
+    fn render_with<'t>(&'t self, scope: &Scope<'_>, seen: &mut Vec<(&'t str, String)>) -> String {
         let mut out = String::new();
         for p in &self.parts {
             match p {
                 Part::Lit(s) => out.push_str(s),
-                Part::Expr(e) => match e.eval(scope) {
-                    Ok(v) => out.push_str(&display_value(&v)),
-                    Err(_) => out.push('?'),
+                Part::Expr(e) => match seen.iter().find(|(src, _)| *src == e.source) {
+                    Some((_, text)) => out.push_str(text),
+                    None => {
+                        let text = match e.eval(scope) {
+                            Ok(v) => display_value(&v),
+                            Err(_) => "?".to_string(),
+                        };
+                        out.push_str(&text);
+                        seen.push((&e.source, text));
+                    }
                 },
             }
         }

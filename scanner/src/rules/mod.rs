@@ -8,3 +8,4 @@ pub mod profile;
 pub mod schema;
 pub mod selftest;
 pub mod values;
+pub mod view;

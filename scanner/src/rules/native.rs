@@ -90,6 +90,9 @@ enum Node {
     Not(Box<Node>),
     Cond(Box<Node>, Box<Node>, Box<Node>),
     Cmp(Cmp, Box<Node>, Box<Node>),
+    /// A comparison with a literal on the right (`state == "open"`): the literal is
+    /// read in place, not copied at each evaluation.
+    CmpLit(Cmp, Box<Node>, Value),
     Arith(Arith, Box<Node>, Box<Node>),
     Neg(Box<Node>),
     In(Box<Node>, Box<Node>),
@@ -152,6 +155,7 @@ impl Native {
                 | Node::Arith(_, a, b)
                 | Node::In(a, b)
                 | Node::Index(a, b) => walk(a) && walk(b),
+                Node::CmpLit(_, a, _) => walk(a),
                 Node::Not(a) | Node::Neg(a) | Node::NotStrictlyFalse(a) => walk(a),
                 Node::TypeIs { value, .. } => walk(value),
                 Node::Cond(a, b, c) => walk(a) && walk(b) && walk(c),
@@ -235,8 +239,15 @@ impl Compiler {
         let name = call.func_name.as_str();
         let args = &call.args;
         if call.target.is_none() {
-            let op2 = |c: &mut Self, f: fn(Box<Node>, Box<Node>) -> Node| {
-                f(c.boxed(&args[0]), c.boxed(&args[1]))
+            let op2 = |c: &mut Self, f: fn(Box<Node>, Box<Node>) -> Node| match f(
+                c.boxed(&args[0]),
+                c.boxed(&args[1]),
+            ) {
+                Node::Cmp(op, a, b) => match *b {
+                    Node::Lit(v) => Node::CmpLit(op, a, v),
+                    b => Node::Cmp(op, a, Box::new(b)),
+                },
+                n => n,
             };
             if let Some(n) = self.type_test(name, args) {
                 return n;
@@ -443,6 +454,17 @@ struct Eval<'v> {
     slots: Vec<Value>,
 }
 
+fn comparison(op: Cmp, a: &Value, b: &Value) -> Result<bool, Unknown> {
+    Ok(match op {
+        Cmp::Eq => equal(a, b)?,
+        Cmp::Ne => !equal(a, b)?,
+        Cmp::Lt => compare(a, b)? == Ordering::Less,
+        Cmp::Le => compare(a, b)? != Ordering::Greater,
+        Cmp::Gt => compare(a, b)? == Ordering::Greater,
+        Cmp::Ge => compare(a, b)? != Ordering::Less,
+    })
+}
+
 fn boolean(v: &R) -> Result<bool, Unknown> {
     match v {
         Ok(Value::Bool(b)) => Ok(*b),
@@ -488,15 +510,11 @@ impl Eval<'_> {
             }
             Node::Cmp(op, a, b) => {
                 let (a, b) = (self.node(a)?, self.node(b)?);
-                let r = match op {
-                    Cmp::Eq => equal(&a, &b)?,
-                    Cmp::Ne => !equal(&a, &b)?,
-                    Cmp::Lt => compare(&a, &b)? == Ordering::Less,
-                    Cmp::Le => compare(&a, &b)? != Ordering::Greater,
-                    Cmp::Gt => compare(&a, &b)? == Ordering::Greater,
-                    Cmp::Ge => compare(&a, &b)? != Ordering::Less,
-                };
-                Ok(Value::Bool(r))
+                Ok(Value::Bool(comparison(*op, &a, &b)?))
+            }
+            Node::CmpLit(op, a, b) => {
+                let a = self.node(a)?;
+                Ok(Value::Bool(comparison(*op, &a, b)?))
             }
             Node::Arith(op, a, b) => {
                 let (a, b) = (self.node(a)?, self.node(b)?);

@@ -28,6 +28,13 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+impl Error {
+    /// An error with this message.
+    pub fn new(msg: &str) -> Error {
+        Error(msg.to_string())
+    }
+}
+
 impl ser::Error for Error {
     fn custom<T: fmt::Display>(msg: T) -> Self {
         Error(msg.to_string())
@@ -70,7 +77,8 @@ fn project<T: Serialize + ?Sized>(value: &T, keep: &BTreeSet<String>) -> Result<
     }
 }
 
-fn convert<T: Serialize + ?Sized>(value: &T, want: Want<'_>) -> Result<Option<Value>, Error> {
+/// `value` as `want` says (`None` for [`Want::No`]).
+pub fn convert<T: Serialize + ?Sized>(value: &T, want: Want<'_>) -> Result<Option<Value>, Error> {
     match want {
         Want::No => Ok(None),
         Want::Whole => to_cel(value).map(Some),
@@ -95,8 +103,8 @@ fn object(entries: Vec<(String, Value)>) -> Value {
 /// facts, so each thread keeps one shared copy of each.
 fn field_key(name: &'static str) -> Key {
     thread_local! {
-        static KEYS: std::cell::RefCell<HashMap<(usize, usize), Arc<String>>> =
-            std::cell::RefCell::new(HashMap::new());
+        static KEYS: std::cell::RefCell<HashMap<(usize, usize), Arc<String>, PtrHash>> =
+            std::cell::RefCell::new(HashMap::default());
     }
     let shared = KEYS.with(|keys| {
         keys.borrow_mut()
@@ -105,6 +113,31 @@ fn field_key(name: &'static str) -> Key {
             .clone()
     });
     Key::String(shared)
+}
+
+/// Hashes the (address, length) of a field name: the keys of [`field_key`]'s table are
+/// few and trusted (the program's own field names), so one multiplication per word
+/// spreads them well enough, much faster than the default hasher.
+type PtrHash = std::hash::BuildHasherDefault<WordHasher>;
+
+#[derive(Default)]
+struct WordHasher(u64);
+
+impl std::hash::Hasher for WordHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.write_u64(u64::from(*b));
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
 }
 
 fn uint(v: u64) -> Value {
