@@ -600,8 +600,8 @@ impl Template {
             .collect()
     }
 
-    /// Adds to `uses` how the placeholders read each top-level variable (see
-    /// [`Expr::uses`]).
+    /// Adds to `uses` how the template's `{{ … }}` expressions read each top-level
+    /// variable (see [`Expr::uses`]).
     pub fn uses(&self, uses: &mut Uses) {
         for p in &self.parts {
             if let Part::Expr(e) = p {
@@ -618,21 +618,21 @@ impl Template {
         })
     }
 
-    /// Renders over a scope; a placeholder that fails to evaluate renders as `?`.
+    /// Renders over a scope; a `{{ … }}` expression that fails to evaluate renders as `?`.
     pub fn render(&self, scope: &Scope<'_>) -> String {
         self.render_with(scope, &mut Vec::new())
     }
 
-    /// Renders `en` and `fr` over one scope: a placeholder the two share (the same
-    /// expression text) is evaluated once.
+    /// Renders `en` and `fr` over one scope: a `{{ … }}` expression the two share (the
+    /// same text) is evaluated once.
     pub fn render_pair(en: &Template, fr: &Template, scope: &Scope<'_>) -> (String, String) {
         let mut seen = Vec::new();
         let en = en.render_with(scope, &mut seen);
         (en, fr.render_with(scope, &mut seen))
     }
 
-    /// [`Template::render`], reusing the placeholders already rendered in `seen` (by
-    /// expression text) and adding the others.
+    /// [`Template::render`], reusing the `{{ … }}` expressions already rendered in
+    /// `seen` (by expression text) and adding the others.
     fn render_with<'t>(&'t self, scope: &Scope<'_>, seen: &mut Vec<(&'t str, String)>) -> String {
         let mut out = String::new();
         for p in &self.parts {
