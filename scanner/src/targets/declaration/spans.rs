@@ -444,7 +444,7 @@ impl Doc<'_> {
     }
 }
 
-/// How the direct reader of plain block YAML ([`super::plain`]) reads `text` compared
+/// How the direct reader of plain block YAML (`declaration::plain`) reads `text` compared
 /// with the event parser: `Ok(true)` when both give the same document with the same
 /// positions, `Ok(false)` when the direct reader declines (the event parser then reads
 /// the text), `Err` with both readings when it accepts a text that the event parser
