@@ -344,7 +344,7 @@ pub struct Finding {
     pub fingerprint: String,
     /// Set when a suppression applies: the finding is kept but not counted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub suppression: Option<Suppression>,
+    pub suppression: Option<Box<Suppression>>,
     /// Set when the scan was compared with a baseline (`--baseline`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline_state: Option<BaselineState>,

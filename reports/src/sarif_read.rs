@@ -248,12 +248,12 @@ pub fn parse(text: &str) -> Result<Report, ReadError> {
             .find(|x| x.get("status").and_then(Value::as_str) != Some("rejected"))
             .map(|x| {
                 let p = x.get("properties");
-                Suppression {
+                Box::new(Suppression {
                     reason: s(x, "justification"),
                     owner: p.and_then(|p| opt_s(p, "owner")),
                     expires: p.and_then(|p| opt_s(p, "expires")),
                     source: p.and_then(|p| opt_s(p, "source")),
-                }
+                })
             });
         findings.push(Finding {
             rule_id,

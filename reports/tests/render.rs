@@ -148,12 +148,12 @@ fn report() -> Report {
                 },
                 related: vec![],
                 fingerprint: "b".repeat(32),
-                suppression: Some(Suppression {
+                suppression: Some(Box::new(Suppression {
                     reason: "renewal ordered".into(),
                     owner: Some("dsi".into()),
                     expires: Some("2027-01-01".into()),
                     source: Some("vigie.toml:4".into()),
-                }),
+                })),
                 baseline_state: None,
             },
         ],

@@ -90,8 +90,9 @@ pub struct Extraction {
     /// Problems met.
     pub notifications: Vec<Notification>,
     /// Findings of facts evaluated while streaming (host and service facts of nmap scans,
-    /// which are not kept), when rules were given.
-    pub findings: Vec<Finding>,
+    /// which are not kept), when rules were given: in parts as they were produced (one per
+    /// host), so that a large scan's findings are never copied into a growing buffer.
+    pub findings: Vec<Vec<Finding>>,
     /// Rule evaluation errors met while streaming.
     pub rule_errors: Vec<RuleError>,
 }
@@ -148,7 +149,8 @@ struct PerFile {
     artifacts: Vec<(ArtifactInfo, Option<String>)>,
     facts: Vec<Fact>,
     notifications: Vec<Notification>,
-    findings: Vec<Finding>,
+    /// Findings of streamed facts, one part per host that has some.
+    findings: Vec<Vec<Finding>>,
     rule_errors: Vec<RuleError>,
     /// What the deployment join keeps of streamed host and service facts.
     network: Vec<targets::deployment::NetEvidence>,
@@ -232,7 +234,9 @@ fn stream_nmap(
             let mut spent = Vec::new();
             for h in hosts {
                 out.facts.extend(h.keep);
-                out.findings.extend(h.findings);
+                if !h.findings.is_empty() {
+                    out.findings.push(h.findings);
+                }
                 out.rule_errors.extend(h.rule_errors);
                 spent.extend(h.spent);
                 if let Some(budget) = &ctx.net_budget {
@@ -741,12 +745,7 @@ fn extract_with(
         }
         out.facts.extend(f.facts);
         out.notifications.extend(f.notifications);
-        // A large scan's findings are moved, not copied into a second buffer.
-        if out.findings.is_empty() {
-            out.findings = f.findings;
-        } else {
-            out.findings.extend(f.findings);
-        }
+        out.findings.extend(f.findings);
         out.rule_errors.extend(f.rule_errors);
         network.extend(f.network);
     }
@@ -775,7 +774,7 @@ fn extract_with(
     }
     // Findings come in runs of the same file: its index is looked up once per run.
     let mut last: Option<(&str, Option<usize>)> = None;
-    for f in &mut out.findings {
+    for f in out.findings.iter_mut().flatten() {
         let artifact = match last {
             Some((uri, i)) if uri == f.location.uri => i,
             _ => {
@@ -1254,7 +1253,7 @@ fn evaluate_raw(
 
 /// Marks suppressed findings; reports expired suppressions.
 pub fn apply_suppressions(
-    findings: &mut [Finding],
+    findings: &mut [Vec<Finding>],
     config: &Config,
     as_of: Date,
 ) -> Vec<Notification> {
@@ -1277,7 +1276,7 @@ pub fn apply_suppressions(
             .and_then(|p| globset::Glob::new(p).ok())
             .map(|g| g.compile_matcher());
         let mut matched = 0usize;
-        for f in findings.iter_mut() {
+        for f in findings.iter_mut().flatten() {
             if !f.rule_id.eq_ignore_ascii_case(&s.rule) {
                 continue;
             }
@@ -1294,12 +1293,12 @@ pub fn apply_suppressions(
             }
             matched += 1;
             if !expired && f.suppression.is_none() {
-                f.suppression = Some(Suppression {
+                f.suppression = Some(Box::new(Suppression {
                     reason: s.reason.clone(),
                     owner: s.owner.clone(),
                     expires: s.expires.clone(),
                     source: Some(format!("{cfg_path}:{}", s.line)),
-                });
+                }));
             }
         }
         let loc = Some(Location {
@@ -1344,6 +1343,103 @@ fn now_rfc3339() -> String {
         .ok()
         .and_then(|t| t.format(&Rfc3339).ok())
         .unwrap_or_default()
+}
+
+/// The findings of `parts` in report order: most severe first, then by rule id, file,
+/// position and fingerprint; findings equal in all of these keep the order of `parts`,
+/// and of those with the same fingerprint and location only the first is kept.
+///
+/// A large scan has hundreds of thousands of findings of a few hundred bytes each: rather
+/// than sorting the findings themselves (moving each many times, with a scratch copy of
+/// half of them), a small key per finding is sorted on the pool, then the findings are put
+/// in that order in place.
+fn order_findings(parts: Vec<Vec<Finding>>) -> Vec<Finding> {
+    let mut all: Vec<Finding> = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+    for part in parts {
+        all.extend(part);
+    }
+    let order = sorted_positions(&all);
+    permute(&mut all, order);
+    all.dedup_by(|a, b| a.fingerprint == b.fingerprint && a.location == b.location);
+    all
+}
+
+/// The positions of `findings` in report order (see [`order_findings`]).
+fn sorted_positions(findings: &[Finding]) -> Vec<usize> {
+    // Rule ids and file paths by rank: few distinct values, compared as integers.
+    fn ranks<'a>(values: impl Iterator<Item = &'a str>) -> HashMap<&'a str, u32> {
+        let mut distinct: Vec<&str> = values
+            .collect::<std::collections::HashSet<_>>()
+            .into_iter()
+            .collect();
+        distinct.sort_unstable();
+        distinct.into_iter().zip(0..).collect()
+    }
+    let rule_rank = ranks(findings.iter().map(|f| f.rule_id.as_str()));
+    let uri_rank = ranks(findings.iter().map(|f| f.location.uri.as_str()));
+    struct Key<'a> {
+        severity: std::cmp::Reverse<Severity>,
+        rule: u32,
+        uri: u32,
+        region: (u64, u64),
+        /// The fingerprint's first bytes (zero-padded): decides nearly every tie without
+        /// reading the string.
+        fingerprint_head: [u8; 16],
+        fingerprint: &'a str,
+        at: usize,
+    }
+    let mut keys: Vec<Key<'_>> = findings
+        .iter()
+        .enumerate()
+        .map(|(at, f)| {
+            let mut fingerprint_head = [0u8; 16];
+            for (d, s) in fingerprint_head.iter_mut().zip(f.fingerprint.bytes()) {
+                *d = s;
+            }
+            Key {
+                severity: std::cmp::Reverse(f.severity),
+                rule: rule_rank
+                    .get(f.rule_id.as_str())
+                    .copied()
+                    .unwrap_or(u32::MAX),
+                uri: uri_rank
+                    .get(f.location.uri.as_str())
+                    .copied()
+                    .unwrap_or(u32::MAX),
+                region: region_key(&f.location),
+                fingerprint_head,
+                fingerprint: &f.fingerprint,
+                at,
+            }
+        })
+        .collect();
+    // Every key differs (by position at last): an unstable sort gives the stable order.
+    keys.par_sort_unstable_by(|a, b| {
+        (a.severity, a.rule, a.uri, a.region, a.fingerprint_head)
+            .cmp(&(b.severity, b.rule, b.uri, b.region, b.fingerprint_head))
+            .then_with(|| a.fingerprint.cmp(b.fingerprint))
+            .then_with(|| a.at.cmp(&b.at))
+    });
+    keys.into_iter().map(|k| k.at).collect()
+}
+
+/// Reorders `items` so that position `k` holds what was at `order[k]` (`order` being a
+/// permutation), moving each item about once: every cycle of the permutation is followed
+/// by swaps.
+fn permute<T>(items: &mut [T], mut order: Vec<usize>) {
+    for start in 0..order.len() {
+        let mut at = start;
+        // `order[at] == at` marks a position already filled.
+        loop {
+            let from = order[at];
+            order[at] = at;
+            if from == start {
+                break;
+            }
+            items.swap(at, from);
+            at = from;
+        }
+    }
 }
 
 fn region_key(l: &Location) -> (u64, u64) {
@@ -1392,27 +1488,19 @@ pub fn scan_keeping(
     let extraction = extract_with(opts, Some(&index), obs, &mut timings);
     let (evaluated, mut errors) = evaluate_raw(&index, &extraction.facts, opts.jobs, obs);
     index.timings_into(&mut timings);
-    // Findings of kept facts first, then the streamed ones, whose buffer (the large one
-    // after a large nmap scan) is reused rather than copied.
-    let mut findings = extraction.findings;
-    findings.splice(0..0, evaluated);
+    // Findings of kept facts first, then the streamed ones (in parts, one per host).
+    let mut parts = Vec::with_capacity(extraction.findings.len() + 1);
+    parts.push(evaluated);
+    parts.extend(extraction.findings);
     errors.extend(extraction.rule_errors);
     let mut notifications = error_notes(&active, errors);
     notifications.extend(extraction.notifications);
     if !opts.no_suppressions {
-        notifications.extend(apply_suppressions(&mut findings, config, opts.as_of));
+        notifications.extend(apply_suppressions(&mut parts, config, opts.as_of));
     }
     // Rules of the report: the active ones, in id order (their index is rule_index).
     let metas: Vec<RuleMeta> = active.iter().map(|(_, m)| m.clone()).collect();
-    findings.sort_by(|a, b| {
-        b.severity
-            .cmp(&a.severity)
-            .then_with(|| a.rule_id.cmp(&b.rule_id))
-            .then_with(|| a.location.uri.cmp(&b.location.uri))
-            .then_with(|| region_key(&a.location).cmp(&region_key(&b.location)))
-            .then_with(|| a.fingerprint.cmp(&b.fingerprint))
-    });
-    findings.dedup_by(|a, b| a.fingerprint == b.fingerprint && a.location == b.location);
+    let findings = run_in_pool(opts.jobs, || order_findings(parts));
     notifications.sort_by(|a, b| {
         let ka = a.location.as_ref().map(|l| (l.uri.clone(), region_key(l)));
         let kb = b.location.as_ref().map(|l| (l.uri.clone(), region_key(l)));
@@ -1479,6 +1567,93 @@ mod tests {
         assert_ne!(a, fingerprint("CERT-002", "a.pem", "certificate:abc"));
         assert_ne!(a, fingerprint("CERT-001", "b.pem", "certificate:abc"));
         assert_eq!(a.len(), 32);
+    }
+
+    /// The key sort and in-place permutation give what sorting the findings themselves
+    /// gives (the order the report had before), duplicates included, on findings that
+    /// tie on every key but their position or differ in one key only.
+    #[test]
+    fn findings_are_ordered_as_a_stable_sort_would() {
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        let severities = [
+            Severity::Low,
+            Severity::Medium,
+            Severity::High,
+            Severity::Critical,
+        ];
+        let mut parts: Vec<Vec<Finding>> = Vec::new();
+        for _ in 0..40 {
+            let mut part = Vec::new();
+            for _ in 0..next(60) {
+                let line = next(5) as u32 + 1;
+                part.push(Finding {
+                    rule_id: format!("NET-00{}", next(4)),
+                    rule_index: 0,
+                    severity: severities[next(4) as usize],
+                    message: Text {
+                        // Tells apart findings that tie on every key.
+                        en: format!("{}", next(1_000_000)),
+                        fr: String::new(),
+                    },
+                    location: Location {
+                        uri: ["b.xml", "a.xml", "a.xml!/x", "ab"][next(4) as usize].into(),
+                        artifact: None,
+                        region: (next(5) > 0).then_some(Region::Text {
+                            start_line: line,
+                            start_column: (next(2) == 0).then_some(1),
+                            end_line: None,
+                        }),
+                        logical: None,
+                    },
+                    related: Vec::new(),
+                    // Short, long and shared fingerprints, some equal on 16 bytes.
+                    fingerprint: match next(4) {
+                        0 => format!("{:x}", next(4)),
+                        1 => format!("{:032x}", next(3)),
+                        2 => format!("0123456789abcdef{}", next(3)),
+                        _ => format!("{:032x}", next(u64::MAX)),
+                    },
+                    suppression: None,
+                    baseline_state: None,
+                });
+            }
+            parts.push(part);
+        }
+        let mut expected: Vec<Finding> = parts.iter().flatten().cloned().collect();
+        expected.sort_by(|a, b| {
+            b.severity
+                .cmp(&a.severity)
+                .then_with(|| a.rule_id.cmp(&b.rule_id))
+                .then_with(|| a.location.uri.cmp(&b.location.uri))
+                .then_with(|| region_key(&a.location).cmp(&region_key(&b.location)))
+                .then_with(|| a.fingerprint.cmp(&b.fingerprint))
+        });
+        expected.dedup_by(|a, b| a.fingerprint == b.fingerprint && a.location == b.location);
+        let total: usize = parts.iter().map(Vec::len).sum();
+        let got = order_findings(parts);
+        // Duplicates were met and dropped.
+        assert!(
+            got.len() > 500 && got.len() < total,
+            "{} of {total}",
+            got.len()
+        );
+        assert_eq!(got, expected);
+    }
+
+    #[test]
+    fn permutation_in_place() {
+        let mut items: Vec<char> = "abcdefg".chars().collect();
+        permute(&mut items, vec![3, 0, 1, 2, 6, 5, 4]);
+        assert_eq!(items.iter().collect::<String>(), "dabcgfe");
+        let mut none: Vec<char> = Vec::new();
+        permute(&mut none, Vec::new());
+        assert!(none.is_empty());
     }
 
     #[test]

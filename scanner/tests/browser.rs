@@ -133,11 +133,13 @@ fn big_report(n: usize) -> Report {
                 },
                 related: vec![],
                 fingerprint: format!("{i:032x}"),
-                suppression: (i % 997 == 0).then(|| Suppression {
-                    reason: "accepted until the replacement of the devices".into(),
-                    owner: Some("dpo@example.fr".into()),
-                    expires: Some("2027-06-30".into()),
-                    source: None,
+                suppression: (i % 997 == 0).then(|| {
+                    Box::new(Suppression {
+                        reason: "accepted until the replacement of the devices".into(),
+                        owner: Some("dpo@example.fr".into()),
+                        expires: Some("2027-06-30".into()),
+                        source: None,
+                    })
                 }),
                 baseline_state: Some(match i % 50 {
                     0 => BaselineState::New,

@@ -487,36 +487,36 @@ pub fn render(report: &Report, opts: HtmlOptions) -> Result<String, HtmlError> {
         })
         .collect();
 
-    let suppressed: Vec<SuppressedRow> = suppressed
-        .iter()
-        .map(|f| {
-            let rule = report.rule_of(f);
-            let s = f
-                .suppression
-                .clone()
-                .unwrap_or_else(|| crate::model::Suppression {
-                    reason: String::new(),
-                    owner: None,
-                    expires: None,
-                    source: None,
+    let suppressed: Vec<SuppressedRow> =
+        suppressed
+            .iter()
+            .map(|f| {
+                let rule = report.rule_of(f);
+                let s = f.suppression.as_deref().cloned().unwrap_or_else(|| {
+                    crate::model::Suppression {
+                        reason: String::new(),
+                        owner: None,
+                        expires: None,
+                        source: None,
+                    }
                 });
-            SuppressedRow {
-                sev: f.severity.as_str(),
-                sev_label: sev_label(&tr, f.severity),
-                title: rule
-                    .map(|r| r.title.get(lang).to_string())
-                    .unwrap_or_else(|| f.rule_id.clone()),
-                msg: inline_code(f.message.get(lang)),
-                loc: item_label(f),
-                reason: s.reason,
-                owner: s.owner.unwrap_or_else(|| tr.t("unknown")),
-                expires: s
-                    .expires
-                    .map(|e| long_date(&e, lang))
-                    .unwrap_or_else(|| tr.t("no-expiry")),
-            }
-        })
-        .collect();
+                SuppressedRow {
+                    sev: f.severity.as_str(),
+                    sev_label: sev_label(&tr, f.severity),
+                    title: rule
+                        .map(|r| r.title.get(lang).to_string())
+                        .unwrap_or_else(|| f.rule_id.clone()),
+                    msg: inline_code(f.message.get(lang)),
+                    loc: item_label(f),
+                    reason: s.reason,
+                    owner: s.owner.unwrap_or_else(|| tr.t("unknown")),
+                    expires: s
+                        .expires
+                        .map(|e| long_date(&e, lang))
+                        .unwrap_or_else(|| tr.t("no-expiry")),
+                }
+            })
+            .collect();
     let fixed_more = if fixed.len() > FIXED_ITEMS {
         tr.tr(
             "md-more",
