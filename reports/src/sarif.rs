@@ -597,7 +597,7 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> Result<(), SarifE
         "\n      \"results\": []",
         "        ",
         &report.findings,
-        |f, text| crate::splice::pretty(&result(report, f, &component), text),
+        |f, text, indent| crate::splice::pretty(&result(report, f, &component), text, indent),
     )?;
     out.write_all(b"\n").map_err(serde_json::Error::io)?;
     Ok(())
