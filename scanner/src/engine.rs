@@ -90,8 +90,7 @@ pub struct Extraction {
     /// Problems met.
     pub notifications: Vec<Notification>,
     /// Findings of facts evaluated while streaming (host and service facts of nmap scans,
-    /// which are not kept), when rules were given: in parts as they were produced (one per
-    /// host), so that a large scan's findings are never copied into a growing buffer.
+    /// which are not kept), when rules were given: one part per scan, in artifact order.
     pub findings: Vec<Vec<Finding>>,
     /// Rule evaluation errors met while streaming.
     pub rule_errors: Vec<RuleError>,
@@ -149,8 +148,8 @@ struct PerFile {
     artifacts: Vec<(ArtifactInfo, Option<String>)>,
     facts: Vec<Fact>,
     notifications: Vec<Notification>,
-    /// Findings of streamed facts, one part per host that has some.
-    findings: Vec<Vec<Finding>>,
+    /// Findings of streamed facts.
+    findings: Vec<Finding>,
     rule_errors: Vec<RuleError>,
     /// What the deployment join keeps of streamed host and service facts.
     network: Vec<targets::deployment::NetEvidence>,
@@ -173,6 +172,26 @@ struct HostOut {
     spent: Vec<(usize, Duration)>,
     /// Projection of the host and its open ports for the deployment join.
     network: Vec<targets::deployment::NetEvidence>,
+}
+
+/// Makes room in `findings` for `coming` more, after `blocks` blocks of a scan of
+/// `length` bytes. When it must grow, it is given room for the whole scan at the rate
+/// seen so far (and a tenth more) rather than twice its size: a large scan's findings
+/// are then moved about once instead of at every doubling, and the room never used is
+/// never touched, so it takes no memory.
+fn reserve_findings(findings: &mut Vec<Finding>, coming: usize, blocks: u64, length: u64) {
+    let needed = findings.len().saturating_add(coming);
+    if needed <= findings.capacity() {
+        return;
+    }
+    let read = blocks.saturating_mul(targets::service::stream::BLOCK as u64);
+    let expected = if read == 0 || read >= length {
+        needed
+    } else {
+        let rate = needed as f64 / read as f64;
+        (rate * length as f64 * 1.1).min(usize::MAX as f64 / 2.0) as usize
+    };
+    findings.reserve_exact(expected.max(needed) - findings.len());
 }
 
 /// nmap scans are read block by block on a thread of their own. Each host is parsed and
@@ -204,6 +223,8 @@ fn stream_nmap(
     };
     let sctx = ctx.service();
     let join = ctx.net_budget.is_some();
+    let length = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let mut blocks = 0u64;
     let per_host = |facts: Vec<Fact>| -> HostOut {
         let Some(index) = rules else {
             return HostOut {
@@ -232,11 +253,12 @@ fn stream_nmap(
             HostOut,
         >| {
             let mut spent = Vec::new();
+            blocks += 1;
+            let coming: usize = hosts.iter().map(|h| h.findings.len()).sum();
+            reserve_findings(&mut out.findings, coming, blocks, length);
             for h in hosts {
                 out.facts.extend(h.keep);
-                if !h.findings.is_empty() {
-                    out.findings.push(h.findings);
-                }
+                out.findings.extend(h.findings);
                 out.rule_errors.extend(h.rule_errors);
                 spent.extend(h.spent);
                 if let Some(budget) = &ctx.net_budget {
@@ -745,7 +767,9 @@ fn extract_with(
         }
         out.facts.extend(f.facts);
         out.notifications.extend(f.notifications);
-        out.findings.extend(f.findings);
+        if !f.findings.is_empty() {
+            out.findings.push(f.findings);
+        }
         out.rule_errors.extend(f.rule_errors);
         network.extend(f.network);
     }
@@ -1353,19 +1377,45 @@ fn now_rfc3339() -> String {
 /// than sorting the findings themselves (moving each many times, with a scratch copy of
 /// half of them), a small key per finding is sorted on the pool, then the findings are put
 /// in that order in place.
-fn order_findings(parts: Vec<Vec<Finding>>) -> Vec<Finding> {
-    let mut all: Vec<Finding> = Vec::with_capacity(parts.iter().map(Vec::len).sum());
-    for part in parts {
-        all.extend(part);
+fn order_findings(mut parts: Vec<Vec<Finding>>) -> Vec<Finding> {
+    // The largest part (a large scan's findings) is kept where it is, the others moved
+    // after it; `virtual_at` gives each position's place in the order of `parts`.
+    let largest = (0..parts.len())
+        .max_by_key(|&i| (parts[i].len(), std::cmp::Reverse(i)))
+        .unwrap_or(0);
+    let mut offsets = Vec::with_capacity(parts.len());
+    let mut total = 0;
+    for p in &parts {
+        offsets.push(total);
+        total += p.len();
     }
-    let order = sorted_positions(&all);
+    let mut all = match parts.get_mut(largest) {
+        Some(p) => std::mem::take(p),
+        None => Vec::new(),
+    };
+    // (physical start, virtual start) of each segment of `all`.
+    let mut segments = vec![(0, offsets.get(largest).copied().unwrap_or(0))];
+    all.reserve_exact(total - all.len());
+    for (part, offset) in parts.into_iter().zip(offsets) {
+        if !part.is_empty() {
+            segments.push((all.len(), offset));
+            all.extend(part);
+        }
+    }
+    let mut virtual_at = Vec::with_capacity(all.len());
+    for (i, &(start, offset)) in segments.iter().enumerate() {
+        let end = segments.get(i + 1).map_or(all.len(), |s| s.0);
+        virtual_at.extend((start..end).map(|p| p - start + offset));
+    }
+    let order = sorted_positions(&all, &virtual_at);
     permute(&mut all, order);
     all.dedup_by(|a, b| a.fingerprint == b.fingerprint && a.location == b.location);
     all
 }
 
 /// The positions of `findings` in report order (see [`order_findings`]).
-fn sorted_positions(findings: &[Finding]) -> Vec<usize> {
+/// `tie[i]` decides between findings equal on every key.
+fn sorted_positions(findings: &[Finding], tie: &[usize]) -> Vec<usize> {
     // Rule ids and file paths by rank: few distinct values, compared as integers.
     fn ranks<'a>(values: impl Iterator<Item = &'a str>) -> HashMap<&'a str, u32> {
         let mut distinct: Vec<&str> = values
@@ -1386,6 +1436,7 @@ fn sorted_positions(findings: &[Finding]) -> Vec<usize> {
         /// reading the string.
         fingerprint_head: [u8; 16],
         fingerprint: &'a str,
+        tie: usize,
         at: usize,
     }
     let mut keys: Vec<Key<'_>> = findings
@@ -1409,16 +1460,17 @@ fn sorted_positions(findings: &[Finding]) -> Vec<usize> {
                 region: region_key(&f.location),
                 fingerprint_head,
                 fingerprint: &f.fingerprint,
+                tie: tie.get(at).copied().unwrap_or(at),
                 at,
             }
         })
         .collect();
-    // Every key differs (by position at last): an unstable sort gives the stable order.
+    // Every key differs (by `tie` at last): an unstable sort gives the stable order.
     keys.par_sort_unstable_by(|a, b| {
         (a.severity, a.rule, a.uri, a.region, a.fingerprint_head)
             .cmp(&(b.severity, b.rule, b.uri, b.region, b.fingerprint_head))
             .then_with(|| a.fingerprint.cmp(b.fingerprint))
-            .then_with(|| a.at.cmp(&b.at))
+            .then_with(|| a.tie.cmp(&b.tie))
     });
     keys.into_iter().map(|k| k.at).collect()
 }
@@ -1588,9 +1640,11 @@ mod tests {
             Severity::Critical,
         ];
         let mut parts: Vec<Vec<Finding>> = Vec::new();
-        for _ in 0..40 {
+        for p in 0..40 {
             let mut part = Vec::new();
-            for _ in 0..next(60) {
+            // One large part in the middle: it is kept in place, the others moved.
+            let size = if p == 20 { 400 } else { next(60) };
+            for _ in 0..size {
                 let line = next(5) as u32 + 1;
                 part.push(Finding {
                     rule_id: format!("NET-00{}", next(4)),
@@ -1639,11 +1693,30 @@ mod tests {
         let got = order_findings(parts);
         // Duplicates were met and dropped.
         assert!(
-            got.len() > 500 && got.len() < total,
+            got.len() > 500 && got.len() + 50 < total,
             "{} of {total}",
             got.len()
         );
-        assert_eq!(got, expected);
+        assert!(got == expected, "not the order of a stable sort");
+    }
+
+    /// Room is made for the whole scan at the rate seen, and only when needed.
+    #[test]
+    fn findings_room_follows_the_rate_of_the_scan() {
+        let block = targets::service::stream::BLOCK as u64;
+        let mut v: Vec<Finding> = Vec::new();
+        reserve_findings(&mut v, 100, 1, 10 * block);
+        assert!((1100..1200).contains(&v.capacity()), "{}", v.capacity());
+        let before = v.capacity();
+        reserve_findings(&mut v, 900, 2, 10 * block);
+        assert_eq!(v.capacity(), before);
+        // At the end of the input (or past what was announced): just what is needed.
+        let mut w: Vec<Finding> = Vec::new();
+        reserve_findings(&mut w, 7, 3, block);
+        assert!((7..8).contains(&w.capacity()), "{}", w.capacity());
+        let mut z: Vec<Finding> = Vec::new();
+        reserve_findings(&mut z, 0, 1, 10 * block);
+        assert_eq!(z.capacity(), 0);
     }
 
     #[test]
