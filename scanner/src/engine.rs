@@ -1416,18 +1416,8 @@ fn order_findings(mut parts: Vec<Vec<Finding>>) -> Vec<Finding> {
 /// The positions of `findings` in report order (see [`order_findings`]).
 /// `tie[i]` decides between findings equal on every key.
 fn sorted_positions(findings: &[Finding], tie: &[usize]) -> Vec<usize> {
-    // Rule ids and file paths by rank: few distinct values, compared as integers.
-    fn ranks<'a>(values: impl Iterator<Item = &'a str>) -> HashMap<&'a str, u32> {
-        let mut distinct: Vec<&str> = values
-            .collect::<std::collections::HashSet<_>>()
-            .into_iter()
-            .collect();
-        distinct.sort_unstable();
-        distinct.into_iter().zip(0..).collect()
-    }
-    let rule_rank = ranks(findings.iter().map(|f| f.rule_id.as_str()));
-    let uri_rank = ranks(findings.iter().map(|f| f.location.uri.as_str()));
-    struct Key<'a> {
+    let ranks = Ranks::of(findings);
+    struct Key {
         severity: std::cmp::Reverse<Severity>,
         rule: u32,
         uri: u32,
@@ -1435,44 +1425,134 @@ fn sorted_positions(findings: &[Finding], tie: &[usize]) -> Vec<usize> {
         /// The fingerprint's first bytes (zero-padded): decides nearly every tie without
         /// reading the string.
         fingerprint_head: [u8; 16],
-        fingerprint: &'a str,
         tie: usize,
         at: usize,
     }
-    let mut keys: Vec<Key<'_>> = findings
-        .iter()
+    let mut keys: Vec<Key> = findings
+        .par_iter()
         .enumerate()
-        .map(|(at, f)| {
-            let mut fingerprint_head = [0u8; 16];
-            for (d, s) in fingerprint_head.iter_mut().zip(f.fingerprint.bytes()) {
-                *d = s;
-            }
-            Key {
-                severity: std::cmp::Reverse(f.severity),
-                rule: rule_rank
-                    .get(f.rule_id.as_str())
-                    .copied()
-                    .unwrap_or(u32::MAX),
-                uri: uri_rank
-                    .get(f.location.uri.as_str())
-                    .copied()
-                    .unwrap_or(u32::MAX),
-                region: region_key(&f.location),
-                fingerprint_head,
-                fingerprint: &f.fingerprint,
-                tie: tie.get(at).copied().unwrap_or(at),
-                at,
-            }
-        })
+        .map_init(
+            || ranks.reader(),
+            |r, (at, f)| {
+                let mut fingerprint_head = [0u8; 16];
+                for (d, s) in fingerprint_head.iter_mut().zip(f.fingerprint.bytes()) {
+                    *d = s;
+                }
+                let (rule, uri) = r.get(f);
+                Key {
+                    severity: std::cmp::Reverse(f.severity),
+                    rule,
+                    uri,
+                    region: region_key(&f.location),
+                    fingerprint_head,
+                    tie: tie.get(at).copied().unwrap_or(at),
+                    at,
+                }
+            },
+        )
         .collect();
+    let fingerprint = |k: &Key| findings.get(k.at).map(|f| f.fingerprint.as_str());
     // Every key differs (by `tie` at last): an unstable sort gives the stable order.
     keys.par_sort_unstable_by(|a, b| {
         (a.severity, a.rule, a.uri, a.region, a.fingerprint_head)
             .cmp(&(b.severity, b.rule, b.uri, b.region, b.fingerprint_head))
-            .then_with(|| a.fingerprint.cmp(b.fingerprint))
+            .then_with(|| fingerprint(a).cmp(&fingerprint(b)))
             .then_with(|| a.tie.cmp(&b.tie))
     });
     keys.into_iter().map(|k| k.at).collect()
+}
+
+/// Rule ids and file paths of findings by rank in sorted order: few distinct values,
+/// compared as integers. Findings of a file come in runs, and a rule index nearly always
+/// stands for one rule id: both are remembered, so few findings need hashing.
+struct Ranks<'a> {
+    rule: HashMap<&'a str, u32>,
+    uri: HashMap<&'a str, u32>,
+}
+
+impl<'a> Ranks<'a> {
+    fn of(findings: &'a [Finding]) -> Self {
+        let mut rules: Vec<&str> = Vec::new();
+        let mut uris: Vec<&str> = Vec::new();
+        let mut seen_rule: Vec<Option<&str>> = Vec::new();
+        let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
+        let mut last_uri: Option<&str> = None;
+        for f in findings {
+            let id = f.rule_id.as_str();
+            match seen_rule.get(f.rule_index) {
+                Some(Some(known)) if *known == id => {}
+                _ => {
+                    if seen.insert(id) {
+                        rules.push(id);
+                    }
+                    if f.rule_index < 1 << 16 {
+                        if seen_rule.len() <= f.rule_index {
+                            seen_rule.resize(f.rule_index + 1, None);
+                        }
+                        seen_rule[f.rule_index] = Some(id);
+                    }
+                }
+            }
+            let uri = f.location.uri.as_str();
+            if last_uri != Some(uri) {
+                last_uri = Some(uri);
+                uris.push(uri);
+            }
+        }
+        let rank = |mut v: Vec<&'a str>| -> HashMap<&'a str, u32> {
+            v.sort_unstable();
+            v.dedup();
+            v.into_iter().zip(0..).collect()
+        };
+        Ranks {
+            rule: rank(rules),
+            uri: rank(uris),
+        }
+    }
+
+    fn reader(&self) -> RankReader<'_, 'a> {
+        RankReader {
+            ranks: self,
+            by_index: Vec::new(),
+            last_uri: None,
+        }
+    }
+}
+
+/// Looks up ranks, remembering the rank of each rule index and of the last path.
+struct RankReader<'r, 'a> {
+    ranks: &'r Ranks<'a>,
+    by_index: Vec<Option<(&'a str, u32)>>,
+    last_uri: Option<(&'a str, u32)>,
+}
+
+impl<'a> RankReader<'_, 'a> {
+    fn get(&mut self, f: &'a Finding) -> (u32, u32) {
+        let id = f.rule_id.as_str();
+        let rule = match self.by_index.get(f.rule_index) {
+            Some(Some((known, rank))) if *known == id => *rank,
+            _ => {
+                let rank = self.ranks.rule.get(id).copied().unwrap_or(u32::MAX);
+                if f.rule_index < 1 << 16 {
+                    if self.by_index.len() <= f.rule_index {
+                        self.by_index.resize(f.rule_index + 1, None);
+                    }
+                    self.by_index[f.rule_index] = Some((id, rank));
+                }
+                rank
+            }
+        };
+        let uri = f.location.uri.as_str();
+        let uri = match self.last_uri {
+            Some((last, rank)) if last == uri => rank,
+            _ => {
+                let rank = self.ranks.uri.get(uri).copied().unwrap_or(u32::MAX);
+                self.last_uri = Some((uri, rank));
+                rank
+            }
+        };
+        (rule, uri)
+    }
 }
 
 /// Reorders `items` so that position `k` holds what was at `order[k]` (`order` being a
@@ -1648,7 +1728,8 @@ mod tests {
                 let line = next(5) as u32 + 1;
                 part.push(Finding {
                     rule_id: format!("NET-00{}", next(4)),
-                    rule_index: 0,
+                    // Rule indexes that stand for one id or for several.
+                    rule_index: next(3) as usize,
                     severity: severities[next(4) as usize],
                     message: Text {
                         // Tells apart findings that tie on every key.
