@@ -278,9 +278,9 @@ mod tests {
             for (j, region) in regions.iter().enumerate() {
                 let location = |k: usize| Location {
                     uri: format!("{text}/{k}"),
-                    artifact: (k % 2 == 0).then_some(k * 1000),
+                    artifact: k.is_multiple_of(2).then_some(k * 1000),
                     region: *region,
-                    logical: (k % 3 != 0).then(|| LogicalLocation {
+                    logical: (!k.is_multiple_of(3)).then(|| LogicalLocation {
                         name: text.to_string(),
                         fully_qualified_name: format!("{text}:{k}"),
                         kind: "resource".into(),
