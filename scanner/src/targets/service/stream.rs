@@ -1,19 +1,28 @@
 //! Cutting an nmap XML document into `<host>` elements without holding it whole.
 //!
 //! The document is read in blocks. Each block is cut after its last `</host>`; that prefix
-//! is walked with quick-xml (no tree, no allocation per element) to find the byte range of
-//! every top-level `<host>` element and the nesting outside hosts. The rest of the block is
-//! carried over to the next one. Each host range is then parsed on its own (see
-//! [`super::parse_host`]), so memory holds one block and its hosts, whatever the size of
-//! the scan.
+//! is walked to find the byte range of every top-level `<host>` element and the nesting
+//! outside hosts. The rest of the block is carried over to the next one. Each host range is
+//! then parsed on its own (see [`super::parse_host`]), so memory holds a few blocks and
+//! their hosts, whatever the size of the scan.
+//!
+//! The walk reads markup the way quick-xml does (it is the reference: its errors are the
+//! faults that stop reading), but without building events or checking UTF-8 piece by
+//! piece: the block is checked once, and a host is skipped tag by tag to its end. At
+//! anything that walk does not read itself (comments, processing instructions, a reference
+//! left open in text, a stray end tag, the `<nmaprun>` element and its attributes, a block
+//! that is not UTF-8...), quick-xml reads on from that point, and the walk takes over again
+//! after quick-xml's next element. [`Splitter::reference`] walks with quick-xml only; tests
+//! and the fuzz target compare both walks.
 //!
 //! quick-xml does not expand entities declared in a DTD: a "billion laughs" document gives
 //! hosts whose text holds unknown entity references, which the host parser refuses.
 
 use quick_xml::events::Event;
+use sha2::{Digest, Sha256};
 use std::io::Read;
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// Size of a read block.
 pub const BLOCK: usize = 4 * 1024 * 1024;
@@ -23,12 +32,81 @@ pub const BLOCK: usize = 4 * 1024 * 1024;
 /// further, so a huge single element cannot take memory the size of the file.
 pub const MAX_HOST_BYTES: usize = 64 * 1024 * 1024;
 
+/// Read buffers kept for reuse once every host of their block is parsed.
+const POOLED_BUFFERS: usize = 4;
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Buffers given back by dropped blocks: reading into them costs no fresh pages.
+type Pool = Arc<Mutex<Vec<Vec<u8>>>>;
+
+/// A block of the document, cut after its last `</host>`, shared by its hosts. Its bytes
+/// are checked as UTF-8 once, for all of them. Its buffer goes back to the splitter's pool
+/// when the last host is dropped.
+#[derive(Debug)]
+pub struct Block {
+    data: Data,
+    pool: Option<Pool>,
+}
+
+#[derive(Debug)]
+enum Data {
+    Text(String),
+    Bytes(Vec<u8>),
+}
+
+impl Block {
+    fn new(bytes: Vec<u8>, pool: Option<Pool>) -> Block {
+        let data = match String::from_utf8(bytes) {
+            Ok(s) => Data::Text(s),
+            Err(e) => Data::Bytes(e.into_bytes()),
+        };
+        Block { data, pool }
+    }
+
+    /// The block's bytes.
+    pub fn bytes(&self) -> &[u8] {
+        match &self.data {
+            Data::Text(s) => s.as_bytes(),
+            Data::Bytes(b) => b,
+        }
+    }
+
+    /// The block's text, when it is all UTF-8.
+    pub fn text(&self) -> Option<&str> {
+        match &self.data {
+            Data::Text(s) => Some(s),
+            Data::Bytes(_) => None,
+        }
+    }
+}
+
+impl Drop for Block {
+    fn drop(&mut self) {
+        let Some(pool) = &self.pool else {
+            return;
+        };
+        let buf = match std::mem::replace(&mut self.data, Data::Bytes(Vec::new())) {
+            Data::Text(s) => s.into_bytes(),
+            Data::Bytes(b) => b,
+        };
+        if buf.capacity() < BLOCK || buf.capacity() > 2 * BLOCK {
+            return;
+        }
+        if let Ok(mut p) = pool.lock()
+            && p.len() < POOLED_BUFFERS
+        {
+            p.push(buf);
+        }
+    }
+}
+
 /// A host element found in the document: a range of the block it was read in (shared by
 /// the block's hosts, so that hosts are not copied one by one).
 #[derive(Debug, Clone)]
 pub struct HostSlice {
     /// The block.
-    pub block: Arc<Vec<u8>>,
+    pub block: Arc<Block>,
     /// Where the element is in the block, `<host ...>` to `</host>`.
     pub range: Range<usize>,
     /// 1-based line of `<host` in the document.
@@ -38,12 +116,17 @@ pub struct HostSlice {
 impl HostSlice {
     /// The element's bytes.
     pub fn bytes(&self) -> &[u8] {
-        self.block.get(self.range.clone()).unwrap_or_default()
+        self.block.bytes().get(self.range.clone()).unwrap_or_default()
+    }
+
+    /// The element's text, when its block is UTF-8 (checked once for the whole block).
+    pub fn text(&self) -> Option<&str> {
+        self.block.text().and_then(|t| t.get(self.range.clone()))
     }
 }
 
 /// Attributes of the `<nmaprun>` element.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RunInfo {
     /// `args`: the command line.
     pub args: String,
@@ -72,6 +155,10 @@ pub struct Splitter {
     open: Vec<String>,
     seen_nmaprun: bool,
     closed_nmaprun: bool,
+    /// Walk with quick-xml only.
+    quick_xml_only: bool,
+    pool: Pool,
+    hash: Sha256,
     /// Information of the run, once `<nmaprun>` was read.
     pub run: RunInfo,
     /// First fault; nothing is read after it.
@@ -84,6 +171,111 @@ fn count_lines(b: &[u8]) -> u32 {
     memchr::memchr_iter(b'\n', b).count() as u32
 }
 
+/// The line of increasing offsets of a block.
+struct Lines {
+    line: u32,
+    pos: usize,
+}
+
+impl Lines {
+    fn at(&mut self, data: &[u8], pos: usize) -> u32 {
+        if pos > self.pos {
+            self.line += count_lines(&data[self.pos..pos.min(data.len())]);
+            self.pos = pos.min(data.len());
+        }
+        self.line
+    }
+}
+
+/// Where the fast walk stopped.
+enum Stop {
+    /// At the end of the block.
+    End,
+    /// quick-xml reads on from this offset.
+    At(usize),
+    /// quick-xml must read the block again from its start (see [`Splitter::walk`]).
+    Redo,
+}
+
+/// Whitespace as quick-xml sees it.
+fn is_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\r' | b'\n' | b'\t')
+}
+
+/// The `>` ending the tag whose `<` is at `i`, quoted `>` skipped as quick-xml does.
+fn tag_end(d: &[u8], i: usize) -> Option<usize> {
+    let (mut quote, from) = (0u8, i + 1);
+    for k in memchr::memchr3_iter(b'>', b'"', b'\'', d.get(from..)?) {
+        let b = d[from + k];
+        if quote == 0 {
+            if b == b'>' {
+                return Some(from + k);
+            }
+            quote = b;
+        } else if b == quote {
+            quote = 0;
+        }
+    }
+    None
+}
+
+/// Text from `i` to the next `<`: its offset, `Ok(None)` at the end of the data, `Err` at
+/// a reference quick-xml refuses (`&` without `;` before the next `&` or `<`).
+fn text_end(d: &[u8], mut i: usize) -> Result<Option<usize>, ()> {
+    loop {
+        let Some(k) = memchr::memchr2(b'<', b'&', &d[i..]) else {
+            return Ok(None);
+        };
+        let at = i + k;
+        if d[at] == b'<' {
+            return Ok(Some(at));
+        }
+        match memchr::memchr3(b';', b'&', b'<', &d[at + 1..]) {
+            Some(m) if d[at + 1 + m] == b';' => i = at + 2 + m,
+            _ => return Err(()),
+        }
+    }
+}
+
+/// Start tag whose `<` is at `i` and `>` at `gt`: its name, and whether it is empty.
+fn start_name(d: &[u8], i: usize, gt: usize) -> (&[u8], bool) {
+    let empty = d[gt - 1] == b'/';
+    let content = &d[i + 1..if empty { gt - 1 } else { gt }];
+    let len = content
+        .iter()
+        .position(|b| is_space(*b))
+        .unwrap_or(content.len());
+    (&content[..len], empty)
+}
+
+/// End of the `<host>` element whose start tag ends before `from`, read as quick-xml reads
+/// it (every start tag opens a level, every end tag closes one, whatever their names);
+/// `None` at anything else, or at the end of the data.
+fn host_end(d: &[u8], mut i: usize) -> Option<usize> {
+    let mut depth = 1usize;
+    loop {
+        let lt = text_end(d, i).ok()??;
+        match d.get(lt + 1)? {
+            b'/' => {
+                let gt = tag_end(d, lt)?;
+                depth -= 1;
+                if depth == 0 {
+                    return Some(gt + 1);
+                }
+                i = gt + 1;
+            }
+            b'!' | b'?' => return None,
+            _ => {
+                let gt = tag_end(d, lt)?;
+                if d[gt - 1] != b'/' {
+                    depth += 1;
+                }
+                i = gt + 1;
+            }
+        }
+    }
+}
+
 impl Splitter {
     /// A splitter at the start of a document.
     pub fn new() -> Self {
@@ -93,6 +285,42 @@ impl Splitter {
         }
     }
 
+    /// A splitter that walks every block with quick-xml (what [`Splitter::new`] gives back
+    /// to at anything unusual). Tests compare both.
+    #[doc(hidden)]
+    pub fn reference() -> Self {
+        Splitter {
+            quick_xml_only: true,
+            ..Splitter::new()
+        }
+    }
+
+    /// Reads the rest of the input (after a fault or the end of the document) so that the
+    /// hash covers the whole file, and returns the SHA-256 of everything read, in hex.
+    pub fn finish_hash<R: Read>(&mut self, reader: &mut R) -> String {
+        let mut buf = self.take_buffer();
+        loop {
+            buf.clear();
+            match reader.by_ref().take(BLOCK as u64).read_to_end(&mut buf) {
+                Ok(0) => break,
+                Ok(_) => self.hash.update(&buf),
+                Err(_) => {
+                    self.hash.update(&buf);
+                    break;
+                }
+            }
+        }
+        hex::encode(std::mem::take(&mut self.hash).finalize())
+    }
+
+    fn take_buffer(&self) -> Vec<u8> {
+        self.pool
+            .lock()
+            .ok()
+            .and_then(|mut p| p.pop())
+            .unwrap_or_default()
+    }
+
     /// Reads the next block and returns the hosts it completes; `None` at the end of the
     /// input (or after a fault).
     pub fn next_hosts<R: Read>(&mut self, reader: &mut R) -> Option<Vec<HostSlice>> {
@@ -100,25 +328,25 @@ impl Splitter {
             return None;
         }
         let start = self.carry.len();
-        self.carry.resize(start + BLOCK, 0);
-        let mut filled = start;
-        // Fill the block (short reads happen on pipes).
-        while filled < self.carry.len() {
-            match reader.read(&mut self.carry[filled..]) {
-                Ok(0) => break,
-                Ok(n) => filled += n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(e) => {
-                    self.carry.truncate(filled);
-                    self.fault = Some(Fault {
-                        line: self.carry_line + count_lines(&self.carry),
-                        message: format!("read error: {e}"),
-                    });
-                    return None;
-                }
-            }
+        if self.carry.capacity() == 0 {
+            self.carry = self.take_buffer();
         }
-        self.carry.truncate(filled);
+        if self.carry.capacity() - start < BLOCK {
+            // Room for the next block's tail too, so that the buffer is reused as it is.
+            self.carry.reserve_exact(BLOCK + BLOCK / 8);
+        }
+        // Short reads (pipes) and interruptions are taken care of; the buffer is not
+        // zeroed first.
+        let read = reader.by_ref().take(BLOCK as u64).read_to_end(&mut self.carry);
+        let filled = self.carry.len();
+        self.hash.update(&self.carry[start..]);
+        if let Err(e) = read {
+            self.fault = Some(Fault {
+                line: self.carry_line + count_lines(&self.carry),
+                message: format!("read error: {e}"),
+            });
+            return None;
+        }
         self.bytes_read += (filled - start) as u64;
         let eof = filled - start == 0 || filled < start + BLOCK;
         let cut = if eof {
@@ -148,11 +376,18 @@ impl Splitter {
             self.finish();
             return None;
         }
-        let ranges = self.walk(cut, eof);
-        let rest = self.carry[cut..].to_vec();
+        // The rest goes to a buffer of its own, the next block's.
+        let mut rest = self.take_buffer();
+        rest.clear();
+        rest.reserve_exact(self.carry.len() - cut + BLOCK + BLOCK / 8);
+        rest.extend_from_slice(&self.carry[cut..]);
         self.carry.truncate(cut);
-        self.carry_line += count_lines(&self.carry);
-        let block = Arc::new(std::mem::replace(&mut self.carry, rest));
+        let block = Arc::new(Block::new(
+            std::mem::replace(&mut self.carry, rest),
+            Some(Arc::clone(&self.pool)),
+        ));
+        let (ranges, end_line) = self.walk(&block, eof);
+        self.carry_line = end_line;
         let hosts = ranges
             .into_iter()
             .map(|(range, line)| HostSlice {
@@ -185,39 +420,167 @@ impl Splitter {
         }
     }
 
-    /// Walks `carry[..cut]`, returning the ranges and lines of its hosts. At the end of
-    /// input, an unclosed host is a fault.
-    fn walk(&mut self, cut: usize, eof: bool) -> Vec<(Range<usize>, u32)> {
-        let data = &self.carry[..cut];
-        let mut r = quick_xml::Reader::from_reader(data);
+    /// Walks a block, returning the ranges and lines of its hosts and the line of its end.
+    /// At the end of input, an unclosed host is a fault.
+    ///
+    /// The fast walk runs while the block is UTF-8 and does not start with a byte-order
+    /// mark (quick-xml skips one at the start of its input without counting it: a block
+    /// that starts with one is read by quick-xml alone, with the same offsets as before).
+    /// quick-xml takes over at a `<` (or at the text before it), and hands back after an
+    /// element; in a UTF-8 block every position it reports is the one it would report
+    /// reading from the block's start.
+    fn walk(&mut self, block: &Block, eof: bool) -> (Vec<(Range<usize>, u32)>, u32) {
+        let data = block.bytes();
+        let fast = !self.quick_xml_only && block.text().is_some() && !data.starts_with(BOM);
+        let before = (
+            self.open.clone(),
+            self.seen_nmaprun,
+            self.closed_nmaprun,
+            self.run.clone(),
+        );
+        let mut hosts = Vec::new();
+        let mut lines = Lines {
+            line: self.carry_line,
+            pos: 0,
+        };
+        let mut pos = 0;
+        loop {
+            if fast {
+                match self.fast_walk(data, pos, &mut lines, &mut hosts) {
+                    Stop::End => break,
+                    Stop::At(p) => pos = p,
+                    Stop::Redo => {
+                        (
+                            self.open,
+                            self.seen_nmaprun,
+                            self.closed_nmaprun,
+                            self.run,
+                        ) = before;
+                        hosts.clear();
+                        lines = Lines {
+                            line: self.carry_line,
+                            pos: 0,
+                        };
+                        self.quick_xml_walk(data, 0, eof, false, &mut lines, &mut hosts);
+                        break;
+                    }
+                }
+            }
+            match self.quick_xml_walk(data, pos, eof, fast, &mut lines, &mut hosts) {
+                Some(p) => pos = p,
+                None => break,
+            }
+        }
+        let end = lines.at(data, data.len());
+        (hosts, end)
+    }
+
+    /// Reads from `i` the markup quick-xml reads with no error: elements, text and
+    /// references; `<host>` elements are skipped to their end. Stops at anything else.
+    fn fast_walk(
+        &mut self,
+        d: &[u8],
+        mut i: usize,
+        lines: &mut Lines,
+        hosts: &mut Vec<(Range<usize>, u32)>,
+    ) -> Stop {
+        loop {
+            let text = i;
+            let lt = match text_end(d, i) {
+                Ok(Some(lt)) => lt,
+                Ok(None) => return Stop::End,
+                // quick-xml reads that text again from its start, unless a byte-order mark
+                // is there (it would skip it).
+                Err(()) if text > 0 && d[text..].starts_with(BOM) => return Stop::Redo,
+                Err(()) => return Stop::At(text),
+            };
+            match d.get(lt + 1) {
+                Some(b'/') => {
+                    let Some(gt) = tag_end(d, lt) else {
+                        return Stop::At(lt);
+                    };
+                    let c = &d[lt + 2..gt];
+                    let name = match c.iter().rposition(|b| !is_space(*b)) {
+                        Some(p) => &c[..=p],
+                        None => c,
+                    };
+                    // A stray end tag is a fault: quick-xml's walk says so.
+                    if self.open.last().is_none_or(|o| o.as_bytes() != name) {
+                        return Stop::At(lt);
+                    }
+                    self.open.pop();
+                    if name == b"nmaprun" {
+                        self.closed_nmaprun = true;
+                    }
+                    i = gt + 1;
+                }
+                Some(b'!' | b'?') | None => return Stop::At(lt),
+                Some(_) => {
+                    let Some(gt) = tag_end(d, lt) else {
+                        return Stop::At(lt);
+                    };
+                    let (name, empty) = start_name(d, lt, gt);
+                    if name == b"host" && self.open.len() == 1 {
+                        let end = if empty {
+                            gt + 1
+                        } else {
+                            match host_end(d, gt + 1) {
+                                Some(end) => end,
+                                None => return Stop::At(lt),
+                            }
+                        };
+                        hosts.push((lt..end, lines.at(d, lt)));
+                        i = end;
+                    } else if empty {
+                        i = gt + 1;
+                    } else {
+                        // `<nmaprun>`: its attributes are read by quick-xml.
+                        match std::str::from_utf8(name) {
+                            Ok(n) if n != "nmaprun" => self.open.push(n.to_string()),
+                            _ => return Stop::At(lt),
+                        }
+                        i = gt + 1;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Walks `data[from..]` with quick-xml. With `hand_back`, returns the offset after the
+    /// first element read outside hosts, where the fast walk goes on; `None` at the end of
+    /// the data or at a fault.
+    fn quick_xml_walk(
+        &mut self,
+        data: &[u8],
+        from: usize,
+        eof: bool,
+        hand_back: bool,
+        lines: &mut Lines,
+        hosts: &mut Vec<(Range<usize>, u32)>,
+    ) -> Option<usize> {
+        let mut r = quick_xml::Reader::from_reader(data.get(from..)?);
         {
             let c = r.config_mut();
             c.check_end_names = false;
             c.allow_unmatched_ends = true;
         }
-        let mut hosts = Vec::new();
-        let mut line = self.carry_line;
-        let mut line_pos = 0usize;
         let mut host_start: Option<(usize, u32)> = None;
         let mut host_depth = 0usize;
         loop {
-            let before = r.buffer_position() as usize;
+            let before = from + r.buffer_position() as usize;
             let ev = r.read_event();
-            let after = r.buffer_position() as usize;
-            let at_line = |pos: usize, line: &mut u32, line_pos: &mut usize| {
-                if pos > *line_pos {
-                    *line += count_lines(&data[*line_pos..pos.min(data.len())]);
-                    *line_pos = pos.min(data.len());
-                }
-                *line
-            };
+            let after = from + r.buffer_position() as usize;
+            let element = matches!(
+                ev,
+                Ok(Event::Start(_) | Event::End(_) | Event::Empty(_) | Event::Comment(_))
+            );
             match ev {
                 Ok(Event::Start(e)) => {
                     let name = e.name();
                     if let Some(_h) = host_start {
                         host_depth += 1;
                     } else if name.as_ref() == "host" && self.open.len() == 1 {
-                        let l = at_line(before, &mut line, &mut line_pos);
+                        let l = lines.at(data, before);
                         host_start = Some((before, l));
                         host_depth = 1;
                     } else {
@@ -250,7 +613,7 @@ impl Splitter {
                         match self.open.pop() {
                             Some(open) if open == name.as_ref() => {}
                             open => {
-                                let l = at_line(before, &mut line, &mut line_pos);
+                                let l = lines.at(data, before);
                                 let closed = name.as_ref();
                                 let message = match open {
                                     Some(o) => {
@@ -261,7 +624,7 @@ impl Splitter {
                                     }
                                 };
                                 self.fault = Some(Fault { line: l, message });
-                                return hosts;
+                                return None;
                             }
                         }
                         if name.as_ref() == "nmaprun" {
@@ -271,23 +634,26 @@ impl Splitter {
                 }
                 Ok(Event::Empty(e)) => {
                     if host_start.is_none() && e.name().as_ref() == "host" && self.open.len() == 1 {
-                        let l = at_line(before, &mut line, &mut line_pos);
+                        let l = lines.at(data, before);
                         hosts.push((before..after, l));
                     }
                 }
                 Ok(Event::Eof) => break,
                 Ok(_) => {}
                 Err(e) => {
-                    let pos = r.error_position() as usize;
-                    let l = at_line(pos, &mut line, &mut line_pos);
+                    let pos = from + r.error_position() as usize;
+                    let l = lines.at(data, pos);
                     let message = if eof && pos + 64 >= data.len() {
                         format!("the scan output is truncated: {e}")
                     } else {
                         format!("malformed XML: {e}")
                     };
                     self.fault = Some(Fault { line: l, message });
-                    return hosts;
+                    return None;
                 }
+            }
+            if hand_back && element && host_start.is_none() {
+                return Some(after);
             }
         }
         if let Some((_, l)) = host_start
@@ -299,7 +665,7 @@ impl Splitter {
                     .into(),
             });
         }
-        hosts
+        None
     }
 }
 
