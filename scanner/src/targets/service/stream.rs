@@ -683,6 +683,192 @@ mod tests {
         (out, s)
     }
 
+    /// Everything a splitter gives for `doc`: hosts (range, line, bytes), fault, run and
+    /// bytes read, hash.
+    fn outcome(doc: &[u8], mut s: Splitter) -> String {
+        let mut r = doc;
+        let mut hosts = Vec::new();
+        while let Some(h) = s.next_hosts(&mut r) {
+            for h in h {
+                hosts.push(format!(
+                    "{:?}@{} {}",
+                    h.range,
+                    h.line,
+                    String::from_utf8_lossy(h.bytes())
+                ));
+                if let Some(t) = h.text() {
+                    assert_eq!(t.as_bytes(), h.bytes());
+                }
+            }
+        }
+        let hash = s.finish_hash(&mut r);
+        format!(
+            "{hosts:#?}\n{:?}\n{:?}\n{} {hash}",
+            s.fault, s.run, s.bytes_read
+        )
+    }
+
+    /// The fast walk and quick-xml's give the same hosts, lines, faults and run.
+    fn same_split(doc: &[u8]) {
+        let fast = outcome(doc, Splitter::new());
+        let reference = outcome(doc, Splitter::reference());
+        assert_eq!(fast, reference, "{}", String::from_utf8_lossy(doc));
+    }
+
+    fn nmap_scans() -> Vec<(std::path::PathBuf, Vec<u8>)> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut scans = Vec::new();
+        for dir in ["fixtures", "rules"] {
+            for e in ignore::WalkBuilder::new(root.join(dir)).build() {
+                let p = e.unwrap().into_path();
+                if p.extension().is_none_or(|x| x != "xml") {
+                    continue;
+                }
+                let doc = std::fs::read(&p).unwrap();
+                if memchr::memmem::find(&doc, b"<nmaprun").is_some() {
+                    scans.push((p, doc));
+                }
+            }
+        }
+        scans
+    }
+
+    #[test]
+    fn fast_walk_matches_quick_xml_on_every_fixture() {
+        let scans = nmap_scans();
+        assert!(scans.len() > 50, "{} scans", scans.len());
+        for (_, doc) in &scans {
+            same_split(doc);
+        }
+    }
+
+    /// Seeded mutants of every scan (bit flips, cuts, bytes set to characters the walk
+    /// treats apart, markup inserted).
+    #[test]
+    fn fast_walk_matches_quick_xml_on_mutants() {
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |n: usize| {
+            state ^= state >> 12;
+            state ^= state << 25;
+            state ^= state >> 27;
+            (state.wrapping_mul(0x9e37_79b9_7f4a_7c15) % n.max(1) as u64) as usize
+        };
+        const SPECIAL: &[u8] = b"<>&;#\"'=/!?- \r\n\t\x00\xc3\xef";
+        const INSERT: &[&[u8]] = &[
+            b"<!-- c -->",
+            b"<?pi x?>",
+            b"</host>",
+            b"<host>",
+            b"<host/>",
+            b"</a>",
+            b"<a>",
+            b"&",
+            b"&amp;",
+            b"\xEF\xBB\xBF",
+            b"'",
+            b"\">\"",
+            b"<![CDATA[</host>]]>",
+        ];
+        for (p, doc) in nmap_scans() {
+            for _ in 0..40 {
+                let mut m = doc.clone();
+                for _ in 0..1 + next(3) {
+                    let i = next(m.len());
+                    match next(4) {
+                        0 => m[i] ^= 1 << next(8),
+                        1 => m[i] = SPECIAL[next(SPECIAL.len())],
+                        2 => {
+                            let j = (i + next(64)).min(m.len());
+                            m.drain(i..j);
+                        }
+                        _ => {
+                            let ins = INSERT[next(INSERT.len())];
+                            m.splice(i..i, ins.iter().copied());
+                        }
+                    }
+                }
+                let fast = outcome(&m, Splitter::new());
+                let reference = outcome(&m, Splitter::reference());
+                assert_eq!(fast, reference, "{}: {}", p.display(), String::from_utf8_lossy(&m));
+            }
+        }
+    }
+
+    /// What the fast walk leaves to quick-xml, and the corners of its own reading.
+    #[test]
+    fn fast_walk_matches_quick_xml_on_corner_cases() {
+        let wrap = |inner: &str| format!("<nmaprun args=\"a\">\n{inner}\n</nmaprun>\n");
+        for inner in [
+            "<host><a></host>\n</host>",
+            "<host></a></host>",
+            "<host><a b=\">\"/></host>",
+            "<host><a b='\"></host>'/></host>",
+            "<host><a b=\"</host>\"></a></host>",
+            "<host>a & b</host><host/>",
+            "<host>a &amp; b &#xa;</host>",
+            "<host>&</host>",
+            "<host><!-- </host> --></host><host></host>",
+            "<host><?pi </host>?></host>",
+            "<host><![CDATA[</host>]]></host>",
+            "<host><host></host></host>",
+            "<host/><host />< host></host><hostx></hostx><host/ >",
+            "<hosthint><host></host></hosthint><host></host>",
+            "<taskprogress task=\"x\"/><host></host>",
+            "<host></host >\n</nmaprun>\n<host></host>",
+            "</nmaprun><host></host>",
+            "<host></host>\u{FEFF}<host></host>",
+            "<host></host>\u{FEFF}a & b<host></host>",
+            "<host></host>\u{FEFF}<!-- c --><host></host>",
+            "text &amp; more<host></host>",
+            "<host></host>x&y<host></host>",
+            "<>< ></><host></host>",
+            "<host></host></h>",
+            "<host></host></nmaprun>",
+            "<host a=\"1\"></host\t\n>",
+            "<host>\n<a>\n</b>\n</host>",
+        ] {
+            same_split(wrap(inner).as_bytes());
+        }
+        same_split(b"\xEF\xBB\xBF<nmaprun><host></host>\n</nmaprun>");
+        same_split(b"<nmaprun><host>\xff</host><host></host></nmaprun>");
+        same_split(b"<nmaprun><host></host>\xff<host></host></nmaprun>");
+        same_split(b"<nmaprun><host></host><host>");
+        same_split(b"<nmaprun><host></host><host><a b=\"");
+        same_split(b"<nmaprun><host></host><");
+    }
+
+    /// Documents several blocks long, with something unusual just before or after a block
+    /// boundary.
+    #[test]
+    fn fast_walk_matches_quick_xml_across_blocks() {
+        let host = "<host><status state=\"up\"/>\n<address addr=\"10.0.0.1\" addrtype=\"ipv4\"/>\n<ports><port protocol=\"tcp\" portid=\"23\"><state state=\"open\"/><script id=\"banner\" output=\"x&#xa;y\"/></port></ports>\n</host>\n";
+        let n = 2 * BLOCK / host.len() + 10;
+        for odd in [
+            "<!-- c -->",
+            "\u{FEFF}",
+            "\u{FEFF}a & b",
+            "<host><a></host>",
+            "<hosthint><host></host></hosthint>",
+            "</host>",
+        ] {
+            for at in [
+                BLOCK / host.len() - 1,
+                BLOCK / host.len(),
+                BLOCK / host.len() + 1,
+            ] {
+                let mut doc = String::from("<?xml version=\"1.0\"?>\n<nmaprun>\n");
+                for i in 0..n {
+                    if i == at {
+                        doc.push_str(odd);
+                    }
+                    doc.push_str(host);
+                }
+                doc.push_str("</nmaprun>\n");
+                same_split(doc.as_bytes());
+            }
+        }
+    }
+
     #[test]
     fn hosts_and_lines() {
         let doc = "<?xml version=\"1.0\"?>\n<!DOCTYPE nmaprun>\n<nmaprun args=\"nmap -sV\" start=\"5\">\n<host><address addr=\"1.2.3.4\"/></host>\n<!-- <host> in a comment -->\n<host>\n<address addr=\"5.6.7.8\"/>\n</host>\n</nmaprun>\n";
