@@ -818,6 +818,7 @@ mod tests {
             "</nmaprun><host></host>",
             "<host></host>\u{FEFF}<host></host>",
             "<host></host>\u{FEFF}a & b<host></host>",
+            "<host></host>\u{FEFF}\n\n& b<host></host>",
             "<host></host>\u{FEFF}<!-- c --><host></host>",
             "text &amp; more<host></host>",
             "<host></host>x&y<host></host>",
