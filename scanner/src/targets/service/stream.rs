@@ -202,31 +202,54 @@ fn is_space(b: u8) -> bool {
     matches!(b, b' ' | b'\r' | b'\n' | b'\t')
 }
 
+/// How far the walk looks byte by byte before searching with memchr: most tags and texts
+/// of a scan are shorter, and memchr's setup costs more than such a look.
+const NEAR: usize = 32;
+
 /// The `>` ending the tag whose `<` is at `i`, quoted `>` skipped as quick-xml does.
 fn tag_end(d: &[u8], i: usize) -> Option<usize> {
-    let (mut quote, from) = (0u8, i + 1);
-    for k in memchr::memchr3_iter(b'>', b'"', b'\'', d.get(from..)?) {
-        let b = d[from + k];
+    let mut quote = 0u8;
+    let mut step = |b: u8| {
         if quote == 0 {
             if b == b'>' {
-                return Some(from + k);
+                return true;
             }
-            quote = b;
+            if b == b'"' || b == b'\'' {
+                quote = b;
+            }
         } else if b == quote {
             quote = 0;
         }
+        false
+    };
+    let from = i + 1;
+    let near = d.len().min(from + NEAR);
+    for (k, b) in d.get(from..near)?.iter().enumerate() {
+        if step(*b) {
+            return Some(from + k);
+        }
     }
-    None
+    memchr::memchr3_iter(b'>', b'"', b'\'', d.get(near..)?)
+        .find(|k| step(d[near + k]))
+        .map(|k| near + k)
+}
+
+/// The first `<` or `&` from `i`.
+fn markup_or_reference(d: &[u8], i: usize) -> Option<usize> {
+    let near = d.len().min(i + NEAR);
+    if let Some(k) = d[i..near].iter().position(|b| *b == b'<' || *b == b'&') {
+        return Some(i + k);
+    }
+    memchr::memchr2(b'<', b'&', &d[near..]).map(|k| near + k)
 }
 
 /// Text from `i` to the next `<`: its offset, `Ok(None)` at the end of the data, `Err` at
 /// a reference quick-xml refuses (`&` without `;` before the next `&` or `<`).
 fn text_end(d: &[u8], mut i: usize) -> Result<Option<usize>, ()> {
     loop {
-        let Some(k) = memchr::memchr2(b'<', b'&', &d[i..]) else {
+        let Some(at) = markup_or_reference(d, i) else {
             return Ok(None);
         };
-        let at = i + k;
         if d[at] == b'<' {
             return Ok(Some(at));
         }
