@@ -206,32 +206,27 @@ fn is_space(b: u8) -> bool {
 /// of a scan are shorter, and memchr's setup costs more than such a look.
 const NEAR: usize = 32;
 
-/// The `>` ending the tag whose `<` is at `i`, quoted `>` skipped as quick-xml does.
-fn tag_end(d: &[u8], i: usize) -> Option<usize> {
-    let mut quote = 0u8;
-    let mut step = |b: u8| {
-        if quote == 0 {
-            if b == b'>' {
-                return true;
-            }
-            if b == b'"' || b == b'\'' {
-                quote = b;
-            }
-        } else if b == quote {
-            quote = 0;
-        }
-        false
-    };
-    let from = i + 1;
-    let near = d.len().min(from + NEAR);
-    for (k, b) in d.get(from..near)?.iter().enumerate() {
-        if step(*b) {
-            return Some(from + k);
-        }
+/// The first `b` from `i`.
+fn find(d: &[u8], i: usize, b: u8) -> Option<usize> {
+    let near = d.len().min(i + NEAR);
+    if let Some(k) = d.get(i..near)?.iter().position(|c| *c == b) {
+        return Some(i + k);
     }
-    memchr::memchr3_iter(b'>', b'"', b'\'', d.get(near..)?)
-        .find(|k| step(d[near + k]))
-        .map(|k| near + k)
+    memchr::memchr(b, &d[near..]).map(|k| near + k)
+}
+
+/// The `>` ending the tag whose `<` is at `i`, quoted `>` skipped as quick-xml does: a
+/// quote opens a value that only the same quote closes.
+fn tag_end(d: &[u8], i: usize) -> Option<usize> {
+    let mut k = i + 1;
+    loop {
+        match *d.get(k)? {
+            b'>' => return Some(k),
+            q @ (b'"' | b'\'') => k = find(d, k + 1, q)?,
+            _ => {}
+        }
+        k += 1;
+    }
 }
 
 /// The first `<` or `&` from `i`.
