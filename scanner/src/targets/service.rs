@@ -344,7 +344,10 @@ fn logical(name: &str) -> Option<LogicalLocation> {
 pub fn parse_host(slice: &stream::HostSlice, uri: &str, ctx: &ServiceContext, out: &mut Extracted) {
     // The block was checked as UTF-8 once for all its hosts; a host of a block that is not
     // UTF-8 as a whole is checked on its own.
-    let text = match slice.text().map_or_else(|| std::str::from_utf8(slice.bytes()), Ok) {
+    let text = match slice
+        .text()
+        .map_or_else(|| std::str::from_utf8(slice.bytes()), Ok)
+    {
         Ok(t) => t,
         Err(e) => {
             out.notifications.push(note(

@@ -116,7 +116,10 @@ pub struct HostSlice {
 impl HostSlice {
     /// The element's bytes.
     pub fn bytes(&self) -> &[u8] {
-        self.block.bytes().get(self.range.clone()).unwrap_or_default()
+        self.block
+            .bytes()
+            .get(self.range.clone())
+            .unwrap_or_default()
     }
 
     /// The element's text, when its block is UTF-8 (checked once for the whole block).
@@ -355,7 +358,10 @@ impl Splitter {
         }
         // Short reads (pipes) and interruptions are taken care of; the buffer is not
         // zeroed first.
-        let read = reader.by_ref().take(BLOCK as u64).read_to_end(&mut self.carry);
+        let read = reader
+            .by_ref()
+            .take(BLOCK as u64)
+            .read_to_end(&mut self.carry);
         let filled = self.carry.len();
         self.hash.update(&self.carry[start..]);
         if let Err(e) = read {
@@ -468,12 +474,7 @@ impl Splitter {
                     Stop::End => break,
                     Stop::At(p) => pos = p,
                     Stop::Redo => {
-                        (
-                            self.open,
-                            self.seen_nmaprun,
-                            self.closed_nmaprun,
-                            self.run,
-                        ) = before;
+                        (self.open, self.seen_nmaprun, self.closed_nmaprun, self.run) = before;
                         hosts.clear();
                         lines = Lines {
                             line: self.carry_line,
@@ -807,7 +808,13 @@ mod tests {
                 }
                 let fast = outcome(&m, Splitter::new());
                 let reference = outcome(&m, Splitter::reference());
-                assert_eq!(fast, reference, "{}: {}", p.display(), String::from_utf8_lossy(&m));
+                assert_eq!(
+                    fast,
+                    reference,
+                    "{}: {}",
+                    p.display(),
+                    String::from_utf8_lossy(&m)
+                );
             }
         }
     }
