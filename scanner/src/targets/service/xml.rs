@@ -81,6 +81,11 @@ impl Span {
         src.get(self.0 as usize..self.1 as usize)
             .unwrap_or_default()
     }
+    /// The span holds `s` (lengths compared first: most names differ there).
+    fn holds(self, src: &[u8], s: &[u8]) -> bool {
+        self.1.wrapping_sub(self.0) as usize == s.len()
+            && src.get(self.0 as usize..self.1 as usize) == Some(s)
+    }
 }
 
 /// Raw text or attribute value, and whether it reads as it is (nothing to decode).
@@ -417,7 +422,7 @@ impl Host {
                         if aname.starts_with("xmlns")
                             || self.attributes[attrs_start..]
                                 .iter()
-                                .any(|(k, _)| k.of(src) == aname)
+                                .any(|(k, _)| k.holds(b, aname.as_bytes()))
                         {
                             return Err(Unsupported);
                         }
@@ -532,7 +537,7 @@ impl<'t> XNode<'t> for Node<'t> {
         let src = self.src;
         self.host.attributes[from as usize..to as usize]
             .iter()
-            .find(|(k, _)| k.of(src) == key)
+            .find(|(k, _)| k.holds(src.as_bytes(), key.as_bytes()))
             .map(|(_, v)| v.read(src, true))
     }
     fn text(&self) -> Option<Cow<'t, str>> {
