@@ -22,7 +22,6 @@ use crate::targets::certificate::{self, CertOptions};
 use crate::targets::pem;
 use rayon::prelude::*;
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 use std::borrow::Cow;
 use std::collections::HashSet;
 use std::io::Read;
@@ -343,7 +342,12 @@ fn logical(name: &str) -> Option<LogicalLocation> {
 
 /// Parses one `<host>` element into host, service and certificate facts.
 pub fn parse_host(slice: &stream::HostSlice, uri: &str, ctx: &ServiceContext, out: &mut Extracted) {
-    let text = match std::str::from_utf8(slice.bytes()) {
+    // The block was checked as UTF-8 once for all its hosts; a host of a block that is not
+    // UTF-8 as a whole is checked on its own.
+    let text = match slice
+        .text()
+        .map_or_else(|| std::str::from_utf8(slice.bytes()), Ok)
+    {
         Ok(t) => t,
         Err(e) => {
             out.notifications.push(note(
@@ -822,20 +826,6 @@ fn served_certificate<'a, N: XNode<'a>>(
     }
 }
 
-/// A reader that hashes what passes through it.
-struct Hashing<R> {
-    inner: R,
-    hash: Sha256,
-}
-
-impl<R: Read> Read for Hashing<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.hash.update(&buf[..n]);
-        Ok(n)
-    }
-}
-
 /// Reads an nmap XML document block by block; hands the facts of each block's hosts to
 /// `sink` (in document order) and returns what was read. See [`stream_map`].
 pub fn stream<R: Read + Send>(
@@ -869,10 +859,7 @@ pub fn stream_map<R: Read + Send, T: Send>(
     let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<stream::HostSlice>>(2);
     let read = std::thread::scope(|scope| {
         let cutter = scope.spawn(move || {
-            let mut reader = Hashing {
-                inner: reader,
-                hash: Sha256::new(),
-            };
+            let mut reader = reader;
             let mut splitter = stream::Splitter::new();
             while let Some(hosts) = splitter.next_hosts(&mut reader) {
                 if !hosts.is_empty() && tx.send(hosts).is_err() {
@@ -880,13 +867,9 @@ pub fn stream_map<R: Read + Send, T: Send>(
                 }
             }
             drop(tx);
-            // Drain what the splitter did not read, so the hash covers the whole file.
-            let _ = std::io::copy(&mut reader, &mut std::io::sink());
-            (
-                splitter.fault,
-                splitter.bytes_read,
-                hex::encode(reader.hash.finalize()),
-            )
+            // The hash covers the whole file, what the splitter did not read included.
+            let sha256 = splitter.finish_hash(&mut reader);
+            (splitter.fault, splitter.bytes_read, sha256)
         });
         for hosts in rx {
             summary.hosts += hosts.len();
@@ -942,6 +925,7 @@ pub fn extract(bytes: &[u8], uri: &str, ctx: &ServiceContext) -> Extracted {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sha2::{Digest, Sha256};
 
     const DOC: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE nmaprun>

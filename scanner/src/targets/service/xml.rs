@@ -81,6 +81,29 @@ impl Span {
         src.get(self.0 as usize..self.1 as usize)
             .unwrap_or_default()
     }
+    /// The span holds `s` (lengths compared first: most names differ there).
+    fn holds(self, src: &[u8], s: &[u8]) -> bool {
+        self.1.wrapping_sub(self.0) as usize == s.len()
+            && src.get(self.0 as usize..self.1 as usize) == Some(s)
+    }
+}
+
+/// Raw text or attribute value, and whether it reads as it is (nothing to decode).
+#[derive(Debug, Clone, Copy, Default)]
+struct Value {
+    span: Span,
+    plain: bool,
+}
+
+impl Value {
+    fn read(self, src: &str, attribute: bool) -> Cow<'_, str> {
+        let raw = self.span.of(src);
+        if self.plain {
+            Cow::Borrowed(raw)
+        } else {
+            decode(raw, attribute)
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -89,7 +112,7 @@ struct Element {
     /// Its attributes: `Host::attributes[attributes.0..attributes.1]`.
     attributes: (u32, u32),
     /// Raw first text child, when the element starts with text.
-    text: Option<Span>,
+    text: Option<Value>,
     offset: u32,
     next_sibling: u32,
     /// Index past the last descendant: descendants are `index + 1 .. end`.
@@ -102,7 +125,7 @@ struct Element {
 pub struct Host {
     elements: Vec<Element>,
     /// Names and raw values of the attributes of every element.
-    attributes: Vec<(Span, Span)>,
+    attributes: Vec<(Span, Value)>,
 }
 
 thread_local! {
@@ -168,8 +191,8 @@ fn reference(s: &[u8]) -> Option<(usize, char)> {
     Some((semi + 1, c))
 }
 
-/// Bytes [`check_chars`] looks at: references, control characters, `<`, `>` and the
-/// first byte of U+FFFE and U+FFFF.
+/// Bytes [`check_chars`] looks at in text: references, control characters, `<`, `>` and
+/// the first byte of U+FFFE and U+FFFF.
 const SPECIAL: [bool; 256] = {
     let mut t = [false; 256];
     let mut i = 0;
@@ -184,12 +207,28 @@ const SPECIAL: [bool; 256] = {
     t
 };
 
+/// Bytes [`check_chars`] looks at in attribute values: those of text, and the tabs and
+/// line feeds that decoding turns into spaces.
+const SPECIAL_IN_ATTRIBUTE: [bool; 256] = {
+    let mut t = SPECIAL;
+    t[b'\t' as usize] = true;
+    t[b'\n' as usize] = true;
+    t
+};
+
 /// Checks text or an attribute value: references known, characters allowed, no carriage
-/// return; `<` is refused in attribute values, `]]>` in text.
-fn check_chars(s: &[u8], attribute: bool) -> Result<(), Unsupported> {
+/// return; `<` is refused in attribute values, `]]>` in text. Says whether the value reads
+/// as it is (no reference; in an attribute, no tab or line feed either).
+fn check_chars(s: &[u8], attribute: bool) -> Result<bool, Unsupported> {
+    let special = if attribute {
+        &SPECIAL_IN_ATTRIBUTE
+    } else {
+        &SPECIAL
+    };
+    let mut plain = true;
     let mut i = 0;
     while i < s.len() {
-        while i < s.len() && !SPECIAL[s[i] as usize] {
+        while i < s.len() && !special[s[i] as usize] {
             i += 1;
         }
         let Some(&b) = s.get(i) else {
@@ -198,9 +237,11 @@ fn check_chars(s: &[u8], attribute: bool) -> Result<(), Unsupported> {
         match b {
             b'&' => {
                 let (n, _) = reference(&s[i..]).ok_or(Unsupported)?;
+                plain = false;
                 i += n;
                 continue;
             }
+            b'\t' | b'\n' => plain = false,
             0..0x20 => return Err(Unsupported),
             b'<' if attribute => return Err(Unsupported),
             b'>' if !attribute && i >= 2 && &s[i - 2..i] == b"]]" => return Err(Unsupported),
@@ -212,45 +253,47 @@ fn check_chars(s: &[u8], attribute: bool) -> Result<(), Unsupported> {
         }
         i += 1;
     }
-    Ok(())
+    Ok(plain)
 }
 
 /// Decodes the references of checked text; attribute values also have tabs and line
 /// feeds turned into spaces.
 fn decode(s: &str, attribute: bool) -> Cow<'_, str> {
-    let special = |b: &u8| *b == b'&' || (attribute && (*b == b'\t' || *b == b'\n'));
-    let Some(first) = s.bytes().position(|b| special(&b)) else {
+    let bytes = s.as_bytes();
+    let find = |from: usize| {
+        let rest = &bytes[from..];
+        if attribute {
+            memchr::memchr3(b'&', b'\t', b'\n', rest)
+        } else {
+            memchr::memchr(b'&', rest)
+        }
+        .map(|k| from + k)
+    };
+    let Some(first) = find(0) else {
         return Cow::Borrowed(s);
     };
     let mut out = String::with_capacity(s.len());
-    out.push_str(&s[..first]);
-    let bytes = s.as_bytes();
-    let mut i = first;
-    let mut plain = first;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if !special(&b) {
-            i += 1;
-            continue;
-        }
+    let mut next = Some(first);
+    let mut plain = 0;
+    while let Some(i) = next {
         out.push_str(&s[plain..i]);
-        if b == b'&' {
+        plain = if bytes[i] == b'&' {
             match reference(&bytes[i..]) {
                 Some((n, c)) => {
                     out.push(c);
-                    i += n;
+                    i + n
                 }
                 // Checked at indexing: not reached; kept as text.
                 None => {
                     out.push('&');
-                    i += 1;
+                    i + 1
                 }
             }
         } else {
             out.push(' ');
-            i += 1;
-        }
-        plain = i;
+            i + 1
+        };
+        next = find(plain);
     }
     out.push_str(&s[plain..]);
     Cow::Owned(out)
@@ -311,9 +354,12 @@ impl Host {
                 let Some(&mut (parent, ref mut first)) = open.last_mut() else {
                     return Err(Unsupported);
                 };
-                check_chars(&b[i..end], false)?;
+                let plain = check_chars(&b[i..end], false)?;
                 if *first {
-                    self.elements[parent as usize].text = Some(Span::new(i..end));
+                    self.elements[parent as usize].text = Some(Value {
+                        span: Span::new(i..end),
+                        plain,
+                    });
                 }
                 *first = false;
                 i = end;
@@ -376,7 +422,7 @@ impl Host {
                         if aname.starts_with("xmlns")
                             || self.attributes[attrs_start..]
                                 .iter()
-                                .any(|(k, _)| k.of(src) == aname)
+                                .any(|(k, _)| k.holds(b, aname.as_bytes()))
                         {
                             return Err(Unsupported);
                         }
@@ -396,8 +442,14 @@ impl Host {
                         };
                         let vs = m + 1;
                         let ve = memchr::memchr(quote, &b[vs..]).ok_or(Unsupported)? + vs;
-                        check_chars(&b[vs..ve], true)?;
-                        self.attributes.push((aname_span, Span::new(vs..ve)));
+                        let plain = check_chars(&b[vs..ve], true)?;
+                        self.attributes.push((
+                            aname_span,
+                            Value {
+                                span: Span::new(vs..ve),
+                                plain,
+                            },
+                        ));
                         n = ve + 1;
                     }
                     let empty = match (b.get(n), b.get(n + 1)) {
@@ -485,11 +537,11 @@ impl<'t> XNode<'t> for Node<'t> {
         let src = self.src;
         self.host.attributes[from as usize..to as usize]
             .iter()
-            .find(|(k, _)| k.of(src) == key)
-            .map(|(_, v)| decode(v.of(src), true))
+            .find(|(k, _)| k.holds(src.as_bytes(), key.as_bytes()))
+            .map(|(_, v)| v.read(src, true))
     }
     fn text(&self) -> Option<Cow<'t, str>> {
-        self.data().text.map(|t| decode(t.of(self.src), false))
+        self.data().text.map(|t| t.read(self.src, false))
     }
     fn elements(self) -> impl Iterator<Item = Self> {
         let (host, src) = (self.host, self.src);
