@@ -854,9 +854,6 @@ struct TargetRules {
     /// only the sub-fields they select: each is converted when an evaluation first reads
     /// it, once per fact.
     condition_uses: condition::Uses,
-    /// Per rule (same order), fields its messages read, for rules with `at:`: converted
-    /// before the findings at each path share them.
-    finding_vars: Vec<Vec<String>>,
 }
 
 impl<'a> RuleIndex<'a> {
@@ -867,7 +864,6 @@ impl<'a> RuleIndex<'a> {
                 let entry = by_target.entry(t).or_insert_with(|| TargetRules {
                     rules: Vec::new(),
                     condition_uses: condition::Uses::new(),
-                    finding_vars: Vec::new(),
                 });
                 entry.rules.push(i);
                 r.condition.uses(&mut entry.condition_uses);
@@ -876,15 +872,6 @@ impl<'a> RuleIndex<'a> {
                 if let Some(at) = &r.at {
                     at.uses(&mut entry.condition_uses);
                 }
-                let mut vars = Vec::new();
-                if r.at.is_some() {
-                    vars = r.message_en.variables();
-                    vars.extend(r.message_fr.variables());
-                    vars.retain(|v| v != "at" && v != "here");
-                    vars.sort();
-                    vars.dedup();
-                }
-                entry.finding_vars.push(vars);
             }
         }
         RuleIndex {
@@ -971,19 +958,12 @@ impl<'a> RuleIndex<'a> {
                 baseline_state: None,
             }
         };
-        for (&ri, extra) in target.rules.iter().zip(&target.finding_vars) {
+        for &ri in &target.rules {
             let (rule, _) = &self.rules[ri];
             let started = self.timed.then(Instant::now);
             let outcome = rule.condition.eval_bool(&scope);
             let paths = match (&outcome, &rule.at) {
-                (Ok(true), Some(at)) => {
-                    // The findings at each path read the messages' fields from copies
-                    // of this scope: converted here, once.
-                    for v in extra {
-                        scope.var(v);
-                    }
-                    Some(at.eval(&scope).and_then(|v| at_paths(&v)))
-                }
+                (Ok(true), Some(at)) => Some(at.eval_ref(&scope).and_then(|v| at_paths(&v))),
                 _ => None,
             };
             if let Some(started) = started {
