@@ -932,7 +932,12 @@ impl<'a> RuleIndex<'a> {
                 },
             }
         };
-        let scope = condition::Scope::lazy(&source);
+        // `top.field` selections (`ssl.present`) read the field alone, without the others
+        // of `top` (the TLS cipher list...), until `top` is read whole.
+        let fields = |top: &str, field: &str| -> Option<Option<cel::Value>> {
+            view::sub_field(&fact.data, top, field)?.ok()
+        };
+        let scope = condition::Scope::lazy_fields(&source, &fields);
         // Top-level fields converted whole for `here`, shared by the findings of every rule.
         let mut tops: Vec<(String, Option<cel::Value>)> = Vec::new();
         let finding = |ri: usize, message: Text, at: Option<&str>| {

@@ -319,6 +319,11 @@ pub fn native_mismatches() -> Vec<String> {
 /// field).
 pub type Source<'f> = &'f dyn Fn(&str) -> Option<cel::Value>;
 
+/// Reads the field `field` of the variable `top` of a fact alone, without converting the
+/// variable: `Some(None)` when it has no such field, `None` when it cannot tell (the
+/// field is then taken from the variable, converted).
+pub type FieldSource<'f> = &'f dyn Fn(&str, &str) -> Option<Option<cel::Value>>;
+
 /// Most variable names interned; the names of later expressions are read by the
 /// interpreter (only generated expressions, fuzzing for instance, reach it).
 const MAX_NAMES: usize = 1 << 16;
@@ -379,6 +384,8 @@ pub struct Scope<'f> {
     /// path only).
     late: RefCell<Vec<(String, Option<cel::Value>)>>,
     source: Option<Source<'f>>,
+    /// Reads `top.field` selections alone, with `source`.
+    fields: Option<FieldSource<'f>>,
     /// The scope this one adds variables to (see [`Scope::with`]).
     parent: Option<&'f Scope<'f>>,
     context: RefCell<Option<cel::Context<'static, 'static>>>,
@@ -394,6 +401,7 @@ impl<'f> Scope<'f> {
             cells: cells(n),
             late: RefCell::new(Vec::new()),
             source,
+            fields: None,
             parent,
             context: RefCell::new(None),
         }
@@ -412,6 +420,14 @@ impl<'f> Scope<'f> {
     pub fn lazy(source: Source<'f>) -> Scope<'f> {
         let n = INTERNED.load(std::sync::atomic::Ordering::Acquire);
         Scope::empty(n, Some(source), None)
+    }
+
+    /// [`Scope::lazy`], reading `top.field` selections alone with `fields` when the
+    /// variable is not converted yet.
+    pub fn lazy_fields(source: Source<'f>, fields: FieldSource<'f>) -> Scope<'f> {
+        let mut s = Scope::lazy(source);
+        s.fields = Some(fields);
+        s
     }
 
     /// A scope holding a JSON object's top-level fields.
@@ -435,6 +451,31 @@ impl<'f> Scope<'f> {
             }
         }
         self.parent?.lookup(id, name)
+    }
+
+    /// `top.field` (`id` is interned `top.field`): read alone when the scope can and the
+    /// variable is not converted yet, else selected in the variable.
+    fn lookup_field(&self, id: u32, top: (u32, &str), field: &str) -> Option<&cel::Value> {
+        let held = |s: &Scope<'_>| s.cells.get(top.0 as usize).and_then(Cell::get).is_some();
+        match (self.source, self.parent) {
+            // A scope made by `with` reads from its parent what it does not hold.
+            (None, Some(parent)) if !held(self) => return parent.lookup_field(id, top, field),
+            (Some(_), _) if !held(self) => {
+                if let (Some(fields), Some(cell)) = (self.fields, self.cells.get(id as usize)) {
+                    if let Some(v) = cell.get() {
+                        return v.as_ref();
+                    }
+                    if let Some(v) = fields(top.1, field) {
+                        return cell.get_or_init(|| v).as_ref();
+                    }
+                }
+            }
+            _ => {}
+        }
+        match self.lookup(top.0, top.1)? {
+            cel::Value::Map(m) => super::native::get(m, field),
+            _ => None,
+        }
     }
 
     /// A variable no table holds, read by name (see [`Scope::late`]).
@@ -518,6 +559,10 @@ impl<'f> Scope<'f> {
 impl super::native::Vars for Scope<'_> {
     fn var(&self, id: u32, name: &str) -> Option<&cel::Value> {
         self.lookup(id, name)
+    }
+
+    fn field(&self, id: u32, top: (u32, &str), field: &str) -> Option<&cel::Value> {
+        self.lookup_field(id, top, field)
     }
 }
 

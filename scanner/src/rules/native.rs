@@ -65,6 +65,11 @@ impl Val<'_> {
 pub trait Vars {
     /// The variable interned as `id` (named `name`), `None` when the scope lacks it.
     fn var(&self, id: u32, name: &str) -> Option<&Value>;
+
+    /// `top.field`, the field of a variable that is a map, `None` when the variable
+    /// is absent, is no map or has no such field. `id` is the interned `top.field`:
+    /// a scope may read the field alone, without converting the whole variable.
+    fn field(&self, id: u32, top: (u32, &str), field: &str) -> Option<&Value>;
 }
 
 type R<'a> = Result<Val<'a>, Unknown>;
@@ -119,6 +124,14 @@ enum Node {
     Lit(Value),
     /// A variable of the fact: its interned index and its name.
     Var(u32, Box<str>),
+    /// A field of a variable of the fact (`ssl.present`), read without the variable:
+    /// interned index of `top.field`, then of `top`, the names of both.
+    Field {
+        id: u32,
+        top: u32,
+        top_name: Box<str>,
+        field: Box<str>,
+    },
     /// A comprehension variable.
     Slot(usize),
     Select {
@@ -188,7 +201,7 @@ impl Native {
         fn walk(n: &Node) -> bool {
             match n {
                 Node::Unsupported => false,
-                Node::Lit(_) | Node::Var(..) | Node::Slot(_) => true,
+                Node::Lit(_) | Node::Var(..) | Node::Field { .. } | Node::Slot(_) => true,
                 Node::Select { operand, .. } => walk(operand),
                 Node::List(xs) | Node::Call(_, xs) => xs.iter().all(walk),
                 Node::And(a, b)
@@ -256,6 +269,14 @@ impl Compiler {
                     None => Node::Unsupported,
                 },
             },
+            E::Select(s) if !s.test => match self.field(&s.operand, &s.field) {
+                Some(n) => n,
+                None => Node::Select {
+                    operand: self.boxed(&s.operand),
+                    field: s.field.clone(),
+                    test: false,
+                },
+            },
             E::Select(s) => Node::Select {
                 operand: self.boxed(&s.operand),
                 field: s.field.clone(),
@@ -280,6 +301,23 @@ impl Compiler {
             E::Comprehension(c) => self.comprehension(c),
             _ => Node::Unsupported,
         }
+    }
+
+    /// `top.field` on a variable of the fact (not a comprehension variable).
+    fn field(&self, operand: &IdedExpr, field: &str) -> Option<Node> {
+        let E::Ident(top) = &operand.expr else {
+            return None;
+        };
+        if self.scope.iter().any(|(n, _)| n == top) {
+            return None;
+        }
+        // `top.field` is no CEL identifier: it cannot be taken for a variable.
+        Some(Node::Field {
+            id: super::condition::intern(&format!("{top}.{field}"))?,
+            top: super::condition::intern(top)?,
+            top_name: top.as_str().into(),
+            field: field.into(),
+        })
     }
 
     fn call(&mut self, call: &cel::common::ast::CallExpr) -> Node {
@@ -547,6 +585,16 @@ impl<'a> Eval<'a> {
         match n {
             Node::Lit(v) => Ok(Val::Ref(v)),
             Node::Var(id, name) => self.vars.var(*id, name).map(Val::Ref).ok_or(Unknown),
+            Node::Field {
+                id,
+                top,
+                top_name,
+                field,
+            } => self
+                .vars
+                .field(*id, (*top, top_name), field)
+                .map(Val::Ref)
+                .ok_or(Unknown),
             Node::Slot(i) => self.slots.get(*i).cloned().ok_or(Unknown),
             Node::Select {
                 operand,
@@ -775,7 +823,7 @@ impl<'a> Eval<'a> {
     }
 }
 
-fn get<'m>(m: &'m Map, field: &str) -> Option<&'m Value> {
+pub(crate) fn get<'m>(m: &'m Map, field: &str) -> Option<&'m Value> {
     m.get(&KeyRef::String(field))
 }
 
