@@ -292,7 +292,13 @@ impl Expr {
 
     /// Evaluates to a boolean; any other type is an error.
     pub fn eval_bool(&self, scope: &Scope<'_>) -> Result<bool, String> {
-        match &*self.eval_ref(scope)? {
+        if let Ok(b) = self.native.eval_bool(scope) {
+            #[cfg(debug_assertions)]
+            self.check_native(scope, &cel::Value::Bool(b));
+            return Ok(b);
+        }
+        // Not decided, or not a boolean: the interpreter gives the value or the error.
+        match &self.interpret(scope)? {
             cel::Value::Bool(b) => Ok(*b),
             other => Err(format!(
                 "condition must be a boolean, it evaluated to {}",

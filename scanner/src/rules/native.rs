@@ -234,11 +234,24 @@ impl Native {
     /// Evaluates over the fact's variables; [`Unknown`] when the `cel` interpreter must
     /// decide.
     pub fn eval<'a>(&'a self, vars: &'a dyn Vars) -> R<'a> {
-        let mut ev = Eval {
+        self.evaluator(vars).node(&self.root)
+    }
+
+    /// Evaluates to a boolean: [`Unknown`] when the value is of another type, or when the
+    /// `cel` interpreter must decide.
+    pub fn eval_bool(&self, vars: &dyn Vars) -> Result<bool, Unknown> {
+        self.evaluator(vars).test(&self.root)
+    }
+
+    fn evaluator<'a>(&self, vars: &'a dyn Vars) -> Eval<'a> {
+        Eval {
             vars,
-            slots: vec![NULL; self.slots],
-        };
-        ev.node(&self.root)
+            slots: if self.slots == 0 {
+                Vec::new()
+            } else {
+                vec![NULL; self.slots]
+            },
+        }
     }
 }
 
@@ -621,24 +634,20 @@ impl<'a> Eval<'a> {
                     .collect::<Result<_, _>>()?;
                 own(Value::List(Arc::new(items)))
             }
-            Node::And(a, b) => self.logic(a, b, false),
-            Node::Or(a, b) => self.logic(a, b, true),
-            Node::Not(a) => own(Value::Bool(!boolean(&self.node(a))?)),
-            Node::NotStrictlyFalse(a) => own(Value::Bool(boolean(&self.node(a)) != Ok(false))),
+            Node::And(..)
+            | Node::Or(..)
+            | Node::Not(_)
+            | Node::NotStrictlyFalse(_)
+            | Node::Cmp(..)
+            | Node::CmpLit(..)
+            | Node::In(..)
+            | Node::TypeIs { .. } => self.test(n).map(|b| Val::Own(Value::Bool(b))),
             Node::Cond(c, a, b) => {
-                if boolean(&self.node(c))? {
+                if self.test(c)? {
                     self.node(a)
                 } else {
                     self.node(b)
                 }
-            }
-            Node::Cmp(op, a, b) => {
-                let (a, b) = (self.node(a)?, self.node(b)?);
-                own(Value::Bool(comparison(*op, &a, &b)?))
-            }
-            Node::CmpLit(op, a, b) => {
-                let a = self.node(a)?;
-                own(Value::Bool(comparison(*op, &a, b)?))
             }
             Node::Arith(op, a, b) => {
                 let (a, b) = (self.node(a)?, self.node(b)?);
@@ -649,24 +658,6 @@ impl<'a> Eval<'a> {
                 Value::Float(f) => own(Value::Float(-f)),
                 _ => Err(Unknown),
             },
-            Node::In(a, b) => {
-                let (a, b) = (self.node(a)?, self.node(b)?);
-                match &*b {
-                    Value::List(items) => {
-                        for i in items.iter() {
-                            if equal(i, &a)? {
-                                return own(Value::Bool(true));
-                            }
-                        }
-                        own(Value::Bool(false))
-                    }
-                    Value::Map(m) => match &*a {
-                        Value::String(s) => own(Value::Bool(get(m, s).is_some())),
-                        _ => Err(Unknown),
-                    },
-                    _ => Err(Unknown),
-                }
-            }
             Node::Index(a, b) => {
                 let (a, b) = (self.node(a)?, self.node(b)?);
                 match (&*a, &*b) {
@@ -695,29 +686,66 @@ impl<'a> Eval<'a> {
                 }
                 call(*f, &values[..args.len()]).map(Val::Own)
             }
+            Node::Comp(c) => self.comprehension(c),
+            Node::Unsupported => Err(Unknown),
+        }
+    }
+
+    /// The node's value when it is a boolean ([`Unknown`] when it is not): the same as
+    /// [`Eval::node`] followed by [`boolean`], without building values for the
+    /// operators that give booleans.
+    fn test(&mut self, n: &'a Node) -> Result<bool, Unknown> {
+        match n {
+            Node::And(a, b) => self.logic(a, b, false),
+            Node::Or(a, b) => self.logic(a, b, true),
+            Node::Not(a) => Ok(!self.test(a)?),
+            Node::NotStrictlyFalse(a) => Ok(self.test(a) != Ok(false)),
+            Node::Cmp(op, a, b) => {
+                let (a, b) = (self.node(a)?, self.node(b)?);
+                comparison(*op, &a, &b)
+            }
+            Node::CmpLit(op, a, b) => comparison(*op, &*self.node(a)?, b),
+            Node::In(a, b) => {
+                let (a, b) = (self.node(a)?, self.node(b)?);
+                match &*b {
+                    Value::List(items) => {
+                        for i in items.iter() {
+                            if equal(i, &a)? {
+                                return Ok(true);
+                            }
+                        }
+                        Ok(false)
+                    }
+                    Value::Map(m) => match &*a {
+                        Value::String(s) => Ok(get(m, s).is_some()),
+                        _ => Err(Unknown),
+                    },
+                    _ => Err(Unknown),
+                }
+            }
             Node::TypeIs {
                 value,
                 kind,
                 negate,
             } => {
                 let t = type_name(&*self.node(value)?).ok_or(Unknown)?;
-                own(Value::Bool((t == *kind) != *negate))
+                Ok((t == *kind) != *negate)
             }
-            Node::Comp(c) => self.comprehension(c),
-            Node::Unsupported => Err(Unknown),
+            Node::Lit(Value::Bool(b)) => Ok(*b),
+            _ => boolean(&self.node(n)),
         }
     }
 
     /// `a && b` (`absorbing` false) or `a || b` (`absorbing` true): decided by a side that
     /// holds the absorbing value, whatever the other gives, else by both sides.
-    fn logic(&mut self, a: &'a Node, b: &'a Node, absorbing: bool) -> R<'a> {
-        let left = boolean(&self.node(a));
+    fn logic(&mut self, a: &'a Node, b: &'a Node, absorbing: bool) -> Result<bool, Unknown> {
+        let left = self.test(a);
         if left == Ok(absorbing) {
-            return own(Value::Bool(absorbing));
+            return Ok(absorbing);
         }
-        match (left, boolean(&self.node(b))) {
-            (_, Ok(r)) if r == absorbing => own(Value::Bool(absorbing)),
-            (Ok(_), Ok(_)) => own(Value::Bool(!absorbing)),
+        match (left, self.test(b)) {
+            (_, Ok(r)) if r == absorbing => Ok(absorbing),
+            (Ok(_), Ok(_)) => Ok(!absorbing),
             _ => Err(Unknown),
         }
     }
@@ -758,7 +786,7 @@ impl<'a> Eval<'a> {
                     let Some(x) = item(&range, i) else { break };
                     self.set(c.iter, x);
                     if let Some(g) = guard
-                        && !boolean(&self.node(g))?
+                        && !self.test(g)?
                     {
                         continue;
                     }
@@ -788,8 +816,7 @@ impl<'a> Eval<'a> {
                     self.set(c.iter, x);
                     // Stopping early only saves work (`exists` and `all` stop once
                     // decided), so an undecided condition goes on.
-                    if accu.is_ok() && matches!(self.node(&c.cond).as_deref(), Ok(Value::Bool(false)))
-                    {
+                    if accu.is_ok() && self.test(&c.cond) == Ok(false) {
                         break;
                     }
                     accu = if accu.is_ok() {
@@ -810,11 +837,11 @@ impl<'a> Eval<'a> {
     /// only when `x` absorbs it.
     fn undecided_step(&mut self, step: &'a Node) -> R<'a> {
         match step {
-            Node::And(a, b) if matches!(**a, Node::Slot(_)) => match boolean(&self.node(b)) {
+            Node::And(a, b) if matches!(**a, Node::Slot(_)) => match self.test(b) {
                 Ok(false) => own(Value::Bool(false)),
                 _ => Err(Unknown),
             },
-            Node::Or(a, b) if matches!(**a, Node::Slot(_)) => match boolean(&self.node(b)) {
+            Node::Or(a, b) if matches!(**a, Node::Slot(_)) => match self.test(b) {
                 Ok(true) => own(Value::Bool(true)),
                 _ => Err(Unknown),
             },
