@@ -854,6 +854,9 @@ struct TargetRules {
     /// only the sub-fields they select: each is converted when an evaluation first reads
     /// it, once per fact.
     condition_uses: condition::Uses,
+    /// The variables the direct evaluator reads for these rules: a fact's scope holds
+    /// cells for them only.
+    table: condition::Table,
 }
 
 impl<'a> RuleIndex<'a> {
@@ -864,6 +867,7 @@ impl<'a> RuleIndex<'a> {
                 let entry = by_target.entry(t).or_insert_with(|| TargetRules {
                     rules: Vec::new(),
                     condition_uses: condition::Uses::new(),
+                    table: condition::Table::default(),
                 });
                 entry.rules.push(i);
                 r.condition.uses(&mut entry.condition_uses);
@@ -873,6 +877,18 @@ impl<'a> RuleIndex<'a> {
                     at.uses(&mut entry.condition_uses);
                 }
             }
+        }
+        for entry in by_target.values_mut() {
+            let mut ids = Vec::new();
+            for (r, _) in entry.rules.iter().map(|&i| &rules[i]) {
+                r.condition.var_ids(&mut ids);
+                r.message_en.var_ids(&mut ids);
+                r.message_fr.var_ids(&mut ids);
+                if let Some(at) = &r.at {
+                    at.var_ids(&mut ids);
+                }
+            }
+            entry.table = condition::Table::new(&ids);
         }
         RuleIndex {
             rules,
@@ -937,7 +953,7 @@ impl<'a> RuleIndex<'a> {
         let fields = |top: &str, field: &str| -> Option<Option<cel::Value>> {
             view::sub_field(&fact.data, top, field)?.ok()
         };
-        let scope = condition::Scope::lazy_fields(&source, &fields);
+        let scope = condition::Scope::lazy_fields(&source, &fields, &target.table);
         // Top-level fields converted whole for `here`, shared by the findings of every rule.
         let mut tops: Vec<(String, Option<cel::Value>)> = Vec::new();
         let finding = |ri: usize, message: Text, at: Option<&str>| {

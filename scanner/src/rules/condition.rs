@@ -269,6 +269,11 @@ impl Expr {
         self.native.eval(scope)
     }
 
+    /// Adds to `ids` the interned indexes of the variables the direct evaluator reads.
+    pub fn var_ids(&self, ids: &mut Vec<u32>) {
+        self.native.var_ids(ids);
+    }
+
     /// True when the direct evaluator covers the whole expression (it may still leave
     /// some evaluations, errors for instance, to the interpreter).
     pub fn native_complete(&self) -> bool {
@@ -374,6 +379,33 @@ pub fn interned(name: &str) -> Option<u32> {
     guard.as_ref()?.ids.get(name).copied()
 }
 
+/// The variables a set of expressions reads, each with its cell in the scopes made for
+/// them: a scope then holds a cell for each of these only, not for every name interned.
+#[derive(Debug, Default)]
+pub struct Table {
+    /// Cell of each interned index (`u32::MAX`: none).
+    cells: Vec<u32>,
+    len: usize,
+}
+
+impl Table {
+    /// A table for the variables interned as `ids`.
+    pub fn new(ids: &[u32]) -> Table {
+        let mut t = Table::default();
+        for &id in ids {
+            let i = id as usize;
+            if i >= t.cells.len() {
+                t.cells.resize(i + 1, u32::MAX);
+            }
+            if t.cells[i] == u32::MAX {
+                t.cells[i] = t.len as u32;
+                t.len += 1;
+            }
+        }
+        t
+    }
+}
+
 /// One variable of a scope: not read yet (empty), read and absent (`Some(None)`), or its
 /// value. Filled once, never changed: references into it stay valid as long as the
 /// scope.
@@ -386,6 +418,9 @@ type Cell = std::cell::OnceCell<Option<cel::Value>>;
 /// needs it.
 pub struct Scope<'f> {
     cells: Box<[Cell]>,
+    /// The cell of each interned index, when the scope holds only the variables some
+    /// expressions read (see [`Table`]); else the cell is the index.
+    table: Option<&'f Table>,
     /// Variables read by a name interned after the scope was made (the interpreter's
     /// path only).
     late: RefCell<Vec<(String, Option<cel::Value>)>>,
@@ -405,6 +440,7 @@ impl<'f> Scope<'f> {
     fn empty(n: usize, source: Option<Source<'f>>, parent: Option<&'f Scope<'f>>) -> Scope<'f> {
         Scope {
             cells: cells(n),
+            table: None,
             late: RefCell::new(Vec::new()),
             source,
             fields: None,
@@ -429,11 +465,24 @@ impl<'f> Scope<'f> {
     }
 
     /// [`Scope::lazy`], reading `top.field` selections alone with `fields` when the
-    /// variable is not converted yet.
-    pub fn lazy_fields(source: Source<'f>, fields: FieldSource<'f>) -> Scope<'f> {
-        let mut s = Scope::lazy(source);
+    /// variable is not converted yet, and holding cells only for the variables of
+    /// `table` (the others are read as variables interned after the scope was made).
+    pub fn lazy_fields(source: Source<'f>, fields: FieldSource<'f>, table: &'f Table) -> Scope<'f> {
+        let mut s = Scope::empty(table.len, Some(source), None);
         s.fields = Some(fields);
+        s.table = Some(table);
         s
+    }
+
+    /// The cell of the variable interned as `id`.
+    fn cell(&self, id: u32) -> Option<&Cell> {
+        match self.table {
+            None => self.cells.get(id as usize),
+            Some(t) => match t.cells.get(id as usize) {
+                Some(&i) if i != u32::MAX => self.cells.get(i as usize),
+                _ => None,
+            },
+        }
     }
 
     /// A scope holding a JSON object's top-level fields.
@@ -449,7 +498,7 @@ impl<'f> Scope<'f> {
 
     /// The variable interned as `id`, converted now if it was not yet.
     fn lookup(&self, id: u32, name: &str) -> Option<&cel::Value> {
-        if let Some(cell) = self.cells.get(id as usize) {
+        if let Some(cell) = self.cell(id) {
             match (cell.get(), self.source) {
                 (Some(v), _) => return v.as_ref(),
                 (None, Some(source)) => return cell.get_or_init(|| source(name)).as_ref(),
@@ -462,12 +511,12 @@ impl<'f> Scope<'f> {
     /// `top.field` (`id` is interned `top.field`): read alone when the scope can and the
     /// variable is not converted yet, else selected in the variable.
     fn lookup_field(&self, id: u32, top: (u32, &str), field: &str) -> Option<&cel::Value> {
-        let held = |s: &Scope<'_>| s.cells.get(top.0 as usize).and_then(Cell::get).is_some();
+        let held = |s: &Scope<'_>| s.cell(top.0).and_then(Cell::get).is_some();
         match (self.source, self.parent) {
             // A scope made by `with` reads from its parent what it does not hold.
             (None, Some(parent)) if !held(self) => return parent.lookup_field(id, top, field),
             (Some(_), _) if !held(self) => {
-                if let (Some(fields), Some(cell)) = (self.fields, self.cells.get(id as usize)) {
+                if let (Some(fields), Some(cell)) = (self.fields, self.cell(id)) {
                     if let Some(v) = cell.get() {
                         return v.as_ref();
                     }
@@ -503,7 +552,7 @@ impl<'f> Scope<'f> {
     fn covers(&self, id: u32) -> bool {
         match (self.source, self.parent) {
             (None, Some(p)) => p.covers(id),
-            _ => (id as usize) < self.cells.len(),
+            _ => self.cell(id).is_some(),
         }
     }
 
@@ -520,7 +569,8 @@ impl<'f> Scope<'f> {
     /// Adds (or replaces) a variable.
     pub fn add(&mut self, name: &str, value: cel::Value) {
         *self.context.get_mut() = None;
-        let Some(id) = intern(name) else {
+        let id = intern(name).filter(|_| self.table.is_none());
+        let Some(id) = id else {
             let late = self.late.get_mut();
             late.retain(|(k, _)| k != name);
             late.push((name.to_string(), Some(value)));
@@ -757,6 +807,15 @@ impl Template {
         for p in &self.parts {
             if let Part::Expr(e) = p {
                 e.uses(uses);
+            }
+        }
+    }
+
+    /// Adds to `ids` the interned indexes of the variables the placeholders read.
+    pub fn var_ids(&self, ids: &mut Vec<u32>) {
+        for p in &self.parts {
+            if let Part::Expr(e) = p {
+                e.var_ids(ids);
             }
         }
     }

@@ -231,6 +231,50 @@ impl Native {
         walk(&self.root)
     }
 
+    /// Adds to `ids` the interned indexes of the variables (and `top.field` selections)
+    /// the expression reads.
+    pub fn var_ids(&self, ids: &mut Vec<u32>) {
+        fn walk(n: &Node, ids: &mut Vec<u32>) {
+            match n {
+                Node::Var(id, _) => ids.push(*id),
+                Node::Field { id, top, .. } => ids.extend([*id, *top]),
+                Node::Lit(_) | Node::Slot(_) | Node::Unsupported => {}
+                Node::Select { operand: a, .. }
+                | Node::Not(a)
+                | Node::Neg(a)
+                | Node::NotStrictlyFalse(a)
+                | Node::CmpLit(_, a, _)
+                | Node::TypeIs { value: a, .. } => walk(a, ids),
+                Node::List(xs) | Node::Call(_, xs) => xs.iter().for_each(|x| walk(x, ids)),
+                Node::And(a, b)
+                | Node::Or(a, b)
+                | Node::Cmp(_, a, b)
+                | Node::Arith(_, a, b)
+                | Node::In(a, b)
+                | Node::Index(a, b) => {
+                    walk(a, ids);
+                    walk(b, ids);
+                }
+                Node::Cond(a, b, c) => [a, b, c].iter().for_each(|x| walk(x, ids)),
+                Node::Comp(c) => {
+                    for x in [&c.range, &c.init, &c.cond, &c.result] {
+                        walk(x, ids);
+                    }
+                    match &c.step {
+                        Step::Append { guard, items } => {
+                            if let Some(g) = guard {
+                                walk(g, ids);
+                            }
+                            walk(items, ids);
+                        }
+                        Step::Other(n) => walk(n, ids),
+                    }
+                }
+            }
+        }
+        walk(&self.root, ids);
+    }
+
     /// Evaluates over the fact's variables; [`Unknown`] when the `cel` interpreter must
     /// decide.
     pub fn eval<'a>(&'a self, vars: &'a dyn Vars) -> R<'a> {
