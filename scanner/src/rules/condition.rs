@@ -747,6 +747,8 @@ pub fn display_value(v: &cel::Value) -> String {
 #[derive(Debug)]
 pub struct Template {
     parts: Vec<Part>,
+    /// Length of the literal text, and some room for the placeholders.
+    len_hint: usize,
 }
 
 #[derive(Debug)]
@@ -786,7 +788,17 @@ impl Template {
         if !rest.is_empty() {
             parts.push(Part::Lit(rest.to_string()));
         }
-        Ok(Template { parts })
+        let literal: usize = parts
+            .iter()
+            .map(|p| match p {
+                Part::Lit(s) => s.len(),
+                Part::Expr(_) => 24,
+            })
+            .sum();
+        Ok(Template {
+            parts,
+            len_hint: literal,
+        })
     }
 
     /// Top-level variables the placeholders read.
@@ -844,7 +856,7 @@ impl Template {
     /// [`Template::render`], reusing the `{{ … }}` expressions already rendered in
     /// `seen` (by expression text) and adding the others.
     fn render_with<'t>(&'t self, scope: &Scope<'_>, seen: &mut Vec<(&'t str, String)>) -> String {
-        let mut out = String::new();
+        let mut out = String::with_capacity(self.len_hint);
         for p in &self.parts {
             match p {
                 Part::Lit(s) => out.push_str(s),

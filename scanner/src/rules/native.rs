@@ -19,7 +19,7 @@
 
 use cel::Value;
 use cel::common::ast::{Expr as E, IdedExpr, LiteralValue, operators};
-use cel::objects::{KeyRef, Map};
+use cel::objects::{Key, KeyRef, Map};
 use std::cmp::Ordering;
 use std::sync::Arc;
 
@@ -894,7 +894,20 @@ impl<'a> Eval<'a> {
     }
 }
 
+/// Most entries of a map searched by comparing keys rather than by hashing.
+const SCAN: usize = 8;
+
+/// The entry `field` of a map. The maps of facts are mostly small structs (a TLS
+/// cipher: name, strength, key exchange...): their few keys are compared directly,
+/// which costs less than hashing the name.
 pub(crate) fn get<'m>(m: &'m Map, field: &str) -> Option<&'m Value> {
+    if m.map.len() <= SCAN {
+        return m
+            .map
+            .iter()
+            .find(|(k, _)| matches!(k, Key::String(s) if s.as_str() == field))
+            .map(|(_, v)| v);
+    }
     m.get(&KeyRef::String(field))
 }
 
