@@ -1201,11 +1201,14 @@ mod tests {
                 _ => None,
             }
         };
-        let s = Scope::lazy(&source);
+        // Compiled first: the names are interned before the scope is made.
         let e = Expr::compile(r#"port == 23 || tls.grade == "F""#).unwrap();
-        assert_eq!(e.eval_bool(&s), Ok(true));
-        assert_eq!(e.eval_bool(&s), Ok(true));
         let t = Expr::compile(r#"port == 24 || type(tls) == map"#).unwrap();
+        let s = Scope::lazy(&source);
+        assert!(e.eval_direct(&s).is_ok());
+        assert_eq!(e.eval_bool(&s), Ok(true));
+        assert_eq!(e.eval_bool(&s), Ok(true));
+        assert!(t.eval_direct(&s).is_ok());
         assert_eq!(t.eval_bool(&s), Ok(true));
         // `size(tls, 1)` is outside the direct evaluator: the interpreter reads `tls`.
         let i = Expr::compile("port == 24 || size(tls, 1) == 1").unwrap();
@@ -1218,5 +1221,203 @@ mod tests {
         seen.dedup();
         assert_eq!(seen, ["port", "tls"]);
         assert_eq!(reads.borrow().iter().filter(|k| *k == "port").count(), 1);
+        assert_eq!(reads.borrow().iter().filter(|k| *k == "tls").count(), 1);
+    }
+
+    /// A name compiled after the scope was made is outside its table: the interpreter
+    /// reads it by name, with the same answer.
+    #[test]
+    fn names_interned_after_the_scope_still_evaluate() {
+        let source = |k: &str| (k == "late_only_name").then_some(cel::Value::Int(7));
+        let s = Scope::lazy(&source);
+        let e = Expr::compile("late_only_name == 7").unwrap();
+        assert_eq!(e.eval_bool(&s), Ok(true));
+        assert_eq!(e.eval_bool(&s), Ok(true));
+        let t = Expr::compile("late_only_other == 7").unwrap();
+        assert!(t.eval_bool(&s).is_err());
+    }
+
+    #[test]
+    fn names_are_interned_once() {
+        use super::super::condition::{intern, interned};
+        assert_eq!(intern("at"), Some(0));
+        assert_eq!(intern("here"), Some(1));
+        let a = intern("interner_test_a").unwrap();
+        let b = intern("interner_test_b").unwrap();
+        assert_ne!(a, b);
+        assert_eq!(intern("interner_test_a"), Some(a));
+        assert_eq!(interned("interner_test_b"), Some(b));
+        assert_eq!(interned("interner_test_never_interned"), None);
+        // Compiling interns the variables and the `top.field` selections it reads.
+        Expr::compile("interner_test_c.sub == 1").unwrap();
+        assert!(interned("interner_test_c").is_some());
+        assert!(interned("interner_test_c.sub").is_some());
+    }
+
+    /// Variables, literals, fields and list items are read where they lie: the value is
+    /// the scope's or the expression's own (same address), and no reference count moves.
+    #[test]
+    fn reading_borrows_instead_of_copying() {
+        use super::Val;
+        let s = scope();
+        let held = |name: &str| s.var(name).unwrap();
+        let ciphers = held("ciphers");
+        let cel::Value::List(list) = &ciphers else {
+            panic!("not a list")
+        };
+        let count = std::sync::Arc::strong_count(list);
+        let cases = [
+            "ciphers",
+            "ciphers[1]",
+            "ciphers[1].name",
+            "tls.versions",
+            "tls.present ? ciphers : empty",
+            "ciphers.filter(c, c.grade == \"F\")[0]",
+        ];
+        for src in cases {
+            let e = Expr::compile(src).unwrap();
+            let v = e.eval_direct(&s).unwrap();
+            assert_eq!(Ok(v.clone().into_owned()), e.interpret(&s), "{src}");
+            if src.contains("filter") {
+                // A computed list is the evaluation's own; its items are not.
+                assert!(matches!(v, Val::Own(_)), "{src}");
+                continue;
+            }
+            let Val::Ref(r) = v else {
+                panic!("{src}: copied")
+            };
+            let expected = match src {
+                "ciphers" | "tls.present ? ciphers : empty" => list.as_ref() as *const _ as usize,
+                _ => 0,
+            };
+            if expected != 0 {
+                let cel::Value::List(l) = r else {
+                    panic!("{src}")
+                };
+                assert_eq!(l.as_ref() as *const _ as usize, expected, "{src}");
+            }
+            assert_eq!(std::sync::Arc::strong_count(list), count, "{src}");
+        }
+        // A comprehension over the list reads its items in place.
+        let e = Expr::compile(r#"ciphers.exists(c, c.name == "AES")"#).unwrap();
+        assert_eq!(e.eval_bool(&s), Ok(true));
+        assert_eq!(std::sync::Arc::strong_count(list), count);
+        // A literal is the expression's own.
+        let lit = Expr::compile("[23, 2323]").unwrap();
+        let (a, b) = (lit.eval_direct(&s).unwrap(), lit.eval_direct(&s).unwrap());
+        let (Val::Ref(a), Val::Ref(b)) = (a, b) else {
+            panic!("literal copied")
+        };
+        assert!(std::ptr::eq(a, b));
+        // Computed values are owned.
+        let sum = Expr::compile("port + 1").unwrap();
+        assert!(matches!(
+            sum.eval_direct(&s),
+            Ok(Val::Own(cel::Value::Int(24)))
+        ));
+    }
+
+    /// `top.field` is read alone when the scope can, without converting `top`; once `top`
+    /// is converted, from it. Both give the interpreter's value.
+    #[test]
+    fn fields_are_read_alone_until_the_variable_is() {
+        let tls = super::super::condition::json_to_cel(&json!({"grade": "F", "big": [1, 2]}));
+        let reads = std::cell::RefCell::new(Vec::new());
+        let source = |k: &str| {
+            reads.borrow_mut().push(k.to_string());
+            (k == "tls").then(|| tls.clone())
+        };
+        let fields = |top: &str, field: &str| {
+            reads.borrow_mut().push(format!("{top}.{field}"));
+            match (top, field) {
+                ("tls", "grade") => Some(Some(cel::Value::String("F".to_string().into()))),
+                ("tls", "nope") => Some(None),
+                _ => None,
+            }
+        };
+        let e = Expr::compile(r#"tls.grade == "F" && !(tls.nope == 1)"#).unwrap();
+        let f = Expr::compile(r#"tls.nope == 1 || tls.grade == "F""#).unwrap();
+        let whole = Expr::compile("size(tls) == 2 && tls.big[1] == 2").unwrap();
+        let table = super::super::condition::Table::new(&{
+            let mut ids = Vec::new();
+            for x in [&e, &f, &whole] {
+                x.var_ids(&mut ids);
+            }
+            ids
+        });
+        let s = Scope::lazy_fields(&source, &fields, &table);
+        assert_eq!(
+            f.eval_direct(&s).map(|v| v.into_owned()),
+            Ok(cel::Value::Bool(true))
+        );
+        assert_eq!(
+            f.eval_direct(&s).map(|v| v.into_owned()),
+            Ok(cel::Value::Bool(true))
+        );
+        assert_eq!(*reads.borrow(), ["tls.nope", "tls.grade"]);
+        // `tls.nope` is absent: undecided, then the interpreter's error (it reads `tls`).
+        assert!(e.eval_direct(&s).is_err());
+        assert!(e.eval_bool(&s).is_err());
+        assert!(reads.borrow().iter().any(|k| k == "tls"));
+        // `tls.big` is not read alone (the source cannot): selected in `tls`.
+        assert_eq!(whole.eval_bool(&s), Ok(true));
+        let n = reads.borrow().len();
+        let g = Expr::compile(r#"tls.grade"#).unwrap();
+        assert_eq!(
+            g.eval_direct(&s).map(|v| v.into_owned()),
+            Ok(cel::Value::String("F".to_string().into()))
+        );
+        assert_eq!(reads.borrow().len(), n, "read again");
+    }
+
+    /// A scope made by `with` reads its base's variables in place (same address), and
+    /// what it converts stays in the base, for the next one.
+    #[test]
+    fn scopes_with_more_variables_share_the_base() {
+        use super::Vars;
+        let reads = std::cell::Cell::new(0);
+        let source = |k: &str| {
+            reads.set(reads.get() + 1);
+            (k == "endpoint").then(|| cel::Value::String("10.0.0.1:23/tcp".to_string().into()))
+        };
+        let e = Expr::compile("endpoint + \" \" + at + \" \" + here.name").unwrap();
+        let id = super::super::condition::interned("endpoint").unwrap();
+        let base = Scope::lazy(&source);
+        for (i, name) in ["a", "b"].into_iter().enumerate() {
+            let here = super::super::condition::json_to_cel(&json!({ "name": name }));
+            let at = cel::Value::String(format!("ports.{i}").into());
+            let inner = base.with(vec![("at", at), ("here", here)]);
+            assert_eq!(
+                e.eval(&inner),
+                Ok(cel::Value::String(
+                    format!("10.0.0.1:23/tcp ports.{i} {name}").into()
+                ))
+            );
+            let x = Vars::var(&inner, id, "endpoint").unwrap();
+            let y = Vars::var(&base, id, "endpoint").unwrap();
+            assert!(std::ptr::eq(x, y));
+        }
+        assert_eq!(reads.get(), 1);
+        assert_eq!(Vars::var(&base, 0, "at"), None);
+    }
+
+    #[test]
+    fn small_maps_are_searched_as_hashed() {
+        use cel::objects::{Key, KeyRef, Map};
+        for n in [0usize, 1, 5, super::SCAN, super::SCAN + 1, 40] {
+            let map: std::collections::HashMap<Key, cel::Value> = (0..n)
+                .map(|i| {
+                    (
+                        Key::String(format!("k{i}").into()),
+                        cel::Value::Int(i as i64),
+                    )
+                })
+                .chain([(Key::Int(3), cel::Value::Null)])
+                .collect();
+            let m = Map { map: map.into() };
+            for k in ["k0", "k4", "k39", "k", "3", ""] {
+                assert_eq!(super::get(&m, k), m.get(&KeyRef::String(k)), "{n} {k}");
+            }
+        }
     }
 }

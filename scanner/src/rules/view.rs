@@ -28,71 +28,87 @@ pub fn top_field(data: &FactData, name: &str, want: Want<'_>) -> Option<Result<V
 /// A `match` from the field names of a service to `$f(&field, $arg)`.
 macro_rules! service_match {
     ($s:expr, $name:expr, $f:ident, $arg:expr) => {
-        field_match!($s, $name, $f, $arg, [address,
-            hostnames,
-            host_private,
-            endpoint,
-            protocol,
-            port,
-            state,
-            reason,
-            name,
-            product,
-            version,
-            extrainfo,
-            tunnel,
-            method,
-            conf,
-            devicetype,
-            cpe,
-            tls,
-            host_open_ports,
-            script_ids,
-            scripts,
-            ssl,
-            certificate_sha256,
-            ssh,
-            ssh_hostkeys,
-            ssh_protocol_1,
-            http,
-            snmp,
-            modbus,
-            bacnet,
-            mqtt,
-            rtsp,
-            upnp,
-            smb,
-            ntp_monlist,
-            dns_recursion,
-            vulners,
-            vulners_max_cvss,
-            banner,
-            ftp_anonymous,
-            vnc_no_auth,
-            default_credentials,
-            previous_scan_compared,
-            new_since_previous_scan])
+        field_match!(
+            $s,
+            $name,
+            $f,
+            $arg,
+            [
+                address,
+                hostnames,
+                host_private,
+                endpoint,
+                protocol,
+                port,
+                state,
+                reason,
+                name,
+                product,
+                version,
+                extrainfo,
+                tunnel,
+                method,
+                conf,
+                devicetype,
+                cpe,
+                tls,
+                host_open_ports,
+                script_ids,
+                scripts,
+                ssl,
+                certificate_sha256,
+                ssh,
+                ssh_hostkeys,
+                ssh_protocol_1,
+                http,
+                snmp,
+                modbus,
+                bacnet,
+                mqtt,
+                rtsp,
+                upnp,
+                smb,
+                ntp_monlist,
+                dns_recursion,
+                vulners,
+                vulners_max_cvss,
+                banner,
+                ftp_anonymous,
+                vnc_no_auth,
+                default_credentials,
+                previous_scan_compared,
+                new_since_previous_scan
+            ]
+        )
     };
 }
 
 /// A `match` from the field names of a host to `$f(&field, $arg)`.
 macro_rules! host_match {
     ($h:expr, $name:expr, $f:ident, $arg:expr) => {
-        field_match!($h, $name, $f, $arg, [address,
-            addresses,
-            mac,
-            mac_vendor,
-            hostnames,
-            status,
-            status_reason,
-            private_address,
-            os_matches,
-            start_time,
-            end_time,
-            open_ports,
-            scripts,
-            previous_scan_compared,
-            new_since_previous_scan])
+        field_match!(
+            $h,
+            $name,
+            $f,
+            $arg,
+            [
+                address,
+                addresses,
+                mac,
+                mac_vendor,
+                hostnames,
+                status,
+                status_reason,
+                private_address,
+                os_matches,
+                start_time,
+                end_time,
+                open_ports,
+                scripts,
+                previous_scan_compared,
+                new_since_previous_scan
+            ]
+        )
     };
 }
 
@@ -176,6 +192,24 @@ mod tests {
                     .unwrap();
                 assert_eq!(alone, value, "{name}");
                 compared += 1;
+                // Each field of it, read alone, is the field of the value.
+                let sub = sub_field(&fact.data, &name, "no_such_sub").unwrap();
+                match &value {
+                    Value::Map(m) => {
+                        assert!(matches!(sub, Ok(None)), "{name}");
+                        for (k, v) in m.map.iter() {
+                            let cel::objects::Key::String(k) = k else {
+                                continue;
+                            };
+                            let alone = sub_field(&fact.data, &name, k).unwrap().unwrap();
+                            assert_eq!(alone.as_ref(), Some(v), "{name}.{k}");
+                            compared += 1;
+                        }
+                    }
+                    // Not a map: nothing to select (an error for a list).
+                    Value::List(_) => assert!(sub.is_err(), "{name}"),
+                    _ => assert!(matches!(sub, Ok(None)), "{name}"),
+                }
             }
             assert!(top_field(&fact.data, "no_such_field", Want::Whole).is_none());
         }
