@@ -5,8 +5,14 @@
 //! evaluation. On scans with hundreds of thousands of facts, that conversion and
 //! dispatch cost more than reading the facts. This module compiles each expression
 //! once more, at rule load time, into a small tree whose operators and functions are
-//! resolved ahead, and evaluates it over the fact's fields as they are (`cel::Value`s,
-//! shared, never copied).
+//! resolved ahead, and evaluates it over the fact's fields as they are.
+//!
+//! Variables are read by the index their name was interned under at load time, from a
+//! table of the scope, and `top.field` selections (`ssl.present`) are read alone,
+//! without converting the rest of `top`. Reading a variable, a field, a literal or a
+//! list item borrows it ([`Val::Ref`]): no `cel::Value` is copied, so no reference
+//! count moves (the literals are shared by every thread, and such counts bounce
+//! between cores); only computed values are owned.
 //!
 //! It never decides on its own what it is not sure of: anything outside the subset it
 //! knows, and every CEL error (missing key, wrong type, overflow...), evaluates to
