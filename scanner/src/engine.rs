@@ -877,9 +877,9 @@ struct TargetRules {
     /// only the sub-fields they select: each is converted when an evaluation first reads
     /// it, once per fact.
     condition_uses: condition::Uses,
-    /// Per rule (same order), fields its messages read, for rules with `at:`: converted
-    /// before the findings at each path share them.
-    finding_vars: Vec<Vec<String>>,
+    /// The variables the direct evaluator reads for these rules: a fact's scope holds
+    /// cells for them only.
+    table: condition::Table,
 }
 
 impl<'a> RuleIndex<'a> {
@@ -890,7 +890,7 @@ impl<'a> RuleIndex<'a> {
                 let entry = by_target.entry(t).or_insert_with(|| TargetRules {
                     rules: Vec::new(),
                     condition_uses: condition::Uses::new(),
-                    finding_vars: Vec::new(),
+                    table: condition::Table::default(),
                 });
                 entry.rules.push(i);
                 r.condition.uses(&mut entry.condition_uses);
@@ -899,16 +899,19 @@ impl<'a> RuleIndex<'a> {
                 if let Some(at) = &r.at {
                     at.uses(&mut entry.condition_uses);
                 }
-                let mut vars = Vec::new();
-                if r.at.is_some() {
-                    vars = r.message_en.variables();
-                    vars.extend(r.message_fr.variables());
-                    vars.retain(|v| v != "at" && v != "here");
-                    vars.sort();
-                    vars.dedup();
-                }
-                entry.finding_vars.push(vars);
             }
+        }
+        for entry in by_target.values_mut() {
+            let mut ids = Vec::new();
+            for (r, _) in entry.rules.iter().map(|&i| &rules[i]) {
+                r.condition.var_ids(&mut ids);
+                r.message_en.var_ids(&mut ids);
+                r.message_fr.var_ids(&mut ids);
+                if let Some(at) = &r.at {
+                    at.var_ids(&mut ids);
+                }
+            }
+            entry.table = condition::Table::new(&ids);
         }
         RuleIndex {
             rules,
@@ -968,7 +971,12 @@ impl<'a> RuleIndex<'a> {
                 },
             }
         };
-        let scope = condition::Scope::lazy(&source);
+        // `top.field` selections (`ssl.present`) read the field alone, without the others
+        // of `top` (the TLS cipher list...), until `top` is read whole.
+        let fields = |top: &str, field: &str| -> Option<Option<cel::Value>> {
+            view::sub_field(&fact.data, top, field)?.ok()
+        };
+        let scope = condition::Scope::lazy_fields(&source, &fields, &target.table);
         // Top-level fields converted whole for `here`, shared by the findings of every rule.
         let mut tops: Vec<(String, Option<cel::Value>)> = Vec::new();
         let finding = |ri: usize, message: Text, at: Option<&str>| {
@@ -994,19 +1002,12 @@ impl<'a> RuleIndex<'a> {
                 baseline_state: None,
             }
         };
-        for (&ri, extra) in target.rules.iter().zip(&target.finding_vars) {
+        for &ri in &target.rules {
             let (rule, _) = &self.rules[ri];
             let started = self.timed.then(Instant::now);
             let outcome = rule.condition.eval_bool(&scope);
             let paths = match (&outcome, &rule.at) {
-                (Ok(true), Some(at)) => {
-                    // The findings at each path read the messages' fields from copies
-                    // of this scope: converted here, once.
-                    for v in extra {
-                        scope.var(v);
-                    }
-                    Some(at.eval(&scope).and_then(|v| at_paths(&v)))
-                }
+                (Ok(true), Some(at)) => Some(at.eval_ref(&scope).and_then(|v| at_paths(&v))),
                 _ => None,
             };
             if let Some(started) = started {

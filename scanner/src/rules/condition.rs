@@ -4,7 +4,7 @@
 //! `days_until_expiry`, `san.dns.exists(d, d.startsWith("*."))` are valid conditions.
 //! Message templates hold `{{ expr }}` placeholders, each a CEL expression too.
 
-use super::native::Native;
+use super::native::{Native, Val};
 use cel::common::types::{CelBool, CelString};
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -239,13 +239,19 @@ impl Expr {
     /// Evaluates over a scope: with the direct evaluator when it decides, else with the
     /// `cel` interpreter (which also gives the error messages).
     pub fn eval(&self, scope: &Scope<'_>) -> Result<cel::Value, String> {
-        match self.native.eval(&|n| scope.var(n)) {
+        self.eval_ref(scope).map(Val::into_owned)
+    }
+
+    /// [`Expr::eval`], borrowing the value when it is a variable, a literal or a part of
+    /// one.
+    pub fn eval_ref<'s>(&'s self, scope: &'s Scope<'_>) -> Result<Val<'s>, String> {
+        match self.native.eval(scope) {
             Ok(v) => {
                 #[cfg(debug_assertions)]
                 self.check_native(scope, &v);
                 Ok(v)
             }
-            Err(_) => self.interpret(scope),
+            Err(_) => self.interpret(scope).map(Val::Own),
         }
     }
 
@@ -256,11 +262,16 @@ impl Expr {
 
     /// Evaluates with the direct evaluator only.
     #[cfg(test)]
-    pub(crate) fn eval_direct(
-        &self,
-        scope: &Scope<'_>,
-    ) -> Result<cel::Value, super::native::Unknown> {
-        self.native.eval(&|n| scope.var(n))
+    pub(crate) fn eval_direct<'s>(
+        &'s self,
+        scope: &'s Scope<'_>,
+    ) -> Result<Val<'s>, super::native::Unknown> {
+        self.native.eval(scope)
+    }
+
+    /// Adds to `ids` the interned indexes of the variables the direct evaluator reads.
+    pub fn var_ids(&self, ids: &mut Vec<u32>) {
+        self.native.var_ids(ids);
     }
 
     /// True when the direct evaluator covers the whole expression (it may still leave
@@ -286,11 +297,17 @@ impl Expr {
 
     /// Evaluates to a boolean; any other type is an error.
     pub fn eval_bool(&self, scope: &Scope<'_>) -> Result<bool, String> {
-        match self.eval(scope)? {
-            cel::Value::Bool(b) => Ok(b),
+        if let Ok(b) = self.native.eval_bool(scope) {
+            #[cfg(debug_assertions)]
+            self.check_native(scope, &cel::Value::Bool(b));
+            return Ok(b);
+        }
+        // Not decided, or not a boolean: the interpreter gives the value or the error.
+        match &self.interpret(scope)? {
+            cel::Value::Bool(b) => Ok(*b),
             other => Err(format!(
                 "condition must be a boolean, it evaluated to {}",
-                display_value(&other)
+                display_value(other)
             )),
         }
     }
@@ -313,36 +330,158 @@ pub fn native_mismatches() -> Vec<String> {
 /// field).
 pub type Source<'f> = &'f dyn Fn(&str) -> Option<cel::Value>;
 
+/// Reads the field `field` of the variable `top` of a fact alone, without converting the
+/// variable: `Some(None)` when it has no such field, `None` when it cannot tell (the
+/// field is then taken from the variable, converted).
+pub type FieldSource<'f> = &'f dyn Fn(&str, &str) -> Option<Option<cel::Value>>;
+
+/// Most variable names interned; the names of later expressions are read by the
+/// interpreter (only generated expressions, fuzzing for instance, reach it).
+const MAX_NAMES: usize = 1 << 16;
+
+/// Every variable name the expressions read, each under a small index: the direct
+/// evaluator reads a variable by index in the scope's table, not by name.
+struct Names {
+    ids: HashMap<String, u32>,
+}
+
+static NAMES: std::sync::RwLock<Option<Names>> = std::sync::RwLock::new(None);
+
+/// How many names are interned: a scope's table covers them all (read without taking
+/// the lock, so threads creating scopes do not contend).
+static INTERNED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// The index of a variable name, interned now if it is new (`None` past
+/// [`MAX_NAMES`]). `at` and `here`, the variables of findings at a path, come first.
+pub fn intern(name: &str) -> Option<u32> {
+    if let Some(id) = interned(name) {
+        return Some(id);
+    }
+    let mut guard = NAMES.write().ok()?;
+    let names = guard.get_or_insert_with(|| Names {
+        ids: [("at".to_string(), 0), ("here".to_string(), 1)].into(),
+    });
+    if let Some(&id) = names.ids.get(name) {
+        return Some(id);
+    }
+    if names.ids.len() >= MAX_NAMES {
+        return None;
+    }
+    let id = u32::try_from(names.ids.len()).ok()?;
+    names.ids.insert(name.to_string(), id);
+    INTERNED.store(names.ids.len(), std::sync::atomic::Ordering::Release);
+    Some(id)
+}
+
+/// The index of a name already interned.
+pub fn interned(name: &str) -> Option<u32> {
+    let guard = NAMES.read().ok()?;
+    guard.as_ref()?.ids.get(name).copied()
+}
+
+/// The variables a set of expressions reads, each with its cell in the scopes made for
+/// them: a scope then holds a cell for each of these only, not for every name interned.
+#[derive(Debug, Default)]
+pub struct Table {
+    /// Cell of each interned index (`u32::MAX`: none).
+    cells: Vec<u32>,
+    len: usize,
+}
+
+impl Table {
+    /// A table for the variables interned as `ids`.
+    pub fn new(ids: &[u32]) -> Table {
+        let mut t = Table::default();
+        for &id in ids {
+            let i = id as usize;
+            if i >= t.cells.len() {
+                t.cells.resize(i + 1, u32::MAX);
+            }
+            if t.cells[i] == u32::MAX {
+                t.cells[i] = t.len as u32;
+                t.len += 1;
+            }
+        }
+        t
+    }
+}
+
+/// One variable of a scope: not read yet (empty), read and absent (`Some(None)`), or its
+/// value. Filled once, never changed: references into it stay valid as long as the
+/// scope.
+type Cell = std::cell::OnceCell<Option<cel::Value>>;
+
 /// The variables an expression sees: a fact's fields as CEL values, converted on first
 /// read when the scope has a [`Source`] (a rule that stops at `port == 23` never pays for
-/// the TLS cipher list). The interpreter's context is built from them only when an
-/// evaluation needs it.
+/// the TLS cipher list). They sit in a table indexed by interned name, sized when the
+/// scope is made. The interpreter's context is built from them only when an evaluation
+/// needs it.
 pub struct Scope<'f> {
-    vars: RefCell<Vec<(String, cel::Value)>>,
-    /// Names the source was asked for and does not have.
-    absent: RefCell<Vec<String>>,
+    cells: Box<[Cell]>,
+    /// The cell of each interned index, when the scope holds only the variables some
+    /// expressions read (see [`Table`]); else the cell is the index.
+    table: Option<&'f Table>,
+    /// Variables read by a name interned after the scope was made (the interpreter's
+    /// path only).
+    late: RefCell<Vec<(String, Option<cel::Value>)>>,
     source: Option<Source<'f>>,
+    /// Reads `top.field` selections alone, with `source`.
+    fields: Option<FieldSource<'f>>,
+    /// The scope this one adds variables to (see [`Scope::with`]).
+    parent: Option<&'f Scope<'f>>,
     context: RefCell<Option<cel::Context<'static, 'static>>>,
 }
 
+fn cells(n: usize) -> Box<[Cell]> {
+    (0..n).map(|_| Cell::new()).collect()
+}
+
 impl<'f> Scope<'f> {
-    /// A scope holding these variables.
-    pub fn new(vars: Vec<(String, cel::Value)>) -> Scope<'static> {
+    fn empty(n: usize, source: Option<Source<'f>>, parent: Option<&'f Scope<'f>>) -> Scope<'f> {
         Scope {
-            vars: RefCell::new(vars),
-            absent: RefCell::new(Vec::new()),
-            source: None,
+            cells: cells(n),
+            table: None,
+            late: RefCell::new(Vec::new()),
+            source,
+            fields: None,
+            parent,
             context: RefCell::new(None),
         }
     }
 
+    /// A scope holding these variables.
+    pub fn new(vars: Vec<(String, cel::Value)>) -> Scope<'static> {
+        let mut s = Scope::empty(0, None, None);
+        for (k, v) in vars {
+            s.add(&k, v);
+        }
+        s
+    }
+
     /// A scope whose variables come from `source` when first read.
     pub fn lazy(source: Source<'f>) -> Scope<'f> {
-        Scope {
-            vars: RefCell::new(Vec::new()),
-            absent: RefCell::new(Vec::new()),
-            source: Some(source),
-            context: RefCell::new(None),
+        let n = INTERNED.load(std::sync::atomic::Ordering::Acquire);
+        Scope::empty(n, Some(source), None)
+    }
+
+    /// [`Scope::lazy`], reading `top.field` selections alone with `fields` when the
+    /// variable is not converted yet, and holding cells only for the variables of
+    /// `table` (the others are read as variables interned after the scope was made).
+    pub fn lazy_fields(source: Source<'f>, fields: FieldSource<'f>, table: &'f Table) -> Scope<'f> {
+        let mut s = Scope::empty(table.len, Some(source), None);
+        s.fields = Some(fields);
+        s.table = Some(table);
+        s
+    }
+
+    /// The cell of the variable interned as `id`.
+    fn cell(&self, id: u32) -> Option<&Cell> {
+        match self.table {
+            None => self.cells.get(id as usize),
+            Some(t) => match t.cells.get(id as usize) {
+                Some(&i) if i != u32::MAX => self.cells.get(i as usize),
+                _ => None,
+            },
         }
     }
 
@@ -357,47 +496,101 @@ impl<'f> Scope<'f> {
         Scope::new(vars)
     }
 
+    /// The variable interned as `id`, converted now if it was not yet.
+    fn lookup(&self, id: u32, name: &str) -> Option<&cel::Value> {
+        if let Some(cell) = self.cell(id) {
+            match (cell.get(), self.source) {
+                (Some(v), _) => return v.as_ref(),
+                (None, Some(source)) => return cell.get_or_init(|| source(name)).as_ref(),
+                (None, None) => {}
+            }
+        }
+        self.parent?.lookup(id, name)
+    }
+
+    /// `top.field` (`id` is interned `top.field`): read alone when the scope can and the
+    /// variable is not converted yet, else selected in the variable.
+    fn lookup_field(&self, id: u32, top: (u32, &str), field: &str) -> Option<&cel::Value> {
+        let held = |s: &Scope<'_>| s.cell(top.0).and_then(Cell::get).is_some();
+        match (self.source, self.parent) {
+            // A scope made by `with` reads from its parent what it does not hold.
+            (None, Some(parent)) if !held(self) => return parent.lookup_field(id, top, field),
+            (Some(_), _) if !held(self) => {
+                if let (Some(fields), Some(cell)) = (self.fields, self.cell(id)) {
+                    if let Some(v) = cell.get() {
+                        return v.as_ref();
+                    }
+                    if let Some(v) = fields(top.1, field) {
+                        return cell.get_or_init(|| v).as_ref();
+                    }
+                }
+            }
+            _ => {}
+        }
+        match self.lookup(top.0, top.1)? {
+            cel::Value::Map(m) => super::native::get(m, field),
+            _ => None,
+        }
+    }
+
+    /// A variable no table holds, read by name (see [`Scope::late`]).
+    fn late_var(&self, name: &str) -> Option<cel::Value> {
+        if let Some((_, v)) = self.late.borrow().iter().find(|(k, _)| k == name) {
+            return v.clone();
+        }
+        match self.source {
+            Some(source) => {
+                let v = source(name);
+                self.late.borrow_mut().push((name.to_string(), v.clone()));
+                v
+            }
+            None => self.parent?.late_var(name),
+        }
+    }
+
+    /// True when the table of the scope that converts variables covers `id`.
+    fn covers(&self, id: u32) -> bool {
+        match (self.source, self.parent) {
+            (None, Some(p)) => p.covers(id),
+            _ => self.cell(id).is_some(),
+        }
+    }
+
     /// The value of a variable, converted now if it was not yet.
     pub fn var(&self, name: &str) -> Option<cel::Value> {
-        if let Some((_, v)) = self.vars.borrow().iter().find(|(k, _)| k == name) {
-            return Some(v.clone());
+        match interned(name) {
+            Some(id) if self.covers(id) || self.lookup(id, name).is_some() => {
+                self.lookup(id, name).cloned()
+            }
+            _ => self.late_var(name),
         }
-        let source = self.source?;
-        if self.absent.borrow().iter().any(|k| k == name) {
-            return None;
-        }
-        let Some(v) = source(name) else {
-            self.absent.borrow_mut().push(name.to_string());
-            return None;
-        };
-        self.vars.borrow_mut().push((name.to_string(), v.clone()));
-        if let Some(ctx) = self.context.borrow_mut().as_mut() {
-            ctx.add_variable_from_value(name.to_string(), v.clone());
-        }
-        Some(v)
     }
 
     /// Adds (or replaces) a variable.
     pub fn add(&mut self, name: &str, value: cel::Value) {
-        if let Some(ctx) = self.context.get_mut().as_mut() {
-            ctx.add_variable_from_value(name.to_string(), value.clone());
+        *self.context.get_mut() = None;
+        let id = intern(name).filter(|_| self.table.is_none());
+        let Some(id) = id else {
+            let late = self.late.get_mut();
+            late.retain(|(k, _)| k != name);
+            late.push((name.to_string(), Some(value)));
+            return;
+        };
+        let i = id as usize;
+        if i >= self.cells.len() {
+            let mut more = std::mem::take(&mut self.cells).into_vec();
+            more.resize_with(i + 1, Cell::new);
+            self.cells = more.into_boxed_slice();
         }
-        self.absent.get_mut().retain(|k| k != name);
-        let vars = self.vars.get_mut();
-        match vars.iter_mut().find(|(k, _)| k == name) {
-            Some(slot) => slot.1 = value,
-            None => vars.push((name.to_string(), value)),
+        if let Some(cell) = self.cells.get_mut(i) {
+            *cell = Cell::from(Some(value));
         }
     }
 
-    /// A copy of this scope with more variables (values are shared, not copied).
-    pub fn with(&self, more: Vec<(&str, cel::Value)>) -> Scope<'f> {
-        let mut s = Scope {
-            vars: RefCell::new(self.vars.borrow().clone()),
-            absent: RefCell::new(self.absent.borrow().clone()),
-            source: self.source,
-            context: RefCell::new(None),
-        };
+    /// This scope with more variables: the new scope reads the others from this one,
+    /// without copying them (and those it converts are kept here, for the next).
+    pub fn with<'s>(&'s self, more: Vec<(&str, cel::Value)>) -> Scope<'s> {
+        let mut s = Scope::empty(0, None, Some(self));
         for (k, v) in more {
             s.add(k, v);
         }
@@ -406,18 +599,26 @@ impl<'f> Scope<'f> {
 
     /// Runs the interpreter over this scope, after converting the variables it reads.
     fn interpret(&self, program: &cel::Program, names: &[String]) -> Result<cel::Value, String> {
-        for n in names {
-            self.var(n);
-        }
+        let values: Vec<(&String, cel::Value)> = names
+            .iter()
+            .filter_map(|n| self.var(n).map(|v| (n, v)))
+            .collect();
         let mut slot = self.context.borrow_mut();
-        let ctx = slot.get_or_insert_with(|| {
-            let mut ctx = cel::Context::with_env(env());
-            for (k, v) in self.vars.borrow().iter() {
-                ctx.add_variable_from_value(k.clone(), v.clone());
-            }
-            ctx
-        });
+        let ctx = slot.get_or_insert_with(|| cel::Context::with_env(env()));
+        for (n, v) in values {
+            ctx.add_variable_from_value(n.as_str(), v);
+        }
         program.execute(ctx).map_err(|e| e.to_string())
+    }
+}
+
+impl super::native::Vars for Scope<'_> {
+    fn var(&self, id: u32, name: &str) -> Option<&cel::Value> {
+        self.lookup(id, name)
+    }
+
+    fn field(&self, id: u32, top: (u32, &str), field: &str) -> Option<&cel::Value> {
+        self.lookup_field(id, top, field)
     }
 }
 
@@ -546,6 +747,8 @@ pub fn display_value(v: &cel::Value) -> String {
 #[derive(Debug)]
 pub struct Template {
     parts: Vec<Part>,
+    /// Length of the literal text, and some room for the placeholders.
+    len_hint: usize,
 }
 
 #[derive(Debug)]
@@ -585,7 +788,17 @@ impl Template {
         if !rest.is_empty() {
             parts.push(Part::Lit(rest.to_string()));
         }
-        Ok(Template { parts })
+        let literal: usize = parts
+            .iter()
+            .map(|p| match p {
+                Part::Lit(s) => s.len(),
+                Part::Expr(_) => 24,
+            })
+            .sum();
+        Ok(Template {
+            parts,
+            len_hint: literal,
+        })
     }
 
     /// Top-level variables the placeholders read.
@@ -606,6 +819,15 @@ impl Template {
         for p in &self.parts {
             if let Part::Expr(e) = p {
                 e.uses(uses);
+            }
+        }
+    }
+
+    /// Adds to `ids` the interned indexes of the variables the placeholders read.
+    pub fn var_ids(&self, ids: &mut Vec<u32>) {
+        for p in &self.parts {
+            if let Part::Expr(e) = p {
+                e.var_ids(ids);
             }
         }
     }
@@ -634,14 +856,14 @@ impl Template {
     /// [`Template::render`], reusing the `{{ … }}` expressions already rendered in
     /// `seen` (by expression text) and adding the others.
     fn render_with<'t>(&'t self, scope: &Scope<'_>, seen: &mut Vec<(&'t str, String)>) -> String {
-        let mut out = String::new();
+        let mut out = String::with_capacity(self.len_hint);
         for p in &self.parts {
             match p {
                 Part::Lit(s) => out.push_str(s),
                 Part::Expr(e) => match seen.iter().find(|(src, _)| *src == e.source) {
                     Some((_, text)) => out.push_str(text),
                     None => {
-                        let text = match e.eval(scope) {
+                        let text = match e.eval_ref(scope) {
                             Ok(v) => display_value(&v),
                             Err(_) => "?".to_string(),
                         };

@@ -5,8 +5,14 @@
 //! evaluation. On scans with hundreds of thousands of facts, that conversion and
 //! dispatch cost more than reading the facts. This module compiles each expression
 //! once more, at rule load time, into a small tree whose operators and functions are
-//! resolved ahead, and evaluates it over the fact's fields as they are (`cel::Value`s,
-//! shared, never copied).
+//! resolved ahead, and evaluates it over the fact's fields as they are.
+//!
+//! Variables are read by the index their name was interned under at load time, from a
+//! table of the scope, and `top.field` selections (`ssl.present`) are read alone,
+//! without converting the rest of `top`. Reading a variable, a field, a literal or a
+//! list item borrows it ([`Val::Ref`]): no `cel::Value` is copied, so no reference
+//! count moves (the literals are shared by every thread, and such counts bounce
+//! between cores); only computed values are owned.
 //!
 //! It never decides on its own what it is not sure of: anything outside the subset it
 //! knows, and every CEL error (missing key, wrong type, overflow...), evaluates to
@@ -19,7 +25,7 @@
 
 use cel::Value;
 use cel::common::ast::{Expr as E, IdedExpr, LiteralValue, operators};
-use cel::objects::{KeyRef, Map};
+use cel::objects::{Key, KeyRef, Map};
 use std::cmp::Ordering;
 use std::sync::Arc;
 
@@ -27,7 +33,54 @@ use std::sync::Arc;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Unknown;
 
-type R = Result<Value, Unknown>;
+/// A value the evaluator computed, or one it reads where it lies: a variable of the
+/// scope, a literal of the expression, a field or an item of either. Reading never
+/// copies a `cel::Value` (whose strings, lists and maps are reference-counted: a copy
+/// is an atomic increment, and the literals are shared by every thread).
+#[derive(Debug, Clone)]
+pub enum Val<'a> {
+    /// Borrowed from the scope or the expression.
+    Ref(&'a Value),
+    /// Computed by the evaluation.
+    Own(Value),
+}
+
+impl std::ops::Deref for Val<'_> {
+    type Target = Value;
+    fn deref(&self) -> &Value {
+        match self {
+            Val::Ref(v) => v,
+            Val::Own(v) => v,
+        }
+    }
+}
+
+impl Val<'_> {
+    /// The value itself, copied only when borrowed.
+    pub fn into_owned(self) -> Value {
+        match self {
+            Val::Ref(v) => v.clone(),
+            Val::Own(v) => v,
+        }
+    }
+}
+
+/// Where the evaluator reads the variables of an expression: by the index the name was
+/// interned under ([`super::condition::intern`]); the name is given too, for a scope
+/// that converts a variable when first read.
+pub trait Vars {
+    /// The variable interned as `id` (named `name`), `None` when the scope lacks it.
+    fn var(&self, id: u32, name: &str) -> Option<&Value>;
+
+    /// `top.field`, the field of a variable that is a map, `None` when the variable
+    /// is absent, is no map or has no such field. `id` is the interned `top.field`:
+    /// a scope may read the field alone, without converting the whole variable.
+    fn field(&self, id: u32, top: (u32, &str), field: &str) -> Option<&Value>;
+}
+
+type R<'a> = Result<Val<'a>, Unknown>;
+
+const NULL: Val<'static> = Val::Own(Value::Null);
 
 /// A compiled expression.
 #[derive(Debug)]
@@ -75,8 +128,16 @@ enum Func {
 #[derive(Debug)]
 enum Node {
     Lit(Value),
-    /// A variable of the fact.
-    Var(String),
+    /// A variable of the fact: its interned index and its name.
+    Var(u32, Box<str>),
+    /// A field of a variable of the fact (`ssl.present`), read without the variable:
+    /// interned index of `top.field`, then of `top`, the names of both.
+    Field {
+        id: u32,
+        top: u32,
+        top_name: Box<str>,
+        field: Box<str>,
+    },
     /// A comprehension variable.
     Slot(usize),
     Select {
@@ -146,7 +207,7 @@ impl Native {
         fn walk(n: &Node) -> bool {
             match n {
                 Node::Unsupported => false,
-                Node::Lit(_) | Node::Var(_) | Node::Slot(_) => true,
+                Node::Lit(_) | Node::Var(..) | Node::Field { .. } | Node::Slot(_) => true,
                 Node::Select { operand, .. } => walk(operand),
                 Node::List(xs) | Node::Call(_, xs) => xs.iter().all(walk),
                 Node::And(a, b)
@@ -176,14 +237,71 @@ impl Native {
         walk(&self.root)
     }
 
+    /// Adds to `ids` the interned indexes of the variables (and `top.field` selections)
+    /// the expression reads.
+    pub fn var_ids(&self, ids: &mut Vec<u32>) {
+        fn walk(n: &Node, ids: &mut Vec<u32>) {
+            match n {
+                Node::Var(id, _) => ids.push(*id),
+                Node::Field { id, top, .. } => ids.extend([*id, *top]),
+                Node::Lit(_) | Node::Slot(_) | Node::Unsupported => {}
+                Node::Select { operand: a, .. }
+                | Node::Not(a)
+                | Node::Neg(a)
+                | Node::NotStrictlyFalse(a)
+                | Node::CmpLit(_, a, _)
+                | Node::TypeIs { value: a, .. } => walk(a, ids),
+                Node::List(xs) | Node::Call(_, xs) => xs.iter().for_each(|x| walk(x, ids)),
+                Node::And(a, b)
+                | Node::Or(a, b)
+                | Node::Cmp(_, a, b)
+                | Node::Arith(_, a, b)
+                | Node::In(a, b)
+                | Node::Index(a, b) => {
+                    walk(a, ids);
+                    walk(b, ids);
+                }
+                Node::Cond(a, b, c) => [a, b, c].iter().for_each(|x| walk(x, ids)),
+                Node::Comp(c) => {
+                    for x in [&c.range, &c.init, &c.cond, &c.result] {
+                        walk(x, ids);
+                    }
+                    match &c.step {
+                        Step::Append { guard, items } => {
+                            if let Some(g) = guard {
+                                walk(g, ids);
+                            }
+                            walk(items, ids);
+                        }
+                        Step::Other(n) => walk(n, ids),
+                    }
+                }
+            }
+        }
+        walk(&self.root, ids);
+    }
+
     /// Evaluates over the fact's variables; [`Unknown`] when the `cel` interpreter must
     /// decide.
-    pub fn eval(&self, vars: &dyn Fn(&str) -> Option<Value>) -> R {
-        let mut ev = Eval {
+    pub fn eval<'a>(&'a self, vars: &'a dyn Vars) -> R<'a> {
+        self.evaluator(vars).node(&self.root)
+    }
+
+    /// Evaluates to a boolean: [`Unknown`] when the value is of another type, or when the
+    /// `cel` interpreter must decide.
+    pub fn eval_bool(&self, vars: &dyn Vars) -> Result<bool, Unknown> {
+        self.evaluator(vars).test(&self.root)
+    }
+
+    fn evaluator<'a>(&self, vars: &'a dyn Vars) -> Eval<'a> {
+        Eval {
             vars,
-            slots: vec![Value::Null; self.slots],
-        };
-        ev.node(&self.root)
+            slots: if self.slots == 0 {
+                Vec::new()
+            } else {
+                vec![NULL; self.slots]
+            },
+        }
     }
 }
 
@@ -207,7 +325,20 @@ impl Compiler {
             },
             E::Ident(name) => match self.scope.iter().rev().find(|(n, _)| n == name) {
                 Some((_, slot)) => Node::Slot(*slot),
-                None => Node::Var(name.clone()),
+                None => match super::condition::intern(name) {
+                    Some(id) => Node::Var(id, name.as_str().into()),
+                    // Past the interner's limit (only met by generated expressions):
+                    // the interpreter reads the variable by name.
+                    None => Node::Unsupported,
+                },
+            },
+            E::Select(s) if !s.test => match self.field(&s.operand, &s.field) {
+                Some(n) => n,
+                None => Node::Select {
+                    operand: self.boxed(&s.operand),
+                    field: s.field.clone(),
+                    test: false,
+                },
             },
             E::Select(s) => Node::Select {
                 operand: self.boxed(&s.operand),
@@ -233,6 +364,23 @@ impl Compiler {
             E::Comprehension(c) => self.comprehension(c),
             _ => Node::Unsupported,
         }
+    }
+
+    /// `top.field` on a variable of the fact (not a comprehension variable).
+    fn field(&self, operand: &IdedExpr, field: &str) -> Option<Node> {
+        let E::Ident(top) = &operand.expr else {
+            return None;
+        };
+        if self.scope.iter().any(|(n, _)| n == top) {
+            return None;
+        }
+        // `top.field` is no CEL identifier: it cannot be taken for a variable.
+        Some(Node::Field {
+            id: super::condition::intern(&format!("{top}.{field}"))?,
+            top: super::condition::intern(top)?,
+            top_name: top.as_str().into(),
+            field: field.into(),
+        })
     }
 
     fn call(&mut self, call: &cel::common::ast::CallExpr) -> Node {
@@ -449,9 +597,10 @@ fn literal(l: &LiteralValue) -> Option<Value> {
     })
 }
 
-struct Eval<'v> {
-    vars: &'v dyn Fn(&str) -> Option<Value>,
-    slots: Vec<Value>,
+struct Eval<'a> {
+    vars: &'a dyn Vars,
+    /// Comprehension variables: the items of a list read where it lies are borrowed.
+    slots: Vec<Val<'a>>,
 }
 
 fn comparison(op: Cmp, a: &Value, b: &Value) -> Result<bool, Unknown> {
@@ -465,178 +614,259 @@ fn comparison(op: Cmp, a: &Value, b: &Value) -> Result<bool, Unknown> {
     })
 }
 
-fn boolean(v: &R) -> Result<bool, Unknown> {
-    match v {
+fn boolean(v: &R<'_>) -> Result<bool, Unknown> {
+    match v.as_deref() {
         Ok(Value::Bool(b)) => Ok(*b),
         _ => Err(Unknown),
     }
 }
 
-impl Eval<'_> {
-    fn node(&mut self, n: &Node) -> R {
+fn own<'a>(v: Value) -> R<'a> {
+    Ok(Val::Own(v))
+}
+
+/// The item `i` of a list value: borrowed when the list is, else copied.
+fn item<'a>(list: &Val<'a>, i: usize) -> Option<Val<'a>> {
+    match list {
+        Val::Ref(Value::List(items)) => items.get(i).map(Val::Ref),
+        Val::Own(Value::List(items)) => items.get(i).cloned().map(Val::Own),
+        _ => None,
+    }
+}
+
+/// The entry `key` of a map value: borrowed when the map is, else copied.
+fn entry<'a>(map: &Val<'a>, key: &str) -> Option<Val<'a>> {
+    match map {
+        Val::Ref(Value::Map(m)) => get(m, key).map(Val::Ref),
+        Val::Own(Value::Map(m)) => get(m, key).cloned().map(Val::Own),
+        _ => None,
+    }
+}
+
+impl<'a> Eval<'a> {
+    fn node(&mut self, n: &'a Node) -> R<'a> {
         match n {
-            Node::Lit(v) => Ok(v.clone()),
-            Node::Var(name) => (self.vars)(name).ok_or(Unknown),
+            Node::Lit(v) => Ok(Val::Ref(v)),
+            Node::Var(id, name) => self.vars.var(*id, name).map(Val::Ref).ok_or(Unknown),
+            Node::Field {
+                id,
+                top,
+                top_name,
+                field,
+            } => self
+                .vars
+                .field(*id, (*top, top_name), field)
+                .map(Val::Ref)
+                .ok_or(Unknown),
             Node::Slot(i) => self.slots.get(*i).cloned().ok_or(Unknown),
             Node::Select {
                 operand,
                 field,
                 test,
             } => {
-                let Value::Map(m) = self.node(operand)? else {
+                let m = self.node(operand)?;
+                if !matches!(*m, Value::Map(_)) {
                     return Err(Unknown);
-                };
-                let found = get(&m, field);
+                }
                 if *test {
-                    Ok(Value::Bool(found.is_some()))
+                    let Value::Map(map) = &*m else {
+                        return Err(Unknown);
+                    };
+                    own(Value::Bool(get(map, field).is_some()))
                 } else {
-                    found.cloned().ok_or(Unknown)
+                    entry(&m, field).ok_or(Unknown)
                 }
             }
             Node::List(xs) => {
-                let items = xs.iter().map(|x| self.node(x)).collect::<Result<_, _>>()?;
-                Ok(Value::List(Arc::new(items)))
+                let items = xs
+                    .iter()
+                    .map(|x| self.node(x).map(Val::into_owned))
+                    .collect::<Result<_, _>>()?;
+                own(Value::List(Arc::new(items)))
             }
-            Node::And(a, b) => self.logic(a, b, false),
-            Node::Or(a, b) => self.logic(a, b, true),
-            Node::Not(a) => Ok(Value::Bool(!boolean(&self.node(a))?)),
-            Node::NotStrictlyFalse(a) => Ok(Value::Bool(boolean(&self.node(a)) != Ok(false))),
+            Node::And(..)
+            | Node::Or(..)
+            | Node::Not(_)
+            | Node::NotStrictlyFalse(_)
+            | Node::Cmp(..)
+            | Node::CmpLit(..)
+            | Node::In(..)
+            | Node::TypeIs { .. } => self.test(n).map(|b| Val::Own(Value::Bool(b))),
             Node::Cond(c, a, b) => {
-                if boolean(&self.node(c))? {
+                if self.test(c)? {
                     self.node(a)
                 } else {
                     self.node(b)
                 }
             }
-            Node::Cmp(op, a, b) => {
-                let (a, b) = (self.node(a)?, self.node(b)?);
-                Ok(Value::Bool(comparison(*op, &a, &b)?))
-            }
-            Node::CmpLit(op, a, b) => {
-                let a = self.node(a)?;
-                Ok(Value::Bool(comparison(*op, &a, b)?))
-            }
             Node::Arith(op, a, b) => {
                 let (a, b) = (self.node(a)?, self.node(b)?);
-                arith(*op, a, b)
+                arith(*op, &a, &b).map(Val::Own)
             }
-            Node::Neg(a) => match self.node(a)? {
-                Value::Int(i) => i.checked_neg().map(Value::Int).ok_or(Unknown),
-                Value::Float(f) => Ok(Value::Float(-f)),
+            Node::Neg(a) => match *self.node(a)? {
+                Value::Int(i) => i.checked_neg().map(Value::Int).ok_or(Unknown).map(Val::Own),
+                Value::Float(f) => own(Value::Float(-f)),
                 _ => Err(Unknown),
             },
-            Node::In(a, b) => {
-                let (a, b) = (self.node(a)?, self.node(b)?);
-                match b {
-                    Value::List(items) => {
-                        for i in items.iter() {
-                            if equal(i, &a)? {
-                                return Ok(Value::Bool(true));
-                            }
-                        }
-                        Ok(Value::Bool(false))
-                    }
-                    Value::Map(m) => match &a {
-                        Value::String(s) => Ok(Value::Bool(get(&m, s).is_some())),
-                        _ => Err(Unknown),
-                    },
-                    _ => Err(Unknown),
-                }
-            }
             Node::Index(a, b) => {
                 let (a, b) = (self.node(a)?, self.node(b)?);
-                match (a, b) {
-                    (Value::List(items), Value::Int(i)) => usize::try_from(i)
+                match (&*a, &*b) {
+                    (Value::List(_), Value::Int(i)) => usize::try_from(*i)
                         .ok()
-                        .and_then(|i| items.get(i).cloned())
+                        .and_then(|i| item(&a, i))
                         .ok_or(Unknown),
-                    (Value::Map(m), Value::String(s)) => get(&m, &s).cloned().ok_or(Unknown),
+                    (Value::Map(_), Value::String(s)) => entry(&a, s).ok_or(Unknown),
                     _ => Err(Unknown),
                 }
             }
             Node::Call(f, args) => {
                 // Functions take at most three values (receiver and two arguments): no
                 // allocation for them.
-                let mut values = [Value::Null, Value::Null, Value::Null];
+                let mut values = [NULL, NULL, NULL];
                 if args.len() > values.len() {
                     return Err(Unknown);
                 }
                 for (slot, a) in values.iter_mut().zip(args) {
                     *slot = self.node(a)?;
                 }
-                call(*f, &values[..args.len()])
-            }
-            Node::TypeIs {
-                value,
-                kind,
-                negate,
-            } => {
-                let t = type_name(&self.node(value)?).ok_or(Unknown)?;
-                Ok(Value::Bool((t == *kind) != *negate))
+                let [first, ..] = &mut values;
+                // `string(s)` of a string is the string itself.
+                if matches!(f, Func::String) && matches!(**first, Value::String(_)) {
+                    return Ok(std::mem::replace(first, NULL));
+                }
+                call(*f, &values[..args.len()]).map(Val::Own)
             }
             Node::Comp(c) => self.comprehension(c),
             Node::Unsupported => Err(Unknown),
         }
     }
 
+    /// The node's value when it is a boolean ([`Unknown`] when it is not): the same as
+    /// [`Eval::node`] followed by [`boolean`], without building values for the
+    /// operators that give booleans.
+    fn test(&mut self, n: &'a Node) -> Result<bool, Unknown> {
+        match n {
+            Node::And(a, b) => self.logic(a, b, false),
+            Node::Or(a, b) => self.logic(a, b, true),
+            Node::Not(a) => Ok(!self.test(a)?),
+            Node::NotStrictlyFalse(a) => Ok(self.test(a) != Ok(false)),
+            Node::Cmp(op, a, b) => {
+                let (a, b) = (self.node(a)?, self.node(b)?);
+                comparison(*op, &a, &b)
+            }
+            Node::CmpLit(op, a, b) => comparison(*op, &*self.node(a)?, b),
+            Node::In(a, b) => {
+                let (a, b) = (self.node(a)?, self.node(b)?);
+                match &*b {
+                    Value::List(items) => {
+                        for i in items.iter() {
+                            if equal(i, &a)? {
+                                return Ok(true);
+                            }
+                        }
+                        Ok(false)
+                    }
+                    Value::Map(m) => match &*a {
+                        Value::String(s) => Ok(get(m, s).is_some()),
+                        _ => Err(Unknown),
+                    },
+                    _ => Err(Unknown),
+                }
+            }
+            Node::TypeIs {
+                value,
+                kind,
+                negate,
+            } => {
+                let t = type_name(&*self.node(value)?).ok_or(Unknown)?;
+                Ok((t == *kind) != *negate)
+            }
+            Node::Lit(Value::Bool(b)) => Ok(*b),
+            _ => boolean(&self.node(n)),
+        }
+    }
+
     /// `a && b` (`absorbing` false) or `a || b` (`absorbing` true): decided by a side that
     /// holds the absorbing value, whatever the other gives, else by both sides.
-    fn logic(&mut self, a: &Node, b: &Node, absorbing: bool) -> R {
-        let left = boolean(&self.node(a));
+    fn logic(&mut self, a: &'a Node, b: &'a Node, absorbing: bool) -> Result<bool, Unknown> {
+        let left = self.test(a);
         if left == Ok(absorbing) {
-            return Ok(Value::Bool(absorbing));
+            return Ok(absorbing);
         }
-        match (left, boolean(&self.node(b))) {
-            (_, Ok(r)) if r == absorbing => Ok(Value::Bool(absorbing)),
-            (Ok(_), Ok(_)) => Ok(Value::Bool(!absorbing)),
+        match (left, self.test(b)) {
+            (_, Ok(r)) if r == absorbing => Ok(absorbing),
+            (Ok(_), Ok(_)) => Ok(!absorbing),
             _ => Err(Unknown),
         }
     }
 
-    fn comprehension(&mut self, c: &Comp) -> R {
-        let Value::List(items) = self.node(&c.range)? else {
+    fn set(&mut self, slot: usize, v: Val<'a>) {
+        if let Some(s) = self.slots.get_mut(slot) {
+            *s = v;
+        }
+    }
+
+    /// The comprehension's result: the accumulator is moved out of its slot when the
+    /// result is the accumulator itself (`map`, `filter`), not copied.
+    fn result(&mut self, c: &'a Comp) -> R<'a> {
+        match &c.result {
+            Node::Slot(i) if *i == c.accu => self
+                .slots
+                .get_mut(c.accu)
+                .map(|s| std::mem::replace(s, NULL))
+                .ok_or(Unknown),
+            other => self.node(other),
+        }
+    }
+
+    fn comprehension(&mut self, c: &'a Comp) -> R<'a> {
+        let range = self.node(&c.range)?;
+        let Value::List(list) = &*range else {
             return Err(Unknown);
         };
+        let len = list.len();
         let init = self.node(&c.init)?;
         match &c.step {
             Step::Append { guard, items: add } => {
-                let Value::List(start) = init else {
+                let Value::List(start) = &*init else {
                     return Err(Unknown);
                 };
                 let mut out: Vec<Value> = start.as_ref().clone();
-                for item in items.iter() {
-                    if let Some(slot) = self.slots.get_mut(c.iter) {
-                        *slot = item.clone();
-                    }
+                for i in 0..len {
+                    let Some(x) = item(&range, i) else { break };
+                    self.set(c.iter, x);
                     if let Some(g) = guard
-                        && !boolean(&self.node(g))?
+                        && !self.test(g)?
                     {
                         continue;
                     }
-                    match self.node(add)? {
-                        Value::List(more) => out.extend(more.iter().cloned()),
-                        _ => return Err(Unknown),
+                    match add {
+                        // `[x]`: each item pushed as it is evaluated.
+                        Node::List(xs) => {
+                            for x in xs {
+                                out.push(self.node(x)?.into_owned());
+                            }
+                        }
+                        other => match &*self.node(other)? {
+                            Value::List(more) => out.extend(more.iter().cloned()),
+                            _ => return Err(Unknown),
+                        },
                     }
                 }
-                if let Some(slot) = self.slots.get_mut(c.accu) {
-                    *slot = Value::List(Arc::new(out));
-                }
-                self.node(&c.result)
+                self.set(c.accu, Val::Own(Value::List(Arc::new(out))));
+                self.result(c)
             }
             Step::Other(step) => {
                 // The accumulator may hold an undecided value: `error || true` is still
                 // true at a later element, as in CEL.
-                let mut accu: R = Ok(init);
-                for item in items.iter() {
-                    if let Some(slot) = self.slots.get_mut(c.accu) {
-                        *slot = accu.clone().unwrap_or(Value::Null);
-                    }
-                    if let Some(slot) = self.slots.get_mut(c.iter) {
-                        *slot = item.clone();
-                    }
+                let mut accu: R<'a> = Ok(init);
+                for i in 0..len {
+                    let Some(x) = item(&range, i) else { break };
+                    self.set(c.accu, accu.clone().unwrap_or(NULL));
+                    self.set(c.iter, x);
                     // Stopping early only saves work (`exists` and `all` stop once
                     // decided), so an undecided condition goes on.
-                    if accu.is_ok() && matches!(self.node(&c.cond), Ok(Value::Bool(false))) {
+                    if accu.is_ok() && self.test(&c.cond) == Ok(false) {
                         break;
                     }
                     accu = if accu.is_ok() {
@@ -647,24 +877,22 @@ impl Eval<'_> {
                     };
                 }
                 let accu = accu?;
-                if let Some(slot) = self.slots.get_mut(c.accu) {
-                    *slot = accu;
-                }
-                self.node(&c.result)
+                self.set(c.accu, accu);
+                self.result(c)
             }
         }
     }
 
     /// One `@result && x` or `@result || x` step when `@result` is undecided: decided
     /// only when `x` absorbs it.
-    fn undecided_step(&mut self, step: &Node) -> R {
+    fn undecided_step(&mut self, step: &'a Node) -> R<'a> {
         match step {
-            Node::And(a, b) if matches!(**a, Node::Slot(_)) => match boolean(&self.node(b)) {
-                Ok(false) => Ok(Value::Bool(false)),
+            Node::And(a, b) if matches!(**a, Node::Slot(_)) => match self.test(b) {
+                Ok(false) => own(Value::Bool(false)),
                 _ => Err(Unknown),
             },
-            Node::Or(a, b) if matches!(**a, Node::Slot(_)) => match boolean(&self.node(b)) {
-                Ok(true) => Ok(Value::Bool(true)),
+            Node::Or(a, b) if matches!(**a, Node::Slot(_)) => match self.test(b) {
+                Ok(true) => own(Value::Bool(true)),
                 _ => Err(Unknown),
             },
             _ => Err(Unknown),
@@ -672,7 +900,20 @@ impl Eval<'_> {
     }
 }
 
-fn get<'m>(m: &'m Map, field: &str) -> Option<&'m Value> {
+/// Most entries of a map searched by comparing keys rather than by hashing.
+const SCAN: usize = 8;
+
+/// The entry `field` of a map. The maps of facts are mostly small structs (a TLS
+/// cipher: name, strength, key exchange...): their few keys are compared directly,
+/// which costs less than hashing the name.
+pub(crate) fn get<'m>(m: &'m Map, field: &str) -> Option<&'m Value> {
+    if m.map.len() <= SCAN {
+        return m
+            .map
+            .iter()
+            .find(|(k, _)| matches!(k, Key::String(s) if s.as_str() == field))
+            .map(|(_, v)| v);
+    }
     m.get(&KeyRef::String(field))
 }
 
@@ -749,7 +990,7 @@ fn compare(a: &Value, b: &Value) -> Result<Ordering, Unknown> {
     }
 }
 
-fn arith(op: Arith, a: Value, b: Value) -> R {
+fn arith(op: Arith, a: &Value, b: &Value) -> Result<Value, Unknown> {
     match (op, a, b) {
         (op, Value::Int(x), Value::Int(y)) => {
             let f = match op {
@@ -759,15 +1000,15 @@ fn arith(op: Arith, a: Value, b: Value) -> R {
                 Arith::Div => i64::checked_div,
                 Arith::Rem => i64::checked_rem,
             };
-            f(x, y).map(Value::Int).ok_or(Unknown)
+            f(*x, *y).map(Value::Int).ok_or(Unknown)
         }
         (Arith::Add, Value::UInt(x), Value::UInt(y)) => {
-            x.checked_add(y).map(Value::UInt).ok_or(Unknown)
+            x.checked_add(*y).map(Value::UInt).ok_or(Unknown)
         }
         (Arith::Add, Value::String(x), Value::String(y)) => {
             let mut s = String::with_capacity(x.len() + y.len());
-            s.push_str(&x);
-            s.push_str(&y);
+            s.push_str(x);
+            s.push_str(y);
             Ok(Value::String(Arc::new(s)))
         }
         (Arith::Add, Value::List(x), Value::List(y)) => {
@@ -787,12 +1028,12 @@ fn string_arg(v: &Value) -> Result<&str, Unknown> {
     }
 }
 
-fn call(f: Func, args: &[Value]) -> R {
-    let s = |i: usize| args.get(i).ok_or(Unknown).and_then(string_arg);
+fn call(f: Func, args: &[Val<'_>]) -> Result<Value, Unknown> {
+    let s = |i: usize| args.get(i).ok_or(Unknown).and_then(|v| string_arg(v));
     let b = |x: bool| Ok(Value::Bool(x));
     let text = |x: String| Ok(Value::String(Arc::new(x)));
     match f {
-        Func::Size => match args.first() {
+        Func::Size => match args.first().map(|v| &**v) {
             Some(Value::String(x)) => Ok(Value::Int(x.chars().count() as i64)),
             Some(Value::List(x)) => Ok(Value::Int(x.len() as i64)),
             Some(Value::Map(m)) => Ok(Value::Int(m.map.len() as i64)),
@@ -809,7 +1050,7 @@ fn call(f: Func, args: &[Value]) -> R {
         Func::UpperAscii => text(s(0)?.to_ascii_uppercase()),
         Func::Trim => text(s(0)?.trim().to_owned()),
         Func::Join => {
-            let Some(Value::List(items)) = args.first() else {
+            let Some(Value::List(items)) = args.first().map(|v| &**v) else {
                 return Err(Unknown);
             };
             let sep = if args.len() > 1 { s(1)? } else { "" };
@@ -819,7 +1060,7 @@ fn call(f: Func, args: &[Value]) -> R {
                 .collect::<Result<Vec<_>, _>>()?;
             text(parts.join(sep))
         }
-        Func::String => match args.first() {
+        Func::String => match args.first().map(|v| &**v) {
             Some(Value::String(x)) => Ok(Value::String(x.clone())),
             Some(Value::Int(i)) => text(i.to_string()),
             Some(Value::UInt(u)) => text(u.to_string()),
@@ -946,7 +1187,7 @@ mod tests {
                 "{src}: direct {native:?}, cel {reference:?}"
             );
             if let Ok(v) = native {
-                assert_eq!(Ok(v), reference, "{src}");
+                assert_eq!(Ok(v.into_owned()), reference, "{src}");
             }
             // The combined evaluation always gives the interpreter's answer.
             assert_eq!(e.eval(&s).is_ok(), reference.is_ok(), "{src}");
@@ -966,11 +1207,14 @@ mod tests {
                 _ => None,
             }
         };
-        let s = Scope::lazy(&source);
+        // Compiled first: the names are interned before the scope is made.
         let e = Expr::compile(r#"port == 23 || tls.grade == "F""#).unwrap();
-        assert_eq!(e.eval_bool(&s), Ok(true));
-        assert_eq!(e.eval_bool(&s), Ok(true));
         let t = Expr::compile(r#"port == 24 || type(tls) == map"#).unwrap();
+        let s = Scope::lazy(&source);
+        assert!(e.eval_direct(&s).is_ok());
+        assert_eq!(e.eval_bool(&s), Ok(true));
+        assert_eq!(e.eval_bool(&s), Ok(true));
+        assert!(t.eval_direct(&s).is_ok());
         assert_eq!(t.eval_bool(&s), Ok(true));
         // `size(tls, 1)` is outside the direct evaluator: the interpreter reads `tls`.
         let i = Expr::compile("port == 24 || size(tls, 1) == 1").unwrap();
@@ -983,5 +1227,203 @@ mod tests {
         seen.dedup();
         assert_eq!(seen, ["port", "tls"]);
         assert_eq!(reads.borrow().iter().filter(|k| *k == "port").count(), 1);
+        assert_eq!(reads.borrow().iter().filter(|k| *k == "tls").count(), 1);
+    }
+
+    /// A name compiled after the scope was made is outside its table: the interpreter
+    /// reads it by name, with the same answer.
+    #[test]
+    fn names_interned_after_the_scope_still_evaluate() {
+        let source = |k: &str| (k == "late_only_name").then_some(cel::Value::Int(7));
+        let s = Scope::lazy(&source);
+        let e = Expr::compile("late_only_name == 7").unwrap();
+        assert_eq!(e.eval_bool(&s), Ok(true));
+        assert_eq!(e.eval_bool(&s), Ok(true));
+        let t = Expr::compile("late_only_other == 7").unwrap();
+        assert!(t.eval_bool(&s).is_err());
+    }
+
+    #[test]
+    fn names_are_interned_once() {
+        use super::super::condition::{intern, interned};
+        assert_eq!(intern("at"), Some(0));
+        assert_eq!(intern("here"), Some(1));
+        let a = intern("interner_test_a").unwrap();
+        let b = intern("interner_test_b").unwrap();
+        assert_ne!(a, b);
+        assert_eq!(intern("interner_test_a"), Some(a));
+        assert_eq!(interned("interner_test_b"), Some(b));
+        assert_eq!(interned("interner_test_never_interned"), None);
+        // Compiling interns the variables and the `top.field` selections it reads.
+        Expr::compile("interner_test_c.sub == 1").unwrap();
+        assert!(interned("interner_test_c").is_some());
+        assert!(interned("interner_test_c.sub").is_some());
+    }
+
+    /// Variables, literals, fields and list items are read where they lie: the value is
+    /// the scope's or the expression's own (same address), and no reference count moves.
+    #[test]
+    fn reading_borrows_instead_of_copying() {
+        use super::Val;
+        let s = scope();
+        let held = |name: &str| s.var(name).unwrap();
+        let ciphers = held("ciphers");
+        let cel::Value::List(list) = &ciphers else {
+            panic!("not a list")
+        };
+        let count = std::sync::Arc::strong_count(list);
+        let cases = [
+            "ciphers",
+            "ciphers[1]",
+            "ciphers[1].name",
+            "tls.versions",
+            "tls.present ? ciphers : empty",
+            "ciphers.filter(c, c.grade == \"F\")[0]",
+        ];
+        for src in cases {
+            let e = Expr::compile(src).unwrap();
+            let v = e.eval_direct(&s).unwrap();
+            assert_eq!(Ok(v.clone().into_owned()), e.interpret(&s), "{src}");
+            if src.contains("filter") {
+                // A computed list is the evaluation's own; its items are not.
+                assert!(matches!(v, Val::Own(_)), "{src}");
+                continue;
+            }
+            let Val::Ref(r) = v else {
+                panic!("{src}: copied")
+            };
+            let expected = match src {
+                "ciphers" | "tls.present ? ciphers : empty" => list.as_ref() as *const _ as usize,
+                _ => 0,
+            };
+            if expected != 0 {
+                let cel::Value::List(l) = r else {
+                    panic!("{src}")
+                };
+                assert_eq!(l.as_ref() as *const _ as usize, expected, "{src}");
+            }
+            assert_eq!(std::sync::Arc::strong_count(list), count, "{src}");
+        }
+        // A comprehension over the list reads its items in place.
+        let e = Expr::compile(r#"ciphers.exists(c, c.name == "AES")"#).unwrap();
+        assert_eq!(e.eval_bool(&s), Ok(true));
+        assert_eq!(std::sync::Arc::strong_count(list), count);
+        // A literal is the expression's own.
+        let lit = Expr::compile("[23, 2323]").unwrap();
+        let (a, b) = (lit.eval_direct(&s).unwrap(), lit.eval_direct(&s).unwrap());
+        let (Val::Ref(a), Val::Ref(b)) = (a, b) else {
+            panic!("literal copied")
+        };
+        assert!(std::ptr::eq(a, b));
+        // Computed values are owned.
+        let sum = Expr::compile("port + 1").unwrap();
+        assert!(matches!(
+            sum.eval_direct(&s),
+            Ok(Val::Own(cel::Value::Int(24)))
+        ));
+    }
+
+    /// `top.field` is read alone when the scope can, without converting `top`; once `top`
+    /// is converted, from it. Both give the interpreter's value.
+    #[test]
+    fn fields_are_read_alone_until_the_variable_is() {
+        let tls = super::super::condition::json_to_cel(&json!({"grade": "F", "big": [1, 2]}));
+        let reads = std::cell::RefCell::new(Vec::new());
+        let source = |k: &str| {
+            reads.borrow_mut().push(k.to_string());
+            (k == "tls").then(|| tls.clone())
+        };
+        let fields = |top: &str, field: &str| {
+            reads.borrow_mut().push(format!("{top}.{field}"));
+            match (top, field) {
+                ("tls", "grade") => Some(Some(cel::Value::String("F".to_string().into()))),
+                ("tls", "nope") => Some(None),
+                _ => None,
+            }
+        };
+        let e = Expr::compile(r#"tls.grade == "F" && !(tls.nope == 1)"#).unwrap();
+        let f = Expr::compile(r#"tls.nope == 1 || tls.grade == "F""#).unwrap();
+        let whole = Expr::compile("size(tls) == 2 && tls.big[1] == 2").unwrap();
+        let table = super::super::condition::Table::new(&{
+            let mut ids = Vec::new();
+            for x in [&e, &f, &whole] {
+                x.var_ids(&mut ids);
+            }
+            ids
+        });
+        let s = Scope::lazy_fields(&source, &fields, &table);
+        assert_eq!(
+            f.eval_direct(&s).map(|v| v.into_owned()),
+            Ok(cel::Value::Bool(true))
+        );
+        assert_eq!(
+            f.eval_direct(&s).map(|v| v.into_owned()),
+            Ok(cel::Value::Bool(true))
+        );
+        assert_eq!(*reads.borrow(), ["tls.nope", "tls.grade"]);
+        // `tls.nope` is absent: undecided, then the interpreter's error (it reads `tls`).
+        assert!(e.eval_direct(&s).is_err());
+        assert!(e.eval_bool(&s).is_err());
+        assert!(reads.borrow().iter().any(|k| k == "tls"));
+        // `tls.big` is not read alone (the source cannot): selected in `tls`.
+        assert_eq!(whole.eval_bool(&s), Ok(true));
+        let n = reads.borrow().len();
+        let g = Expr::compile(r#"tls.grade"#).unwrap();
+        assert_eq!(
+            g.eval_direct(&s).map(|v| v.into_owned()),
+            Ok(cel::Value::String("F".to_string().into()))
+        );
+        assert_eq!(reads.borrow().len(), n, "read again");
+    }
+
+    /// A scope made by `with` reads its base's variables in place (same address), and
+    /// what it converts stays in the base, for the next one.
+    #[test]
+    fn scopes_with_more_variables_share_the_base() {
+        use super::Vars;
+        let reads = std::cell::Cell::new(0);
+        let source = |k: &str| {
+            reads.set(reads.get() + 1);
+            (k == "endpoint").then(|| cel::Value::String("10.0.0.1:23/tcp".to_string().into()))
+        };
+        let e = Expr::compile("endpoint + \" \" + at + \" \" + here.name").unwrap();
+        let id = super::super::condition::interned("endpoint").unwrap();
+        let base = Scope::lazy(&source);
+        for (i, name) in ["a", "b"].into_iter().enumerate() {
+            let here = super::super::condition::json_to_cel(&json!({ "name": name }));
+            let at = cel::Value::String(format!("ports.{i}").into());
+            let inner = base.with(vec![("at", at), ("here", here)]);
+            assert_eq!(
+                e.eval(&inner),
+                Ok(cel::Value::String(
+                    format!("10.0.0.1:23/tcp ports.{i} {name}").into()
+                ))
+            );
+            let x = Vars::var(&inner, id, "endpoint").unwrap();
+            let y = Vars::var(&base, id, "endpoint").unwrap();
+            assert!(std::ptr::eq(x, y));
+        }
+        assert_eq!(reads.get(), 1);
+        assert_eq!(Vars::var(&base, 0, "at"), None);
+    }
+
+    #[test]
+    fn small_maps_are_searched_as_hashed() {
+        use cel::objects::{Key, KeyRef, Map};
+        for n in [0usize, 1, 5, super::SCAN, super::SCAN + 1, 40] {
+            let map: std::collections::HashMap<Key, cel::Value> = (0..n)
+                .map(|i| {
+                    (
+                        Key::String(format!("k{i}").into()),
+                        cel::Value::Int(i as i64),
+                    )
+                })
+                .chain([(Key::Int(3), cel::Value::Null)])
+                .collect();
+            let m = Map { map: map.into() };
+            for k in ["k0", "k4", "k39", "k", "3", ""] {
+                assert_eq!(super::get(&m, k), m.get(&KeyRef::String(k)), "{n} {k}");
+            }
+        }
     }
 }
