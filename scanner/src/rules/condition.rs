@@ -223,12 +223,6 @@ impl Expr {
         }
     }
 
-    /// Top-level variables the expression reads (with the names bound by its
-    /// comprehensions, which are harmless extras).
-    pub fn variables(&self) -> Vec<String> {
-        self.names.clone()
-    }
-
     /// Adds to `uses` how the expression reads each top-level variable: only through
     /// `var.field` selections (the fields are listed), or otherwise (`None`: the whole
     /// value is needed). Names bound by comprehensions are harmless extras.
@@ -747,7 +741,7 @@ pub fn display_value(v: &cel::Value) -> String {
 #[derive(Debug)]
 pub struct Template {
     parts: Vec<Part>,
-    /// Length of the literal text, and some room for the placeholders.
+    /// Length of the literal text, and some room for what the expressions give.
     len_hint: usize,
 }
 
@@ -801,18 +795,6 @@ impl Template {
         })
     }
 
-    /// Top-level variables the placeholders read.
-    pub fn variables(&self) -> Vec<String> {
-        self.parts
-            .iter()
-            .filter_map(|p| match p {
-                Part::Expr(e) => Some(e.variables()),
-                Part::Lit(_) => None,
-            })
-            .flatten()
-            .collect()
-    }
-
     /// Adds to `uses` how the template's `{{ … }}` expressions read each top-level
     /// variable (see [`Expr::uses`]).
     pub fn uses(&self, uses: &mut Uses) {
@@ -823,7 +805,7 @@ impl Template {
         }
     }
 
-    /// Adds to `ids` the interned indexes of the variables the placeholders read.
+    /// Adds to `ids` the interned indexes of the variables its `{{ … }}` expressions read.
     pub fn var_ids(&self, ids: &mut Vec<u32>) {
         for p in &self.parts {
             if let Part::Expr(e) = p {
@@ -832,7 +814,7 @@ impl Template {
         }
     }
 
-    /// True when the direct evaluator covers every placeholder.
+    /// True when the direct evaluator covers every `{{ … }}` expression.
     pub fn native_complete(&self) -> bool {
         self.parts.iter().all(|p| match p {
             Part::Expr(e) => e.native_complete(),
