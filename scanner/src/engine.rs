@@ -1707,13 +1707,7 @@ mod tests {
     /// tie on every key but their position or differ in one key only.
     #[test]
     fn findings_are_ordered_as_a_stable_sort_would() {
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        let mut next = |n: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed % n
-        };
+        let mut next = crate::testing::seeded(0x2545_f491_4f6c_dd1d);
         let severities = [
             Severity::Low,
             Severity::Medium,
@@ -1730,15 +1724,15 @@ mod tests {
                 part.push(Finding {
                     rule_id: format!("NET-00{}", next(4)),
                     // Rule indexes that stand for one id or for several.
-                    rule_index: next(3) as usize,
-                    severity: severities[next(4) as usize],
+                    rule_index: next(3),
+                    severity: severities[next(4)],
                     message: Text {
                         // Tells apart findings that tie on every key.
                         en: format!("{}", next(1_000_000)),
                         fr: String::new(),
                     },
                     location: Location {
-                        uri: ["b.xml", "a.xml", "a.xml!/x", "ab"][next(4) as usize].into(),
+                        uri: ["b.xml", "a.xml", "a.xml!/x", "ab"][next(4)].into(),
                         artifact: None,
                         region: (next(5) > 0).then_some(Region::Text {
                             start_line: line,
@@ -1753,7 +1747,7 @@ mod tests {
                         0 => format!("{:x}", next(4)),
                         1 => format!("{:032x}", next(3)),
                         2 => format!("0123456789abcdef{}", next(3)),
-                        _ => format!("{:032x}", next(u64::MAX)),
+                        _ => format!("{:032x}", next(usize::MAX)),
                     },
                     suppression: None,
                     baseline_state: None,

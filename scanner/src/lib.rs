@@ -32,3 +32,5 @@ pub mod engine;
 pub mod facts;
 pub mod rules;
 pub mod targets;
+#[cfg(test)]
+mod testing;

@@ -1141,13 +1141,7 @@ mod tests {
     #[test]
     fn one_pass_reader_matches_roxmltree_on_mutants() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = |n: usize| {
-            state ^= state >> 12;
-            state ^= state << 25;
-            state ^= state >> 27;
-            (state.wrapping_mul(0x2545_f491_4f6c_dd1d) % n.max(1) as u64) as usize
-        };
+        let mut next = crate::testing::seeded(0x9e37_79b9_7f4a_7c15);
         const SPECIAL: &[u8] = b"<>&;#x\"'=/!?-:\r\n\t \x00\x7f\xc3\xef";
         for f in [
             "fixtures/nmap/loopback-real.xml",

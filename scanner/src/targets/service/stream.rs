@@ -765,13 +765,7 @@ mod tests {
     /// treats apart, markup inserted).
     #[test]
     fn fast_walk_matches_quick_xml_on_mutants() {
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        let mut next = |n: usize| {
-            state ^= state >> 12;
-            state ^= state << 25;
-            state ^= state >> 27;
-            (state.wrapping_mul(0x9e37_79b9_7f4a_7c15) % n.max(1) as u64) as usize
-        };
+        let mut next = crate::testing::seeded(0x2545_f491_4f6c_dd1d);
         const SPECIAL: &[u8] = b"<>&;#\"'=/!?- \r\n\t\x00\xc3\xef";
         const INSERT: &[&[u8]] = &[
             b"<!-- c -->",
