@@ -1,4 +1,4 @@
-//! JSON rendering: the [`Report`](crate::Report) model as is.
+//! JSON rendering: the [`Report`] model as is.
 
 use crate::model::{
     ArtifactInfo, Finding, Invocation, Notification, PackInfo, Report, RuleMeta, ToolInfo,

@@ -45,7 +45,7 @@ fn search(this: &CelString<'_>, pattern: &CelString<'_>) -> Result<CelBool, cel:
 }
 
 /// True when `pattern` matches somewhere in `text`, with the pattern compiled once per
-/// thread (at most [`SEARCH_CACHE`] kept); an invalid pattern is an error.
+/// thread (a bounded number of patterns kept); an invalid pattern is an error.
 pub fn regex_search(text: &str, pattern: &str) -> Result<bool, String> {
     thread_local! {
         static CACHE: std::cell::RefCell<HashMap<String, Result<regex::Regex, String>>> =
@@ -346,7 +346,7 @@ static NAMES: std::sync::RwLock<Option<Names>> = std::sync::RwLock::new(None);
 static INTERNED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
 /// The index of a variable name, interned now if it is new (`None` past
-/// [`MAX_NAMES`]). `at` and `here`, the variables of findings at a path, come first.
+/// `MAX_NAMES`). `at` and `here`, the variables of findings at a path, come first.
 pub fn intern(name: &str) -> Option<u32> {
     if let Some(id) = interned(name) {
         return Some(id);

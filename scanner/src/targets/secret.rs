@@ -5,8 +5,8 @@
 //! Every pattern is compiled once into one [`RegexSet`] (bytes, no Unicode); a text file
 //! is read by that set once, and only the patterns that matched are run again to find
 //! their positions. A binary is read the same way, but only where its printable strings
-//! are ([`text_spans`]): findings are made of printable ASCII and are at least
-//! [`MIN_RUN`] bytes long, so the machine code and tables between the strings (most of
+//! are (`text_spans`): findings are made of printable ASCII and are at least
+//! `MIN_RUN` bytes long, so the machine code and tables between the strings (most of
 //! a binary) are skipped without reading every byte, and nothing is copied out.
 //!
 //! The clear value of a secret never leaves this module: facts carry its kind, its masked

@@ -256,7 +256,7 @@ pub struct ServiceFact {
     pub new_since_previous_scan: bool,
 }
 
-/// What [`stream`] read.
+/// What [`stream()`] read.
 #[derive(Debug, Default)]
 pub struct StreamSummary {
     /// Length of the document in bytes.

@@ -20,7 +20,7 @@ use std::sync::OnceLock;
 #[derive(Debug, PartialEq, Eq)]
 pub enum Node {
     /// A mapping: keys with their position, and values. Keys of the format are shared
-    /// ([`key_name`]): a record's tree then holds no copy of them.
+    /// (`key_name`): a record's tree then holds no copy of them.
     Map(Vec<(Cow<'static, str>, Pos, Node)>),
     /// A sequence: entries with their position.
     Seq(Vec<(Pos, Node)>),

@@ -2,8 +2,9 @@
 //!
 //! One typed struct per format. Every field says how it is detected, so a reader can
 //! check a surprising value against `readelf -lWd` / `objdump -p` output. goblin has had
-//! fuzz-found panics; the caller ([`super::extract`]) runs every parse inside
-//! `catch_unwind` and caps the input size ([`MAX_BINARY_SIZE`]).
+//! fuzz-found panics; the callers ([`super::extract_binary`],
+//! [`super::extract_elf_file`]) run every parse inside `catch_unwind` and cap the input
+//! size ([`MAX_BINARY_SIZE`]).
 
 use goblin::container::{Container, Ctx, Endian};
 use goblin::elf::dynamic::{
