@@ -1040,6 +1040,21 @@ mod tests {
         assert!(x.notifications[0].message.contains("truncated"));
     }
 
+    /// A scan saved by an editor that puts a byte-order mark first reads as the scan
+    /// itself: same facts, same positions, no notification.
+    #[test]
+    fn byte_order_mark_before_the_document_is_skipped() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let doc = std::fs::read(root.join("fixtures/nmap/loopback-real.xml")).unwrap();
+        let plain = extract(&doc, "scan.xml", &ServiceContext::default());
+        let mut marked = b"\xEF\xBB\xBF".to_vec();
+        marked.extend_from_slice(&doc);
+        let with_mark = extract(&marked, "scan.xml", &ServiceContext::default());
+        assert!(with_mark.notifications.is_empty(), "{:?}", with_mark.notifications);
+        assert!(!plain.facts.is_empty());
+        assert_eq!(format!("{:?}", with_mark.facts), format!("{:?}", plain.facts));
+    }
+
     #[test]
     fn billion_laughs_is_refused() {
         let doc = r#"<?xml version="1.0"?>

@@ -371,8 +371,14 @@ impl Splitter {
             });
             return None;
         }
+        let first = self.bytes_read == 0;
         self.bytes_read += (filled - start) as u64;
         let eof = filled - start == 0 || filled < start + BLOCK;
+        // A byte-order mark before the document (an editor's) is not part of it: it would
+        // shift every position quick-xml gives by its three bytes. It stays in the hash.
+        if first && start == 0 && self.carry.starts_with(BOM) {
+            self.carry.drain(..BOM.len());
+        }
         let cut = if eof {
             self.carry.len()
         } else {
