@@ -1050,9 +1050,16 @@ mod tests {
         let mut marked = b"\xEF\xBB\xBF".to_vec();
         marked.extend_from_slice(&doc);
         let with_mark = extract(&marked, "scan.xml", &ServiceContext::default());
-        assert!(with_mark.notifications.is_empty(), "{:?}", with_mark.notifications);
+        assert!(
+            with_mark.notifications.is_empty(),
+            "{:?}",
+            with_mark.notifications
+        );
         assert!(!plain.facts.is_empty());
-        assert_eq!(format!("{:?}", with_mark.facts), format!("{:?}", plain.facts));
+        assert_eq!(
+            format!("{:?}", with_mark.facts),
+            format!("{:?}", plain.facts)
+        );
     }
 
     #[test]
