@@ -191,7 +191,14 @@ fn reserve_findings(findings: &mut Vec<Finding>, coming: usize, blocks: u64, len
         let rate = needed as f64 / read as f64;
         (rate * length as f64 * 1.1).min(usize::MAX as f64 / 2.0) as usize
     };
-    findings.reserve_exact(expected.max(needed) - findings.len());
+    // Room for a whole huge scan may not be there to take: then only what is needed now,
+    // growing as usual (a failure to get even that is the same as before any estimate).
+    if findings
+        .try_reserve_exact(expected.max(needed) - findings.len())
+        .is_err()
+    {
+        let _ = findings.try_reserve(coming);
+    }
 }
 
 /// nmap scans are read block by block on a thread of their own. Each host is parsed and
@@ -1793,6 +1800,11 @@ mod tests {
         let mut z: Vec<Finding> = Vec::new();
         reserve_findings(&mut z, 0, 1, 10 * block);
         assert_eq!(z.capacity(), 0);
+        // An estimate beyond what can be allocated (a huge scan dense in findings): only
+        // the room needed now, no abort.
+        let mut huge: Vec<Finding> = Vec::new();
+        reserve_findings(&mut huge, 1_000, 1, u64::MAX);
+        assert!((1_000..1_000_000).contains(&huge.capacity()), "{}", huge.capacity());
     }
 
     #[test]
