@@ -1804,7 +1804,11 @@ mod tests {
         // the room needed now, no abort.
         let mut huge: Vec<Finding> = Vec::new();
         reserve_findings(&mut huge, 1_000, 1, u64::MAX);
-        assert!((1_000..1_000_000).contains(&huge.capacity()), "{}", huge.capacity());
+        assert!(
+            (1_000..1_000_000).contains(&huge.capacity()),
+            "{}",
+            huge.capacity()
+        );
     }
 
     #[test]
