@@ -42,7 +42,7 @@ print(f"{label}: {size/1e6:.0f} MB in {wall:.2f} s = {size/1e6/wall:.0f} MB/s, C
 PY
 }
 for mult in 1 4; do
-  f="$tmp/scan-${mult}x.xml"
+  f="$tmp/scan-${hosts}-${mult}x.xml"
   [ -f "$f" ] || python3 "$root/scripts/gen-large-nmap.py" "$f" $((hosts * mult))
   for bin in "${bins[@]}"; do
     # Parse only (no rule loaded): the streaming bound on memory.
