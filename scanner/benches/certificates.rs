@@ -15,19 +15,19 @@
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 use vigie::artifact::{Artifact, ArtifactKind, VirtualPath};
 use vigie::config::Config;
-use vigie::engine::{self, ScanOptions};
+use vigie::engine;
 use vigie::facts::Target;
 use vigie::rules::condition::Scope;
 use vigie::rules::load::RuleSet;
 use vigie::targets::certificate::{self, CertOptions};
 
-/// "Today" of every benchmark, as in scripts/bench.
-const AS_OF: &str = "2026-11-28";
+mod common;
+use common::AS_OF;
 
 /// A typical leaf of the generated corpus (`site-05/device-03985.pem`, seed 20261128).
 const TYPICAL_PEM: &str = "\
@@ -136,46 +136,27 @@ fn bench_conditions(c: &mut Criterion) {
 
 /// bench-out/corpus-1000, generated when missing. None when that is impossible.
 fn corpus_1000() -> Option<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let dir = root.join("bench-out").join("corpus-1000");
-    if dir.join("MANIFEST.json").is_file() {
-        return Some(dir);
-    }
-    println!(
-        "scan: generating {} with scripts/gen-cert-corpus.py",
-        dir.display()
-    );
-    let status = std::process::Command::new("python3")
-        .arg(root.join("scripts").join("gen-cert-corpus.py"))
-        .arg(&dir)
-        .args(["--count", "1000", "--force"])
-        .status();
-    match status {
-        Ok(s) if s.success() && dir.join("MANIFEST.json").is_file() => Some(dir),
-        Ok(s) => {
-            println!("scan: skipped, the corpus generator failed ({s})");
-            None
-        }
-        Err(e) => {
-            println!("scan: skipped, python3 is not available ({e})");
-            None
-        }
-    }
+    let dir = common::root().join("bench-out").join("corpus-1000");
+    let args = [
+        dir.as_os_str(),
+        "--count".as_ref(),
+        "1000".as_ref(),
+        "--force".as_ref(),
+    ];
+    common::generated(
+        "scan",
+        &dir.join("MANIFEST.json"),
+        "gen-cert-corpus.py",
+        &args,
+    )?;
+    Some(dir)
 }
 
 fn bench_scan(c: &mut Criterion) {
     let Some(dir) = corpus_1000() else { return };
     let rules = RuleSet::load(false, &[]).map_err(|e| e.len()).unwrap();
     let config = Config::default();
-    let opts = ScanOptions {
-        inputs: vec![dir],
-        as_of: engine::parse_date(AS_OF).unwrap(),
-        p12_passwords: Vec::new(),
-        jobs: 0,
-        discover: Default::default(),
-        no_suppressions: false,
-        previous_scan: None,
-    };
+    let opts = common::scan_options(dir);
     let report = engine::scan(&opts, &rules, &config);
     println!(
         "scan: {} artifacts, {} findings, {} rules",

@@ -13,19 +13,15 @@
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 use vigie::config::Config;
-use vigie::engine::{self, ScanOptions};
+use vigie::engine;
 use vigie::rules::load::RuleSet;
 use vigie::targets::service::{self, ServiceContext};
 
-/// "Today" of every benchmark, as in scripts/bench-nmap.sh.
-const AS_OF: &str = "2026-11-28";
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
+mod common;
+use common::root;
 
 fn bench_extract(c: &mut Criterion) {
     let bytes = std::fs::read(root().join("fixtures/nmap/loopback-real.xml")).unwrap();
@@ -41,30 +37,13 @@ fn bench_extract(c: &mut Criterion) {
 /// bench-out/nmap-4096.xml, generated when missing. None when that is impossible.
 fn scan_4096() -> Option<PathBuf> {
     let path = root().join("bench-out").join("nmap-4096.xml");
-    if path.is_file() {
-        return Some(path);
-    }
-    println!(
-        "nmap: generating {} with scripts/gen-large-nmap.py",
-        path.display()
-    );
-    std::fs::create_dir_all(root().join("bench-out")).ok()?;
-    let status = std::process::Command::new("python3")
-        .arg(root().join("scripts").join("gen-large-nmap.py"))
-        .arg(&path)
-        .arg("4096")
-        .status();
-    match status {
-        Ok(s) if s.success() && path.is_file() => Some(path),
-        Ok(s) => {
-            println!("nmap: skipped, the scan generator failed ({s})");
-            None
-        }
-        Err(e) => {
-            println!("nmap: skipped, python3 is not available ({e})");
-            None
-        }
-    }
+    common::generated(
+        "nmap",
+        &path,
+        "gen-large-nmap.py",
+        &[path.as_os_str(), "4096".as_ref()],
+    )?;
+    Some(path)
 }
 
 fn bench_scan(c: &mut Criterion) {
@@ -72,15 +51,7 @@ fn bench_scan(c: &mut Criterion) {
     let size = std::fs::metadata(&path).unwrap().len();
     let rules = RuleSet::load(false, &[]).map_err(|e| e.len()).unwrap();
     let config = Config::default();
-    let opts = ScanOptions {
-        inputs: vec![path],
-        as_of: engine::parse_date(AS_OF).unwrap(),
-        p12_passwords: Vec::new(),
-        jobs: 0,
-        discover: Default::default(),
-        no_suppressions: false,
-        previous_scan: None,
-    };
+    let opts = common::scan_options(path);
     let report = engine::scan(&opts, &rules, &config);
     println!(
         "nmap: {} MB, {} findings, {} rules",
